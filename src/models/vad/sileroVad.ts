@@ -1,21 +1,8 @@
 import * as ort from 'onnxruntime-web';
+import { VAD_CHUNK_SAMPLES, VAD_CONTEXT_SAMPLES, VAD_SAMPLE_RATE_HZ, type VoiceActivityDetector } from './vadContract';
 
-/** Samples per VAD chunk: Silero v5 at 16 kHz takes exactly 512 (32 ms). */
-export const VAD_CHUNK_SAMPLES = 512;
-/** Samples of the previous chunk that v5 expects in front of each chunk. */
-export const VAD_CONTEXT_SAMPLES = 64;
-/** Sample rate the model is run at. */
-export const VAD_SAMPLE_RATE_HZ = 16_000;
 /** Elements of the recurrent state [2, 1, 128]. */
 const STATE_SIZE = 2 * 1 * 128;
-
-/** The VAD as the turn segmentation sees it: one speech probability per 512-sample chunk. */
-export interface VoiceActivityDetector {
-  /** Speech probability of the next 512-sample chunk of the stream (calls must not overlap). */
-  probability(chunk: Float32Array): Promise<number>;
-  /** Forget the stream: zero context and recurrent state. */
-  reset(): void;
-}
 
 /**
  * Silero VAD v5 on onnxruntime-web, wasm execution provider only: the native WebGPU EP
@@ -28,9 +15,11 @@ export class SileroVad implements VoiceActivityDetector {
   private readonly inputTensor: ort.Tensor;
   private readonly stateTensor: ort.Tensor;
   private readonly sampleRateTensor: ort.Tensor;
+  private readonly session: ort.InferenceSession;
   private running = false;
 
-  private constructor(private readonly session: ort.InferenceSession) {
+  private constructor(session: ort.InferenceSession) {
+    this.session = session;
     this.inputTensor = new ort.Tensor('float32', this.inputSamples, [1, this.inputSamples.length]);
     this.stateTensor = new ort.Tensor('float32', this.stateValues, [2, 1, 128]);
     this.sampleRateTensor = new ort.Tensor('int64', BigInt64Array.from([BigInt(VAD_SAMPLE_RATE_HZ)]), []);

@@ -1,0 +1,23 @@
+import type { StateCreator } from 'zustand';
+import { DEFAULT_MIC_PROCESSING, type MicProcessing } from '../audio/capture';
+import { DEFAULT_TAU_DB } from '../conversation/strategy';
+
+export interface Settings {
+  /** Strategy threshold tau: |Delta_e| at or beyond it leaves neutral. */
+  tauDb: number;
+  /** Silence that ends a turn. */
+  endSilenceMs: number;
+  /** 80 mel bins, or 128 for Whisper large-v3. */
+  nMels: 80 | 128;
+  processing: MicProcessing;
+}
+
+export interface SettingsSlice {
+  settings: Settings;
+}
+
+export const DEFAULT_END_SILENCE_MS = 500;
+
+export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({
+  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING },
+});
