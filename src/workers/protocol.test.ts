@@ -3,13 +3,12 @@ import { WorkerClient, type Endpoint } from './client';
 import { serve } from './serve';
 import type { Handlers, Method, Reply, Request } from './protocol';
 
-interface CounterApi {
-  [method: string]: Method<unknown, unknown, unknown>;
+type CounterApi = {
   add: Method<{ a: number; b: number }, number>;
   count: Method<{ to: number }, 'done', number>;
   wait: Method<null, string>;
   fail: Method<null, never>;
-}
+};
 
 /** Wires a client to handlers through asynchronous message delivery, as a worker would. */
 function connect(handlers: Handlers<CounterApi>): { client: WorkerClient<CounterApi>; requests: Request<CounterApi>[] } {

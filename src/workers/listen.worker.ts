@@ -1,0 +1,34 @@
+import * as ort from 'onnxruntime-web';
+import { fetchModelFile } from '../models/fetchModelFile';
+import { SileroVad } from '../models/vad/sileroVad';
+import { ListenEngine } from '../turns/listenEngine';
+import { createListenHandlers } from './listenHandlers';
+import { serve } from './serve';
+import type { ListenApi } from './listenApi';
+import type { Reply, Request } from './protocol';
+
+const VAD_REMEDY = "Run 'npm install' (it copies the model from @ricky0123/vad-web into public/models/vad/).";
+
+let vad: SileroVad | null = null;
+
+const handle = serve<ListenApi>(
+  createListenHandlers({
+    async loadVad(vadModelUrl, ortWasmPrefix, onProgress) {
+      // Self-hosted runtime files, never a CDN; one thread is plenty for a 32 ms chunk every 32 ms.
+      ort.env.wasm.wasmPaths = ortWasmPrefix;
+      ort.env.wasm.numThreads = 1;
+      const bytes = await fetchModelFile(vadModelUrl, VAD_REMEDY, (p) => onProgress(p.loadedBytes, p.totalBytes));
+      vad = await SileroVad.create(bytes);
+      await vad.probability(new Float32Array(512));
+      vad.reset();
+    },
+    createEngine(nMels, segmenter) {
+      if (!vad) throw new Error('the VAD is not loaded');
+      vad.reset();
+      return new ListenEngine({ vad, segmenter, nMels });
+    },
+  }),
+  (reply: Reply<ListenApi>, transfer?: Transferable[]) => self.postMessage(reply, { transfer: transfer ?? [] }),
+);
+
+self.addEventListener('message', (event: MessageEvent<Request<ListenApi>>) => handle(event.data));

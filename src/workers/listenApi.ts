@@ -1,0 +1,15 @@
+import type { SegmenterConfig } from '../turns/segmenter';
+import type { ListenEvent } from '../turns/listenEngine';
+import type { Method } from './protocol';
+
+/** What the listen worker streams while it listens: the engine's events and the input level. */
+export type ListenUpdate = Exclude<ListenEvent, { type: 'vad' }> | { type: 'level'; levelDb: number };
+
+export type ListenApi = {
+  /** Fetch and warm up the VAD; resolves once it has run on a chunk. */
+  load: Method<{ vadModelUrl: string; ortWasmPrefix: string }, { loadMs: number }>;
+  /** Consume feature batches from `batches` (the worklet's port) until `finish` is called. */
+  listen: Method<{ batches: MessagePort; nMels: 80 | 128; segmenter: Partial<SegmenterConfig> }, { batches: number }, ListenUpdate>;
+  /** End the stream: 'stopped' closes an open turn as end of stream, 'inputLost' as a lost microphone. */
+  finish: Method<{ reason: 'stopped' | 'inputLost' }, void>;
+};
