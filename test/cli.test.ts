@@ -126,8 +126,8 @@ describe('features', () => {
     const referenceData = reference.data as Float32Array;
     let maxDiff = 0;
     for (let i = 0; i < data.length; i++) maxDiff = Math.max(maxDiff, Math.abs((data[i] ?? NaN) - (referenceData[i] ?? NaN)));
-    // Tolerance: float32 FFT against the reference's float64 FFT, after /4 normalisation.
-    expect(maxDiff).toBeLessThan(2e-3);
+    // Tolerance: float32 rounding of values near 1 plus headroom for Math.log10/cos differences between engines.
+    expect(maxDiff).toBeLessThan(1e-5);
   });
 
   it('writes [80, floor(N * 16000 / 48000 / 160)] for speech-48k.wav, close to the 16 kHz rendering', () => {
@@ -139,14 +139,14 @@ describe('features', () => {
     const at16k = features('speech-16k.wav');
     let sumDiff = 0;
     for (let i = 0; i < at48k.data.length; i++) sumDiff += Math.abs((at48k.data[i] ?? NaN) - (at16k.data[i] ?? NaN));
-    expect(sumDiff / at48k.data.length).toBeLessThan(0.05);
+    // Seen: 0.001 (0.1 % of Whisper's 2-unit range); a wrong rate or aliasing gives > 0.1.
+    expect(sumDiff / at48k.data.length).toBeLessThan(0.01);
   });
 
   it('writes 128 mel bins with --mels 128, within Whisper’s 8 dB / 4 = 2 range', () => {
     const { shape, data } = features('speech-22k.wav', ['--mels', '128']);
     const frameCount = Math.floor(Math.floor((soxSampleCount(fixture('speech-22k.wav')) * 16000) / 22050) / 160);
-    expect(shape[0]).toBe(128);
-    expect(Math.abs((shape[1] ?? 0) - frameCount)).toBeLessThanOrEqual(1);
+    expect(shape).toEqual([128, frameCount]);
     const max = data.reduce((a, b) => Math.max(a, b), -Infinity);
     const min = data.reduce((a, b) => Math.min(a, b), Infinity);
     expect(max - min).toBeCloseTo(2, 5);
@@ -241,11 +241,13 @@ describe('analyze', () => {
     turns.slice(1).forEach((turn, k) => expect(turn.startMs).toBeGreaterThanOrEqual(turns[k]?.endMs ?? NaN));
     // Speech runs from 0.5 s to 120.5 s (make-fixtures.sh pads 0.5 s before, 1 s after).
     const coveredMs = turns.reduce((sum, turn) => sum + turn.endMs - turn.startMs, 0);
-    expect(coveredMs).toBeGreaterThan(0.8 * 120_000);
+    expect(coveredMs).toBeGreaterThan(0.95 * 120_000);
   });
 
-  it('finds speech in clipped-dc-16k.wav', () => {
-    expect(analyzeJson('clipped-dc-16k.wav').turns.length).toBeGreaterThanOrEqual(1);
+  it('finds the speech in clipped-dc-16k.wav after its 0.5 s of leading silence', () => {
+    const { turns } = analyzeJson('clipped-dc-16k.wav');
+    expect(turns.length).toBeGreaterThanOrEqual(1);
+    expect(Math.abs((turns[0]?.startMs ?? NaN) - 500)).toBeLessThan(ONSET_TOLERANCE_MS);
   });
 
   it('prints an aligned table and the strategy line without --json', () => {
@@ -263,5 +265,11 @@ describe('analyze', () => {
       expect(row.slice(reasonColumn)).toMatch(/^[a-zA-Z]+$/);
     }
     expect(lines.at(-1)).toMatch(/^strategy: comfort \(delta -?\d+\.\d dB\)$/);
+  });
+
+  it('says so when a recording has no turns', () => {
+    const result = runCli('analyze', [fixture('silence-16k.wav')]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('no turns found\nstrategy: neutral (no delta: fewer than 2 turns)\n');
   });
 });

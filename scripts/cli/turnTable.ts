@@ -14,6 +14,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
 
 /** A table with right-aligned numbers and a left-aligned end reason, one line per turn. */
 export function formatTurnTable(turns: readonly TurnRow[]): string {
+  if (turns.length === 0) return 'no turns found';
   const rows = turns.map((turn, k) => [
     String(k + 1),
     seconds(turn.startMs),

@@ -46,7 +46,7 @@ const firstFrameFrom = (sample: number): number => Math.ceil(sample / HOP_SAMPLE
 /**
  * Turns a stream of feature batches into turns: chunks the 16 kHz PCM for the VAD, runs the
  * segmenter, and cuts each turn's PCM, log-mel and energy out of bounded histories, so memory
- * does not grow with the stream's length. One stream at a time; push() calls must not overlap.
+ * does not grow with the stream's length. Calls must not overlap: await each push() before the next call.
  */
 export class ListenEngine {
   private readonly vad: VoiceActivityDetector;
@@ -64,6 +64,8 @@ export class ListenEngine {
   private streamFirstFrame = 0;
   private readonly pending: PendingTurn[] = [];
   private nextTurnIndex = 0;
+  /** True while push() awaits the VAD: the state is mid-update then. */
+  private pushing = false;
 
   constructor(options: ListenEngineOptions) {
     if (!(Number.isInteger(options.nMels) && options.nMels > 0)) throw new RangeError(`ListenEngine: nMels must be a positive integer, got ${options.nMels}`);
@@ -79,12 +81,22 @@ export class ListenEngine {
     this.energy = new RingHistory(frameCapacity);
   }
 
-  /** Consumes one batch (copied: its arrays may be reused by the producer) and reports what it completed. */
+  /** Consumes one batch and reports what it completed. The batch is copied before push() first yields: the producer may reuse it. */
   async push(batch: FeatureBatch): Promise<ListenEvent[]> {
+    this.assertIdle('push');
     this.checkBatch(batch);
+    const own: FeatureBatch = { ...batch, pcm16k: batch.pcm16k.slice(), logMel: batch.logMel.slice(), energy: batch.energy.slice() };
+    this.pushing = true;
+    try {
+      return await this.consume(own);
+    } finally {
+      this.pushing = false;
+    }
+  }
+
+  private async consume(batch: FeatureBatch): Promise<ListenEvent[]> {
     if (!this.streaming) this.startStream(batch.firstSample, batch.firstFrame);
     const events: ListenEvent[] = [];
-    const frameCount = batch.energy.length;
     let framesTaken = 0;
     let offset = 0;
     while (offset < batch.pcm16k.length) {
@@ -102,27 +114,34 @@ export class ListenEngine {
       this.handle(this.segmenter.push(probability), events);
       this.completeTurns(events, false);
     }
-    this.takeFrames(batch, framesTaken, frameCount);
+    this.takeFrames(batch, framesTaken, batch.firstFrame + batch.energy.length);
     this.completeTurns(events, false);
     return events;
   }
 
   /** End of stream: closes an open turn and emits every pending one. The next batch starts a new stream. */
   async flush(): Promise<ListenEvent[]> {
+    this.assertIdle('flush');
     return this.endStream(this.segmenter.flush());
   }
 
   /** The microphone vanished: closes an open turn (reason inputLost) with the audio heard so far. The next batch starts a new stream. */
   inputLost(): ListenEvent[] {
+    this.assertIdle('inputLost');
     return this.endStream(this.segmenter.inputLost());
   }
 
   /** Forgets everything, including the turn count: a new dialogue. */
   reset(): void {
+    this.assertIdle('reset');
     this.streaming = false;
     this.pending.length = 0;
     this.nextTurnIndex = 0;
     this.vad.reset();
+  }
+
+  private assertIdle(caller: string): void {
+    if (this.pushing) throw new Error(`ListenEngine: ${caller}() called while a push() is still running; await it first`);
   }
 
   private checkBatch(batch: FeatureBatch): void {
@@ -223,7 +242,7 @@ export class ListenEngine {
       pcm16k,
       nMels: this.nMels,
       frameCount,
-      logMel: buildWhisperLogMel(frameMajorLogMel, frameCount, this.nMels),
+      logMel: buildWhisperLogMel(frameMajorLogMel, this.nMels),
       energy,
       speechFrames,
       energyMean,

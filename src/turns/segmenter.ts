@@ -7,7 +7,7 @@ export interface SegmenterConfig {
   onsetThreshold: number;
   /** While speaking, a chunk with probability >= this still counts as speech (hysteresis: <= onsetThreshold). */
   offsetThreshold: number;
-  /** A turn whose onset..offset span is shorter than this is a misfire (a cough, a click). */
+  /** A turn whose onset..offset span is shorter than this is a misfire (a cough, a click); the tail after a maxLength split is exempt. */
   minSpeechMs: number;
   /** Silence after the offset that ends a turn. */
   endSilenceMs: number;
@@ -97,11 +97,6 @@ export class Segmenter {
   /** True while a turn is open. */
   get isSpeaking(): boolean {
     return this.speaking;
-  }
-
-  /** Start sample of the next chunk push() expects. */
-  get positionSample(): number {
-    return this.nextChunkSample;
   }
 
   /** Starts a new stream whose first chunk begins at `firstChunkSample`; any open turn is forgotten. */

@@ -32,6 +32,89 @@ function besselI0(x: number): number {
   return sum;
 }
 
+/** Wasm opcodes of the SIMD dot product below (core spec + fixed-width SIMD proposal). */
+const OP = {
+  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, localGet: 0x20, localSet: 0x21,
+  i32Const: 0x41, i32GeU: 0x4f, i32Add: 0x6a, i32Shl: 0x74, f32Add: 0x92, simd: 0xfd,
+} as const;
+const SIMD_V128_LOAD = [OP.simd, 0x00];
+const SIMD_F32X4_EXTRACT_LANE = [OP.simd, 0x1f];
+const SIMD_F32X4_ADD = [OP.simd, 0xe4, 0x01];
+const SIMD_F32X4_MUL = [OP.simd, 0xe6, 0x01];
+const VOID_BLOCK = 0x40;
+const TYPE_I32 = 0x7f;
+const TYPE_F32 = 0x7d;
+const TYPE_V128 = 0x7b;
+const WASM_PAGE_BYTES = 65536;
+const FLOAT_BYTES = 4;
+/** Taps are padded to a multiple of this: the kernel consumes two f32x4 vectors per iteration. */
+const SIMD_TAP_MULTIPLE = 8;
+
+function unsignedLeb128(value: number): number[] {
+  const bytes: number[] = [];
+  do {
+    const low = value & 0x7f;
+    value >>>= 7;
+    bytes.push(value === 0 ? low : low | 0x80);
+  } while (value !== 0);
+  return bytes;
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...unsignedLeb128(content.length), ...content];
+}
+
+/**
+ * dot(aBytes, bBytes, count): f32 = sum a[i] * b[i] over `count` floats (a multiple of 8) of the
+ * imported memory, with two f32x4 accumulators; about 4x the scalar JS loop on the audio thread.
+ */
+function simdDotModuleBytes(): Uint8Array<ArrayBuffer> {
+  const [a, b, count, acc0, acc1, end] = [0, 1, 2, 3, 4, 5];
+  const load = (offset: number) => [...SIMD_V128_LOAD, 0x00, offset];
+  const accumulate = (acc: number, offset: number) => [
+    OP.localGet, acc, OP.localGet, a, ...load(offset), OP.localGet, b, ...load(offset),
+    ...SIMD_F32X4_MUL, ...SIMD_F32X4_ADD, OP.localSet, acc,
+  ];
+  const advance = (pointer: number) => [OP.localGet, pointer, OP.i32Const, 32, OP.i32Add, OP.localSet, pointer];
+  const lane = (index: number) => [OP.localGet, acc0, ...SIMD_F32X4_EXTRACT_LANE, index];
+  const body = [
+    2, 2, TYPE_V128, 1, TYPE_I32,
+    OP.localGet, a, OP.localGet, count, OP.i32Const, 2, OP.i32Shl, OP.i32Add, OP.localSet, end,
+    OP.block, VOID_BLOCK, OP.loop, VOID_BLOCK,
+    OP.localGet, a, OP.localGet, end, OP.i32GeU, OP.brIf, 1,
+    ...accumulate(acc0, 0), ...accumulate(acc1, 16), ...advance(a), ...advance(b),
+    OP.br, 0, OP.end, OP.end,
+    OP.localGet, acc0, OP.localGet, acc1, ...SIMD_F32X4_ADD, OP.localSet, acc0,
+    ...lane(0), ...lane(1), OP.f32Add, ...lane(2), OP.f32Add, ...lane(3), OP.f32Add,
+    OP.end,
+  ];
+  const ascii = (text: string) => [text.length, ...Array.from(text, (c) => c.charCodeAt(0))];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 3, TYPE_I32, TYPE_I32, TYPE_I32, 1, TYPE_F32]),
+    ...section(2, [1, ...ascii('env'), ...ascii('memory'), 0x02, 0x00, 0x01]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...ascii('dot'), 0x00, 0]),
+    ...section(10, [1, ...unsignedLeb128(body.length), ...body]),
+  ]);
+}
+
+type DotProduct = (aBytes: number, bBytes: number, count: number) => number;
+
+/** The SIMD kernel over a new memory of `floatCount` floats, or null where wasm SIMD is unavailable. */
+function instantiateSimdDot(floatCount: number): { dot: DotProduct; buffer: ArrayBuffer } | null {
+  const bytes = simdDotModuleBytes();
+  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return null;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((floatCount * FLOAT_BYTES) / WASM_PAGE_BYTES) });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  return { dot: instance.exports.dot as DotProduct, buffer: memory.buffer };
+}
+
+export interface StreamingResamplerOptions {
+  /** Use the wasm SIMD kernel when the runtime has it (default true); false forces the scalar JS loop. */
+  useSimd?: boolean;
+}
+
 /** Streaming rational-ratio resampler; process() and flush() allocate nothing. */
 export class StreamingResampler {
   readonly inputRateHz: number;
@@ -42,10 +125,13 @@ export class StreamingResampler {
   readonly downFactor: number;
   /** Kernel half-width in input samples: the look-ahead before an output can be produced. */
   readonly halfTaps: number;
+  /** Whether the wasm SIMD kernel runs the FIR (else a scalar JS loop). */
+  readonly usesSimd: boolean;
   private readonly tapsPerPhase: number;
-  /** coefficients[p * tapsPerPhase + i] weighs input n0 - halfTaps + 1 + i for phase p. */
+  /** coefficients[p * tapsPerPhase + i] weighs input n0 - halfTaps + 1 + i for phase p (zero-padded taps at the end). */
   private readonly coefficients: Float32Array;
   private readonly history: Float32Array;
+  private readonly dot: DotProduct | null;
   /** Absolute input index of history[0]. */
   private historyStart = 0;
   private historyLength = 0;
@@ -56,7 +142,7 @@ export class StreamingResampler {
   private phase = 0;
   private readonly passthrough: boolean;
 
-  constructor(inputRateHz: number, outputRateHz: number = SAMPLE_RATE_HZ) {
+  constructor(inputRateHz: number, outputRateHz: number = SAMPLE_RATE_HZ, { useSimd = true }: StreamingResamplerOptions = {}) {
     if (!Number.isInteger(inputRateHz) || !Number.isInteger(outputRateHz) || inputRateHz <= 0 || outputRateHz <= 0) {
       throw new Error(`sample rates must be positive integers, got ${inputRateHz} -> ${outputRateHz}`);
     }
@@ -74,13 +160,22 @@ export class StreamingResampler {
     const taps = Math.ceil((STOPBAND_DESIGN_DB - 7.95) / (14.36 * transition));
     this.halfTaps = this.passthrough ? 0 : Math.ceil(taps / 2);
     const beta = 0.1102 * (STOPBAND_DESIGN_DB - 8.7);
-    this.tapsPerPhase = 2 * this.halfTaps;
-    this.coefficients = new Float32Array(this.upFactor * this.tapsPerPhase);
+    this.tapsPerPhase = Math.ceil((2 * this.halfTaps) / SIMD_TAP_MULTIPLE) * SIMD_TAP_MULTIPLE;
+
+    const coefficientCount = this.upFactor * this.tapsPerPhase;
+    const historyCount = this.tapsPerPhase + CHUNK_SAMPLES;
+    const simd = useSimd && !this.passthrough ? instantiateSimdDot(coefficientCount + historyCount) : null;
+    this.dot = simd ? simd.dot : null;
+    this.usesSimd = simd !== null;
+    const buffer = simd ? simd.buffer : new ArrayBuffer((coefficientCount + historyCount) * FLOAT_BYTES);
+    this.coefficients = new Float32Array(buffer, 0, coefficientCount);
+    this.history = new Float32Array(buffer, coefficientCount * FLOAT_BYTES, historyCount);
+
     const i0Beta = besselI0(beta);
+    const row = new Float64Array(2 * this.halfTaps);
     for (let p = 0; p < this.upFactor && !this.passthrough; p++) {
       let phaseSum = 0;
-      const row = new Float64Array(this.tapsPerPhase);
-      for (let i = 0; i < this.tapsPerPhase; i++) {
+      for (let i = 0; i < row.length; i++) {
         // Distance in input samples from the output instant to input sample n0 - halfTaps + 1 + i.
         const tau = p / this.upFactor + this.halfTaps - 1 - i;
         const u = tau / this.halfTaps;
@@ -91,9 +186,8 @@ export class StreamingResampler {
         phaseSum += row[i]!;
       }
       // Each phase sums to exactly 1 so DC passes unchanged at every fractional delay.
-      for (let i = 0; i < this.tapsPerPhase; i++) this.coefficients[p * this.tapsPerPhase + i] = row[i]! / phaseSum;
+      for (let i = 0; i < row.length; i++) this.coefficients[p * this.tapsPerPhase + i] = row[i]! / phaseSum;
     }
-    this.history = new Float32Array(this.tapsPerPhase + CHUNK_SAMPLES);
     this.reset();
   }
 
@@ -108,7 +202,7 @@ export class StreamingResampler {
     return Math.floor((2 * inputLength * this.upFactor + this.downFactor) / (2 * this.downFactor));
   }
 
-  /** Forgets the stream: the next sample is input time 0 again. */
+  /** Forgets the stream (also needed after flush()): the next sample is input time 0 again. */
   reset(): void {
     this.history.fill(0);
     // halfTaps zeros stand for the input before the stream starts.
@@ -130,8 +224,10 @@ export class StreamingResampler {
     }
     let written = 0;
     let consumed = 0;
+    // Pieces keep tapsPerPhase samples of room after the last stored one: padded taps read there.
+    const capacity = this.history.length - (this.tapsPerPhase - 2 * this.halfTaps);
     while (consumed < input.length) {
-      const piece = Math.min(input.length - consumed, this.history.length - this.historyLength);
+      const piece = Math.min(input.length - consumed, capacity - this.historyLength);
       for (let i = 0; i < piece; i++) this.history[this.historyLength + i] = input[consumed + i]!;
       this.historyLength += piece;
       this.inputCount += piece;
@@ -148,7 +244,7 @@ export class StreamingResampler {
     const target = this.outputLengthFor(this.inputCount);
     let written = 0;
     while (this.outputCount < target) {
-      const piece = Math.min(this.halfTaps + 1, this.history.length - this.historyLength);
+      const piece = Math.min(this.halfTaps + 1, this.history.length - this.tapsPerPhase - this.historyLength);
       this.history.fill(0, this.historyLength, this.historyLength + piece);
       this.historyLength += piece;
       const lastInput = this.historyStart + this.historyLength - 1;
@@ -160,9 +256,10 @@ export class StreamingResampler {
 
   /** Computes outputs whose base input index is <= maxBaseInput, up to output index limit. */
   private emit(output: Float32Array, outputOffset: number, maxBaseInput: number, limit: number): number {
-    const { history, coefficients, tapsPerPhase, upFactor } = this;
+    const { history, coefficients, tapsPerPhase, upFactor, dot } = this;
     const baseStep = Math.floor(this.downFactor / upFactor);
     const phaseStep = this.downFactor % upFactor;
+    const historyByte = history.byteOffset;
     let base = this.baseInput;
     let phase = this.phase;
     let count = 0;
@@ -171,7 +268,20 @@ export class StreamingResampler {
       const start = base - this.halfTaps + 1 - this.historyStart;
       const row = phase * tapsPerPhase;
       let sum = 0;
-      for (let i = 0; i < tapsPerPhase; i++) sum += history[start + i]! * coefficients[row + i]!;
+      if (dot) {
+        sum = dot(historyByte + start * FLOAT_BYTES, row * FLOAT_BYTES, tapsPerPhase);
+      } else {
+        let s1 = 0, s2 = 0, s3 = 0;
+        for (let i = 0; i < tapsPerPhase; i += 4) {
+          const h = start + i;
+          const c = row + i;
+          sum += history[h]! * coefficients[c]!;
+          s1 += history[h + 1]! * coefficients[c + 1]!;
+          s2 += history[h + 2]! * coefficients[c + 2]!;
+          s3 += history[h + 3]! * coefficients[c + 3]!;
+        }
+        sum += s1 + s2 + s3;
+      }
       output[outputOffset + count++] = sum;
       produced++;
       base += baseStep;

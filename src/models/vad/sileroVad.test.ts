@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readWav } from '../../audio/wav/readWav';
 import { SileroVad } from './sileroVad';
@@ -57,6 +58,26 @@ describe('SileroVad (v5, wasm)', () => {
     await probabilities(vad, speech.subarray(0, 20 * VAD_CHUNK_SAMPLES));
     const afterHistory = await vad.probability(chunk);
     expect(Math.abs(afterHistory - fresh)).toBeGreaterThan(1e-4);
+  });
+
+  it('matches a session run by hand with the v5 contract: [last 64 samples of the previous chunk | chunk], state carried', async () => {
+    const speech = fixture16k('speech-16k.wav');
+    const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(MODEL_PATH)), { executionProviders: ['wasm'] });
+    let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(256), [2, 1, 128]);
+    const sr = new ort.Tensor('int64', BigInt64Array.from([16000n]), []);
+    const expected: number[] = [];
+    for (let start = 0; start < 30 * VAD_CHUNK_SAMPLES; start += VAD_CHUNK_SAMPLES) {
+      const window = new Float32Array(64 + VAD_CHUNK_SAMPLES);
+      if (start > 0) window.set(speech.subarray(start - 64, start), 0);
+      window.set(speech.subarray(start, start + VAD_CHUNK_SAMPLES), 64);
+      const out = await session.run({ input: new ort.Tensor('float32', window, [1, window.length]), state, sr });
+      expected.push((out['output']!.data as Float32Array)[0]!);
+      state = out['stateN']!;
+    }
+    await session.release();
+    vad.reset();
+    const actual = await probabilities(vad, speech.subarray(0, 30 * VAD_CHUNK_SAMPLES));
+    expect(actual).toEqual(expected);
   });
 
   it('rejects a chunk that is not 512 samples', async () => {
