@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumPath, BASE_CHROMIUM_ARGS } from './e2e/support/chromium';
+import { chromiumLaunch } from './e2e/support/chromium';
 
 /** A port of its own, so the suite never talks to a developer's `npm start`. */
 const PORT = 5199;
@@ -15,7 +15,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'on-first-retry',
-    launchOptions: { executablePath: chromiumPath(), args: BASE_CHROMIUM_ARGS },
+    launchOptions: chromiumLaunch(),
   },
   webServer: {
     command: `npx vite --host 127.0.0.1 --port ${PORT} --strictPort`,

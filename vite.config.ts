@@ -9,9 +9,15 @@ const isolationHeaders = {
 
 export default defineConfig({
   plugins: [react()],
+  // One onnxruntime-web build in the page: the bare import resolves to the entry transformers.js uses.
+  resolve: { alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }] },
   server: { headers: isolationHeaders, strictPort: true },
   preview: { headers: isolationHeaders, strictPort: true },
   worker: { format: 'es' },
-  optimizeDeps: { exclude: ['onnxruntime-web', '@huggingface/transformers'] },
+  optimizeDeps: {
+    // Pre-bundled up front: discovering them on first load would reload the page mid-session.
+    include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', 'zustand'],
+    exclude: ['onnxruntime-web', '@huggingface/transformers'],
+  },
   build: { target: 'es2022' },
 });

@@ -1,15 +1,11 @@
 // Copies the runtime files that npm packages ship into public/, so the page serves them itself (no CDN).
-import { copyFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ortDist = 'node_modules/onnxruntime-web/dist';
 const assets = [
   ['node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx', 'public/models/vad/silero_vad_v5.onnx'],
-  ...readdirSync(join(root, ortDist))
-    .filter((name) => /^ort-wasm-simd-threaded.*\.(wasm|mjs)$/.test(name))
-    .map((name) => [`${ortDist}/${name}`, `public/ort/${name}`]),
 ];
 for (const [from, to] of assets) {
   const source = join(root, from);

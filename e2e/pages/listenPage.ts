@@ -1,5 +1,10 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/** The dialogue fixtures hold three spoken turns, 1.5 s apart, whose gains step by 6 dB. */
+export const FIXTURE_TURN_COUNT = 3;
+/** Speech of ~17 s plus worker and VAD start-up, on a slow CI core. */
+export const DIALOGUE_TIMEOUT_MS = 60_000;
+
 /** The listening page as a user sees it. */
 export class ListenPage {
   readonly talk: Locator;

@@ -18,6 +18,11 @@ export const BASE_CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
+/** Launch options for Debian's Chromium; a spec's `test.use({ launchOptions })` replaces the config's, so each spec says them whole. */
+export function chromiumLaunch(args: string[] = BASE_CHROMIUM_ARGS): { executablePath: string; args: string[] } {
+  return { executablePath: chromiumPath(), args };
+}
+
 /** A fake microphone that plays `fixture` once from getUserMedia on, then silence. */
 export function fakeMicrophoneArgs(fixture: string): string[] {
   const path = fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));

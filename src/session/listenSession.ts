@@ -17,7 +17,6 @@ import { summarizeTurn } from './summarizeTurn';
 /** Frames per worklet batch: 30 ms keeps the input meter near 33 Hz. */
 const BATCH_FRAMES = 3;
 const VAD_MODEL_URL = `${import.meta.env.BASE_URL}models/vad/silero_vad_v5.onnx`;
-const ORT_WASM_PREFIX = `${import.meta.env.BASE_URL}ort/`;
 
 let client: WorkerClient<ListenApi> | null = null;
 let loading: Promise<WorkerClient<ListenApi>> | null = null;
@@ -53,7 +52,7 @@ function listenWorker(): Promise<WorkerClient<ListenApi>> {
       loading = null;
     });
     const next = new WorkerClient<ListenApi>(worker);
-    await next.call('load', { vadModelUrl: VAD_MODEL_URL, ortWasmPrefix: ORT_WASM_PREFIX });
+    await next.call('load', { vadModelUrl: VAD_MODEL_URL });
     vadStatusChanged('ready');
     client = next;
     return next;

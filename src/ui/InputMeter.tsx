@@ -1,9 +1,14 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from '../state/store';
 
-/** dB range the meter spans (frame energy of the power mel: speech sits roughly in -60..0). */
-const FLOOR_DB = -90;
-const CEILING_DB = 0;
+/** dB range the meter spans: frame energy of the power mel, where close speech peaks near +10 dB. */
+const FLOOR_DB = -70;
+const CEILING_DB = 20;
+
+function meterLabel(levelDb: number): string {
+  if (!Number.isFinite(levelDb)) return '–';
+  return levelDb < FLOOR_DB ? 'silence' : `${levelDb.toFixed(0)} dB`;
+}
 
 /** Transient meter: writes the DOM from a store subscription, never re-rendering React per batch. */
 export function InputMeter() {
@@ -17,7 +22,7 @@ export function InputMeter() {
       frame = requestAnimationFrame(() => {
         const fraction = Math.min(1, Math.max(0, (levelDb - FLOOR_DB) / (CEILING_DB - FLOOR_DB)));
         if (barRef.current) barRef.current.style.transform = `scaleX(${fraction})`;
-        if (labelRef.current) labelRef.current.textContent = Number.isFinite(levelDb) ? `${levelDb.toFixed(0)} dB` : '–';
+        if (labelRef.current) labelRef.current.textContent = meterLabel(levelDb);
       });
     };
     paint(useStore.getState().inputLevelDb);

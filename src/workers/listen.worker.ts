@@ -1,5 +1,5 @@
-import * as ort from 'onnxruntime-web';
 import { fetchModelFile } from '../models/fetchModelFile';
+import { useSelfHostedOrtWasm } from '../models/ortWasmFiles';
 import { SileroVad } from '../models/vad/sileroVad';
 import { ListenEngine } from '../turns/listenEngine';
 import { createListenHandlers } from './listenHandlers';
@@ -13,10 +13,9 @@ let vad: SileroVad | null = null;
 
 const handle = serve<ListenApi>(
   createListenHandlers({
-    async loadVad(vadModelUrl, ortWasmPrefix, onProgress) {
-      // Self-hosted runtime files, never a CDN; one thread is plenty for a 32 ms chunk every 32 ms.
-      ort.env.wasm.wasmPaths = ortWasmPrefix;
-      ort.env.wasm.numThreads = 1;
+    async loadVad(vadModelUrl, onProgress) {
+      // One thread is plenty for a 32 ms chunk every 32 ms.
+      useSelfHostedOrtWasm(1);
       const bytes = await fetchModelFile(vadModelUrl, VAD_REMEDY, (p) => onProgress(p.loadedBytes, p.totalBytes));
       vad = await SileroVad.create(bytes);
       await vad.probability(new Float32Array(512));

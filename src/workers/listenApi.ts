@@ -7,7 +7,7 @@ export type ListenUpdate = Exclude<ListenEvent, { type: 'vad' }> | { type: 'leve
 
 export type ListenApi = {
   /** Fetch and warm up the VAD; resolves once it has run on a chunk. */
-  load: Method<{ vadModelUrl: string; ortWasmPrefix: string }, { loadMs: number }>;
+  load: Method<{ vadModelUrl: string }, { loadMs: number }>;
   /** Consume feature batches from `batches` (the worklet's port) until `finish` is called. */
   listen: Method<{ batches: MessagePort; nMels: 80 | 128; segmenter: Partial<SegmenterConfig> }, { batches: number }, ListenUpdate>;
   /** End the stream: 'stopped' closes an open turn as end of stream, 'inputLost' as a lost microphone. */

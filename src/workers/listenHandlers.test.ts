@@ -49,11 +49,11 @@ describe('listen worker handlers', () => {
   it('processes batches in order, streams levels and events, and flushes on finish', async () => {
     const engine = new ScriptedEngine();
     const handlers = createListenHandlers({
-      loadVad: async (_url, _prefix, onProgress) => onProgress(10, 20),
+      loadVad: async (_url, onProgress) => onProgress(10, 20),
       createEngine: () => engine,
     });
     const load = recordingContext();
-    await handlers.load({ vadModelUrl: '/models/vad/v.onnx', ortWasmPrefix: '/ort/' }, load.context);
+    await handlers.load({ vadModelUrl: '/models/vad/v.onnx' }, load.context);
     expect(load.progress).toEqual([{ stage: 'vad', loadedBytes: 10, totalBytes: 20 }]);
 
     const { port1, port2 } = new MessageChannel();

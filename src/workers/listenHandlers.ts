@@ -14,7 +14,7 @@ export interface StreamEngine {
 
 export interface ListenDependencies {
   /** Fetches, creates and warms up the VAD; called once by `load`. */
-  loadVad(vadModelUrl: string, ortWasmPrefix: string, onProgress: (loadedBytes: number, totalBytes?: number) => void): Promise<void>;
+  loadVad(vadModelUrl: string, onProgress: (loadedBytes: number, totalBytes?: number) => void): Promise<void>;
   /** A fresh engine for one listening stream (sample indices restart at 0 with each capture). */
   createEngine(nMels: 80 | 128, segmenter: Partial<SegmenterConfig>): StreamEngine;
 }
@@ -37,9 +37,9 @@ export function createListenHandlers(dependencies: ListenDependencies): Handlers
   let finishStream: ((reason: 'stopped' | 'inputLost') => Promise<void>) | null = null;
 
   return {
-    async load({ vadModelUrl, ortWasmPrefix }, context) {
+    async load({ vadModelUrl }, context) {
       const startMs = performance.now();
-      await dependencies.loadVad(vadModelUrl, ortWasmPrefix, (loadedBytes, totalBytes) =>
+      await dependencies.loadVad(vadModelUrl, (loadedBytes, totalBytes) =>
         context.progress({ stage: 'vad', loadedBytes, ...(totalBytes === undefined ? {} : { totalBytes }) }),
       );
       loaded = true;
