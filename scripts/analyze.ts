@@ -1,11 +1,11 @@
 // Runs a recorded dialogue through the live listening path and prints its turns and the strategy.
-import { SileroVad } from '../src/models/vad/sileroVad.ts';
-import { analyzeRecording } from '../src/turns/analyzeRecording.ts';
-import { loadVadModel } from './cli/loadVadModel.ts';
-import { loadWav } from './cli/loadWav.ts';
-import { parseCliArgs } from './cli/parseCliArgs.ts';
-import { runCli } from './cli/runCli.ts';
-import { formatStrategyLine, formatTurnTable } from './cli/turnTable.ts';
+import { SileroVad } from '../src/models/vad/sileroVad';
+import { analyzeRecording } from '../src/turns/analyzeRecording';
+import { loadVadModel } from './cli/loadVadModel';
+import { loadWav } from './cli/loadWav';
+import { parseCliArgs } from './cli/parseCliArgs';
+import { runCli } from './cli/runCli';
+import { formatStrategyLine, formatTurnTable } from './cli/turnTable';
 
 await runCli('analyze', async () => {
   const { values, positionals } = parseCliArgs({

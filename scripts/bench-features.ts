@@ -2,9 +2,9 @@
 // transformers.js' WhisperFeatureExtractor on the same 30 s, in one run.
 import { readFileSync } from 'node:fs';
 import { WhisperFeatureExtractor } from '@huggingface/transformers';
-import { RENDER_QUANTUM_SAMPLES, WHISPER_CHUNK_SAMPLES, SAMPLE_RATE_HZ } from '../src/audio/dsp/constants.ts';
-import { FeaturePipeline } from '../src/audio/featurePipeline.ts';
-import { readWav } from '../src/audio/wav/readWav.ts';
+import { RENDER_QUANTUM_SAMPLES, WHISPER_CHUNK_SAMPLES, SAMPLE_RATE_HZ } from '../src/audio/dsp/constants';
+import { FeaturePipeline } from '../src/audio/featurePipeline';
+import { readWav } from '../src/audio/wav/readWav';
 
 const DURATION_S = WHISPER_CHUNK_SAMPLES / SAMPLE_RATE_HZ;
 const WARMUP_RUNS = 3;

@@ -1,13 +1,13 @@
 // Writes the Whisper-normalised log-mel of a WAV file as .npy, computed by the same streaming path as the browser.
 import { writeFileSync } from 'node:fs';
-import { FeaturePipeline } from '../src/audio/featurePipeline.ts';
-import { normalizeWhisperLogMel, transposeFrameMajor } from '../src/audio/dsp/whisperNormalize.ts';
-import { HOP_SAMPLES, RENDER_QUANTUM_SAMPLES, SAMPLE_RATE_HZ } from '../src/audio/dsp/constants.ts';
-import { encodeNpy } from '../src/audio/wav/npy.ts';
-import { CliError } from './cli/cliError.ts';
-import { loadWav } from './cli/loadWav.ts';
-import { parseCliArgs, usageError } from './cli/parseCliArgs.ts';
-import { runCli } from './cli/runCli.ts';
+import { FeaturePipeline } from '../src/audio/featurePipeline';
+import { normalizeWhisperLogMel, transposeFrameMajor } from '../src/audio/dsp/whisperNormalize';
+import { HOP_SAMPLES, RENDER_QUANTUM_SAMPLES, SAMPLE_RATE_HZ } from '../src/audio/dsp/constants';
+import { encodeNpy } from '../src/audio/wav/npy';
+import { CliError } from './cli/cliError';
+import { loadWav } from './cli/loadWav';
+import { parseCliArgs, usageError } from './cli/parseCliArgs';
+import { runCli } from './cli/runCli';
 
 /** One Whisper window: the normalisation is defined over at most 30 s. */
 const MAX_DURATION_S = 30;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { readWav, WavError, type WavAudio } from '../../src/audio/wav/readWav.ts';
-import { CliError } from './cliError.ts';
+import { readWav, WavError, type WavAudio } from '../../src/audio/wav/readWav';
+import { CliError } from './cliError';
 
 /** Reads and decodes a WAV file; an unreadable or undecodable file becomes a one-line CliError. */
 export function loadWav(path: string): WavAudio {

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { CliError } from './cliError.ts';
+import { CliError } from './cliError';
 
 export interface CliSpec<O extends ParseArgsOptionsConfig> {
   /** One line such as "npm run -s analyze -- <in.wav> [--json]". */

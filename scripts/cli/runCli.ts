@@ -1,4 +1,4 @@
-import { CliError } from './cliError.ts';
+import { CliError } from './cliError';
 
 /** Runs a CLI's main; a CliError becomes "<tool>: <message>" on stderr and its exit code. */
 export async function runCli(toolName: string, main: () => Promise<void>): Promise<void> {

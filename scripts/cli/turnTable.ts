@@ -1,4 +1,4 @@
-import type { Strategy } from '../../src/conversation/strategy.ts';
+import type { Strategy } from '../../src/conversation/strategy';
 
 /** The fields of a turn the table shows. */
 export interface TurnRow {

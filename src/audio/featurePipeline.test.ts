@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { WhisperFeatureExtractor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { normalizeWhisperLogMel } from './dsp/whisperNormalize.ts';
-import { FeaturePipeline } from './featurePipeline.ts';
-import type { FeatureBatch } from './featureBatch.ts';
-import { readWav } from './wav/readWav.ts';
+import { normalizeWhisperLogMel } from './dsp/whisperNormalize';
+import { FeaturePipeline } from './featurePipeline';
+import type { FeatureBatch } from './featureBatch';
+import { readWav } from './wav/readWav';
 
 interface Collected {
   pcm: Float32Array;

@@ -1,7 +1,7 @@
-import { HOP_SAMPLES, N_MELS_DEFAULT, CENTER_PAD_SAMPLES } from './dsp/constants.ts';
-import { StreamingFrameFeatures } from './dsp/frameFeatures.ts';
-import { StreamingResampler } from './dsp/resampler.ts';
-import type { FeatureBatch } from './featureBatch.ts';
+import { HOP_SAMPLES, N_MELS_DEFAULT, CENTER_PAD_SAMPLES } from './dsp/constants';
+import { StreamingFrameFeatures } from './dsp/frameFeatures';
+import { StreamingResampler } from './dsp/resampler';
+import type { FeatureBatch } from './featureBatch';
 
 /** Input samples resampled per step; push() accepts any length without allocating by looping in such pieces. */
 export const MAX_BLOCK_SAMPLES = 4096;

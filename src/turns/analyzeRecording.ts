@@ -1,11 +1,11 @@
-import { RENDER_QUANTUM_SAMPLES } from '../audio/dsp/constants.ts';
-import type { FeatureBatch } from '../audio/featureBatch.ts';
-import { FeaturePipeline } from '../audio/featurePipeline.ts';
-import { DEFAULT_TAU_DB, strategyFor, type Strategy } from '../conversation/strategy.ts';
-import type { VoiceActivityDetector } from '../models/vad/vadContract.ts';
-import { ListenEngine, type ListenEvent } from './listenEngine.ts';
-import type { SegmenterConfig } from './segmenter.ts';
-import type { Turn } from './turn.ts';
+import { RENDER_QUANTUM_SAMPLES } from '../audio/dsp/constants';
+import type { FeatureBatch } from '../audio/featureBatch';
+import { FeaturePipeline } from '../audio/featurePipeline';
+import { DEFAULT_TAU_DB, strategyFor, type Strategy } from '../conversation/strategy';
+import type { VoiceActivityDetector } from '../models/vad/vadContract';
+import { ListenEngine, type ListenEvent } from './listenEngine';
+import type { SegmenterConfig } from './segmenter';
+import type { Turn } from './turn';
 
 export interface AnalyzeRecordingOptions {
   vad: VoiceActivityDetector;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ComplexFft, RealPowerSpectrum } from './fft.ts';
-import { periodicHann } from './window.ts';
+import { ComplexFft, RealPowerSpectrum } from './fft';
+import { periodicHann } from './window';
 
 /** O(N^2) DFT power, written independently of the FFT as its reference. */
 function naiveDftPower(x: ArrayLike<number>): Float64Array {

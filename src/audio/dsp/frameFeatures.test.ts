@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { WhisperFeatureExtractor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { readWav } from '../wav/readWav.ts';
-import { StreamingFrameFeatures } from './frameFeatures.ts';
-import { normalizeWhisperLogMel } from './whisperNormalize.ts';
+import { readWav } from '../wav/readWav';
+import { StreamingFrameFeatures } from './frameFeatures';
+import { normalizeWhisperLogMel } from './whisperNormalize';
 
 interface Features {
   logMel: Float32Array;

@@ -1,8 +1,8 @@
-import { CENTER_PAD_SAMPLES, HOP_SAMPLES, LOG_MEL_FLOOR, N_FFT, N_MELS_DEFAULT } from './constants.ts';
-import { frameEnergy } from './energy.ts';
-import { RealPowerSpectrum } from './fft.ts';
-import { MelFilterbank } from './melFilterbank.ts';
-import { periodicHann } from './window.ts';
+import { CENTER_PAD_SAMPLES, HOP_SAMPLES, LOG_MEL_FLOOR, N_FFT, N_MELS_DEFAULT } from './constants';
+import { frameEnergy } from './energy';
+import { RealPowerSpectrum } from './fft';
+import { MelFilterbank } from './melFilterbank';
+import { periodicHann } from './window';
 
 /** Receives one frame; `logMel` is an internal buffer, valid only during the call. */
 export type FrameCallback = (frameIndex: number, logMel: Float32Array, energy: number) => void;

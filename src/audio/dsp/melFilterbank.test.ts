@@ -1,6 +1,6 @@
 import { WhisperFeatureExtractor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { MelFilterbank, hzToSlaneyMel, slaneyMelToHz } from './melFilterbank.ts';
+import { MelFilterbank, hzToSlaneyMel, slaneyMelToHz } from './melFilterbank';
 
 describe('Slaney mel scale', () => {
   it('is linear at 200/3 Hz per mel below 1 kHz and gains 27 mel per factor 6.4 above', () => {

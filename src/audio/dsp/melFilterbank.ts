@@ -1,4 +1,4 @@
-import { MEL_MAX_HZ, MEL_MIN_HZ, N_FFT, SAMPLE_RATE_HZ } from './constants.ts';
+import { MEL_MAX_HZ, MEL_MIN_HZ, N_FFT, SAMPLE_RATE_HZ } from './constants';
 
 /** Slaney mel scale break: linear (3/200 mel per Hz) below 1 kHz, logarithmic above. */
 const SLANEY_BREAK_HZ = 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamingResampler } from './resampler.ts';
+import { StreamingResampler } from './resampler';
 
 function resampleAll(resampler: StreamingResampler, input: Float32Array, blockSamples = 128): Float32Array {
   const out = new Float32Array(resampler.outputLengthFor(input.length) + 8);

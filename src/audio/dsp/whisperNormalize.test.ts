@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeWhisperLogMel, transposeFrameMajor } from './whisperNormalize.ts';
+import { normalizeWhisperLogMel, transposeFrameMajor } from './whisperNormalize';
 
 describe('normalizeWhisperLogMel', () => {
   it('clamps 8 below the maximum, then maps x -> (x + 4) / 4', () => {

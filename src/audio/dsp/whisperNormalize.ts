@@ -1,4 +1,4 @@
-import { LOG_MEL_DYNAMIC_RANGE } from './constants.ts';
+import { LOG_MEL_DYNAMIC_RANGE } from './constants';
 
 /** Whisper's final step over a whole window, in place: x = max(x, max - 8); x = (x + 4) / 4. */
 export function normalizeWhisperLogMel(logMel: Float32Array): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodicHann } from './window.ts';
+import { periodicHann } from './window';
 
 describe('periodicHann', () => {
   it('has the periodic values 0, 0.5, 1, 0.5 for size 4 (the symmetric window would end in 0)', () => {

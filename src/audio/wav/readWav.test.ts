@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readWav, WavError } from './readWav.ts';
+import { readWav, WavError } from './readWav';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures');
 /** float32 rounding of values in -1..1: the reference and ours both end in a float32. */
