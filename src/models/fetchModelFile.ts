@@ -31,14 +31,19 @@ export async function fetchModelFile(
   } catch (error) {
     throw new ModelFileError(url, `could not be fetched (${error instanceof Error ? error.message : String(error)})`, remedy);
   }
-  if (!response.ok) throw new ModelFileError(url, `the server answered ${response.status} ${response.statusText}`.trim(), remedy);
-  const contentType = response.headers.get('content-type') ?? '';
-  if (contentType.includes('text/html')) throw new ModelFileError(url, 'is missing (the server sent a web page instead)', remedy);
+  assertModelResponse(url, response, remedy);
   const declared = Number(response.headers.get('content-length'));
   const totalBytes = Number.isFinite(declared) && declared > 0 ? declared : undefined;
   const bytes = await readAll(response, totalBytes, onProgress);
   if (bytes.byteLength === 0) throw new ModelFileError(url, 'is empty', remedy);
   return bytes;
+}
+
+/** Rejects a failed response, and the web page a dev server sends in place of a missing file. */
+export function assertModelResponse(url: string, response: Response, remedy: string): void {
+  if (!response.ok) throw new ModelFileError(url, `the server answered ${response.status} ${response.statusText}`.trim(), remedy);
+  const contentType = response.headers.get('content-type') ?? '';
+  if (contentType.includes('text/html')) throw new ModelFileError(url, 'is missing (the server sent a web page instead)', remedy);
 }
 
 async function readAll(response: Response, totalBytes: number | undefined, onProgress: (progress: FetchProgress) => void): Promise<Uint8Array> {
