@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import { exposeTestHandle } from './state/testHandle';
 import './ui/styles.css';
+import { loadModels } from './session/modelSession';
 
 exposeTestHandle();
 const root = document.getElementById('root');
@@ -12,3 +13,4 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+void loadModels();

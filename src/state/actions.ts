@@ -1,5 +1,6 @@
 import { strategyFor } from '../conversation/strategy';
 import type { MicStatus } from './micSlice';
+import type { ComponentLoad, FileLoad, ModelRole } from './modelsSlice';
 import type { TurnSummary } from './dialogueSlice';
 import type { Settings } from './settingsSlice';
 import { useStore, type AppState } from './store';
@@ -49,4 +50,24 @@ export function speechActivityChanged(speechActive: boolean): void {
 
 export function vadStatusChanged(vadStatus: AppState['vadStatus'], vadError: string | null = null): void {
   useStore.setState({ vadStatus, vadError });
+}
+
+export function packProbed(pack: AppState['pack']): void {
+  useStore.setState({ pack });
+}
+
+export function componentChanged(role: ModelRole, patch: Partial<ComponentLoad> & { modelId: string }): void {
+  useStore.setState((state) => {
+    const previous = state.components[role];
+    const base: ComponentLoad = previous?.modelId === patch.modelId ? previous : { modelId: patch.modelId, status: 'idle', files: {} };
+    return { components: { ...state.components, [role]: { ...base, ...patch } } };
+  });
+}
+
+export function componentFileProgress(role: ModelRole, file: string, progress: FileLoad): void {
+  useStore.setState((state) => {
+    const component = state.components[role];
+    if (!component) return {};
+    return { components: { ...state.components, [role]: { ...component, files: { ...component.files, [file]: progress } } } };
+  });
 }

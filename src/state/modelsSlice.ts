@@ -1,14 +1,49 @@
 import type { StateCreator } from 'zustand';
+import type { Device, Dtype } from '../models/device/chooseDevice';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
+/** The model families that run in their own worker. */
+export type ModelRole = 'asr' | 'llm' | 'tts';
+
+export interface FileLoad {
+  loadedBytes: number;
+  totalBytes?: number;
+}
+
+export interface ComponentLoad {
+  modelId: string;
+  status: ModelStatus;
+  /** Per-file progress, keyed by file name as transformers.js reports it. */
+  files: Record<string, FileLoad>;
+  device?: Device;
+  dtype?: Dtype;
+  /** Why this device: the adapter, a setting, a failed self-check. */
+  reason?: string;
+  error?: string;
+  loadMs?: number;
+}
+
+export interface PackState {
+  status: 'probing' | 'none' | 'chosen';
+  /** Complete packs on this origin, in order of preference. */
+  available: string[];
+  chosen: string | null;
+  totalBytes: number | null;
+  /** What the user can do when no pack is present. */
+  advice: string | null;
+}
 
 export interface ModelsSlice {
   vadStatus: ModelStatus;
   /** The VAD's loading error, with the file and what to run. */
   vadError: string | null;
+  pack: PackState;
+  components: Partial<Record<ModelRole, ComponentLoad>>;
 }
 
 export const createModelsSlice: StateCreator<ModelsSlice, [], [], ModelsSlice> = () => ({
   vadStatus: 'idle',
   vadError: null,
+  pack: { status: 'probing', available: [], chosen: null, totalBytes: null, advice: null },
+  components: {},
 });

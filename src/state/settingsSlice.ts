@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { DEFAULT_MIC_PROCESSING, type MicProcessing } from '../audio/capture';
 import { DEFAULT_TAU_DB } from '../conversation/strategy';
+import type { DevicePreference } from '../models/device/chooseDevice';
 
 export interface Settings {
   /** Strategy threshold tau: |Delta_e| at or beyond it leaves neutral. */
@@ -10,6 +11,10 @@ export interface Settings {
   /** 80 mel bins, or 128 for Whisper large-v3. */
   nMels: 80 | 128;
   processing: MicProcessing;
+  /** Run models on WebGPU where it works (auto), or force one device. */
+  devicePreference: DevicePreference;
+  /** The pack the user picked; null lets the page choose the best present one. */
+  pack: string | null;
 }
 
 export interface SettingsSlice {
@@ -19,5 +24,5 @@ export interface SettingsSlice {
 export const DEFAULT_END_SILENCE_MS = 500;
 
 export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({
-  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING },
+  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null },
 });

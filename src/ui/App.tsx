@@ -4,6 +4,7 @@ import { StrategyCard } from './StrategyCard';
 import { EnergyPlot } from './EnergyPlot';
 import { TurnList } from './TurnList';
 import { SettingsPanel } from './SettingsPanel';
+import { LoadingPanel } from './LoadingPanel';
 import { startNewConversation } from '../session/listenSession';
 
 export function App() {
@@ -20,6 +21,7 @@ export function App() {
         <EnergyPlot />
       </div>
       <TurnList />
+      <LoadingPanel />
       <footer>
         <button type="button" onClick={startNewConversation} data-testid="new-conversation">
           New conversation

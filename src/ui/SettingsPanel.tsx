@@ -1,6 +1,8 @@
 import { useStore } from '../state/store';
 import { updateSettings } from '../state/actions';
 import type { MicProcessing } from '../audio/capture';
+import type { DevicePreference } from '../models/device/chooseDevice';
+import { loadModels, recheckWebGpu } from '../session/modelSession';
 
 const PROCESSING_LABELS: Record<keyof MicProcessing, string> = {
   echoCancellation: 'Echo cancellation',
@@ -11,6 +13,8 @@ const PROCESSING_LABELS: Record<keyof MicProcessing, string> = {
 export function SettingsPanel() {
   const settings = useStore((s) => s.settings);
   const listening = useStore((s) => s.micStatus === 'listening');
+  const availablePacks = useStore((s) => s.pack.available);
+  const chosenPack = useStore((s) => s.pack.chosen);
 
   return (
     <details className="settings">
@@ -63,6 +67,44 @@ export function SettingsPanel() {
         ))}
       </fieldset>
       {listening && <p className="note">Stop to change the input settings.</p>}
+      <fieldset>
+        <legend>Models</legend>
+        <label>
+          Pack
+          <select
+            value={chosenPack ?? ''}
+            disabled={availablePacks.length < 2}
+            onChange={(e) => {
+              updateSettings({ pack: e.target.value });
+              void loadModels();
+            }}
+          >
+            {availablePacks.map((pack) => (
+              <option key={pack} value={pack}>
+                {pack}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Run models on
+          <select
+            value={settings.devicePreference}
+            data-testid="device-preference"
+            onChange={(e) => {
+              updateSettings({ devicePreference: e.target.value as DevicePreference });
+              void loadModels();
+            }}
+          >
+            <option value="auto">WebGPU where it computes correctly, else wasm</option>
+            <option value="webgpu">WebGPU always</option>
+            <option value="wasm">wasm (CPU) always</option>
+          </select>
+        </label>
+        <button type="button" onClick={() => void recheckWebGpu()} data-testid="recheck-webgpu">
+          Re-run the WebGPU self-check
+        </button>
+      </fieldset>
     </details>
   );
 }

@@ -1,0 +1,24 @@
+import { AutoModelForCausalLM, Tensor, type PreTrainedModel } from '@huggingface/transformers';
+import type { ModelFamily } from '../loadModel';
+import { progressForwarder } from '../runtime/progressForwarder';
+
+/** Tokens of the warm-up prompt: a handful of low ids, valid in every vocabulary. */
+const WARM_UP_TOKENS = [1, 2, 3, 4, 5, 6, 7, 8];
+
+export const llmFamily: ModelFamily<PreTrainedModel> = {
+  selfCheckTolerance: 1e-2,
+  async load(modelId, device, dtype, onFileProgress) {
+    return AutoModelForCausalLM.from_pretrained(modelId, { device, dtype: dtype as never, progress_callback: progressForwarder(onFileProgress) });
+  },
+  async warmUp(model) {
+    const ids = BigInt64Array.from(WARM_UP_TOKENS.map(BigInt));
+    const outputs = (await model({
+      input_ids: new Tensor('int64', ids, [1, ids.length]),
+      attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
+    })) as { logits: Tensor };
+    return [outputs.logits.data as Float32Array];
+  },
+  async dispose(model) {
+    await model.dispose();
+  },
+};

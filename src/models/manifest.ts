@@ -1,0 +1,187 @@
+// The model-pack manifest (public/models/manifest.json): schema, types and helpers.
+// Shared by the page and the Node scripts, so nothing here may import Node modules.
+import { z } from 'zod';
+
+/** transformers.js dtype names; each maps to an ONNX file name suffix (see dtypeFileName). */
+export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type Dtype = (typeof DTYPES)[number];
+
+const DTYPE_SUFFIX: Record<Dtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  q4f16: '_q4f16',
+  bnb4: '_bnb4',
+};
+
+export const COMPONENT_ROLES = ['vad', 'asr', 'llm', 'tts', 'style_encoder', 'es4r'] as const;
+export type ComponentRole = (typeof COMPONENT_ROLES)[number];
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
+export const dtypeSchema = z.enum(DTYPES);
+
+/** One dtype for the whole model, or one per ONNX module (e.g. Whisper's encoder fp32, decoder q4). */
+export const dtypeChoiceSchema = z.union([dtypeSchema, z.record(z.string().min(1), dtypeSchema)]);
+
+const relativePathSchema = z
+  .string()
+  .min(1)
+  .refine((path) => !path.startsWith('/') && !path.split('/').some((part) => part === '..' || part === '.' || part === ''), {
+    message: 'must be a relative path without "..", "." or empty segments',
+  });
+
+export const hubSourceSchema = z
+  .object({
+    kind: z.literal('hub'),
+    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"'),
+    revision: z.string().min(1).describe('a 40-hex commit sha when pinned, else a branch or tag'),
+    revisionPinned: z.boolean().describe('true only when revision is a commit sha that was checked'),
+  })
+  .refine((source) => !source.revisionPinned || COMMIT_SHA.test(source.revision), {
+    message: 'a pinned revision must be a 40-hex commit sha',
+    path: ['revision'],
+  });
+
+export const npmSourceSchema = z.object({
+  kind: z.literal('npm'),
+  package: z.string().min(1),
+  version: z.string().min(1),
+  path: z.string().min(1).describe('path of the file inside the npm package'),
+});
+
+export const generatedSourceSchema = z.object({
+  kind: z.literal('generated'),
+  script: z.string().min(1).describe('the npm script that writes the files, e.g. "make:tiny-pack"'),
+});
+
+export const sourceSchema = z.discriminatedUnion('kind', [hubSourceSchema, npmSourceSchema, generatedSourceSchema]);
+
+export const licenceSchema = z.union([
+  z.object({ spdx: z.string().min(1), url: z.url().optional() }),
+  z.object({ name: z.string().min(1), url: z.url() }),
+]);
+
+export const modelFileSchema = z
+  .object({
+    path: relativePathSchema.describe('relative to public/models/'),
+    sizeBytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .describe('exact when verified; otherwise the rounded size the hub lists, or null'),
+    sha256: z.string().regex(SHA256_HEX, 'must be 64 lowercase hex digits').nullable(),
+    dtype: dtypeSchema.optional().describe('absent for files every dtype shares (config, tokenizer, voices)'),
+    verified: z.boolean().describe('true when sizeBytes and sha256 were measured on the real file'),
+  })
+  .refine((file) => !file.verified || (file.sizeBytes !== null && file.sha256 !== null), {
+    message: 'a verified file needs sizeBytes and sha256',
+    path: ['verified'],
+  });
+
+export const componentSchema = z
+  .object({
+    modelId: z.string().min(1).describe('the id transformers.js loads: files live under /models/<modelId>/'),
+    source: sourceSchema,
+    licence: licenceSchema,
+    dtype: z.object({
+      webgpu: dtypeChoiceSchema,
+      webgpuNoF16: dtypeChoiceSchema.optional().describe('when the adapter lacks shader-f16; defaults to webgpu'),
+      wasm: dtypeChoiceSchema,
+    }),
+    files: z.array(modelFileSchema).min(1),
+  })
+  .superRefine((component, ctx) => {
+    // Hub files must sit under the model id, because transformers.js resolves /models/<id>/<path in repo>.
+    if (component.source.kind !== 'hub') return;
+    component.files.forEach((file, index) => {
+      if (!file.path.startsWith(`${component.modelId}/`)) {
+        ctx.addIssue({ code: 'custom', message: `must start with "${component.modelId}/"`, path: ['files', index, 'path'] });
+      }
+    });
+  });
+
+export const packSchema = z.object({
+  description: z.string().min(1),
+  components: z.object({
+    vad: componentSchema,
+    asr: componentSchema,
+    llm: componentSchema,
+    tts: componentSchema,
+    style_encoder: componentSchema.optional(),
+    es4r: componentSchema.optional(),
+  }),
+});
+
+export const manifestSchema = z.object({
+  $schema: z.string().optional().describe('"./manifest.schema.json", for editors'),
+  schemaVersion: z.literal(1),
+  packs: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'pack names are lowercase words'), packSchema),
+});
+
+export type HubSource = z.infer<typeof hubSourceSchema>;
+export type ModelSource = z.infer<typeof sourceSchema>;
+export type ModelFile = z.infer<typeof modelFileSchema>;
+export type ModelComponent = z.infer<typeof componentSchema>;
+export type Pack = z.infer<typeof packSchema>;
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** public/models/installed.json, written by scripts/models/reportPacks.ts for the page. */
+export const installedSchema = z.object({
+  completePacks: z.array(z.string()),
+  /** Size of every present file of the complete packs, keyed by path relative to public/models/. */
+  fileSizesBytes: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type Installed = z.infer<typeof installedSchema>;
+
+export class ManifestError extends Error {
+  override readonly name = 'ManifestError';
+}
+
+/** Validates a parsed manifest.json; the error lists one "path: problem" line per issue. */
+export function parseManifest(json: unknown): Manifest {
+  const result = manifestSchema.safeParse(json);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${formatIssuePath(issue.path)}: ${issue.message}`);
+  throw new ManifestError(`invalid model manifest:\n${lines.join('\n')}`);
+}
+
+function formatIssuePath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+/** The ONNX file transformers.js loads for a module and dtype, e.g. ("encoder_model", "fp16") -> "onnx/encoder_model_fp16.onnx". */
+export function dtypeFileName(moduleName: string, dtype: Dtype): string {
+  return `onnx/${moduleName}${DTYPE_SUFFIX[dtype]}.onnx`;
+}
+
+export interface PackFile {
+  role: ComponentRole;
+  component: ModelComponent;
+  file: ModelFile;
+}
+
+/** Every file of a pack, in component order; throws when the pack does not exist. */
+export function packFiles(manifest: Manifest, packName: string): PackFile[] {
+  const pack = manifest.packs[packName];
+  if (!pack) {
+    throw new ManifestError(`no pack "${packName}" in the manifest (packs: ${Object.keys(manifest.packs).join(', ')})`);
+  }
+  return COMPONENT_ROLES.flatMap((role) => {
+    const component = pack.components[role];
+    return component ? component.files.map((file) => ({ role, component, file })) : [];
+  });
+}
+
+/** Where a hub file lives inside its repository: its manifest path without the "<modelId>/" prefix. */
+export function pathInRepo(component: ModelComponent, file: ModelFile): string {
+  return file.path.slice(component.modelId.length + 1);
+}

@@ -1,0 +1,46 @@
+import { packFiles, type Manifest } from './manifest';
+
+export interface PackAvailability {
+  pack: string;
+  complete: boolean;
+  /** Files absent (or answered with a web page) on this origin. */
+  missing: string[];
+  /** Sum of the manifest's known file sizes. */
+  totalBytes: number;
+}
+
+/** Packs in the order the page prefers them when the user has not chosen. */
+export const PACK_PREFERENCE = ['default', 'quality', 'lite', 'tiny'];
+
+/**
+ * Asks the server, with HEAD requests, which packs are fully present. A dev server answers a
+ * missing file with index.html, so a web page counts as missing.
+ */
+export async function probePacks(manifest: Manifest, baseUrl: string, fetchImpl: typeof fetch = fetch): Promise<PackAvailability[]> {
+  const present = new Map<string, Promise<boolean>>();
+  const isPresent = (path: string) => {
+    let probe = present.get(path);
+    if (!probe) {
+      probe = fetchImpl(`${baseUrl}${path}`, { method: 'HEAD' })
+        .then((response) => response.ok && !(response.headers.get('content-type') ?? '').includes('text/html'))
+        .catch(() => false);
+      present.set(path, probe);
+    }
+    return probe;
+  };
+  const packs = Object.keys(manifest.packs).sort((a, b) => rank(a) - rank(b));
+  return Promise.all(
+    packs.map(async (pack) => {
+      const files = packFiles(manifest, pack);
+      const checks = await Promise.all(files.map(({ file }) => isPresent(file.path)));
+      const missing = files.filter((_, i) => !checks[i]).map(({ file }) => file.path);
+      const totalBytes = files.reduce((sum, { file }) => sum + (file.sizeBytes ?? 0), 0);
+      return { pack, complete: missing.length === 0, missing, totalBytes };
+    }),
+  );
+}
+
+function rank(pack: string): number {
+  const index = PACK_PREFERENCE.indexOf(pack);
+  return index === -1 ? PACK_PREFERENCE.length : index;
+}

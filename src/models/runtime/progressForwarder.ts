@@ -1,0 +1,21 @@
+import type { FileProgress } from '../loadModel';
+
+interface TransformersProgress {
+  status: string;
+  file?: string;
+  loaded?: number;
+  total?: number;
+}
+
+/** Turns transformers.js' progress_callback events into per-file byte progress. */
+export function progressForwarder(onFileProgress: (progress: FileProgress) => void): (event: unknown) => void {
+  return (event) => {
+    const { status, file, loaded, total } = event as TransformersProgress;
+    if (!file) return;
+    if (status === 'progress' && loaded !== undefined) {
+      onFileProgress({ file, loadedBytes: loaded, ...(total ? { totalBytes: total } : {}) });
+    } else if (status === 'done' && total) {
+      onFileProgress({ file, loadedBytes: total, totalBytes: total });
+    }
+  };
+}

@@ -1,0 +1,28 @@
+import { env } from '@huggingface/transformers';
+import { assertModelResponse } from '../fetchModelFile';
+import { ORT_WASM_PATHS } from '../ortWasmFiles';
+import { packRemedy } from './packRemedy';
+
+/**
+ * transformers.js in the page: models only from /models/ on this origin, the wasm runtime
+ * served by the app, files kept in the Cache API so a reload works offline, and any file the
+ * server does not really have reported with its name and the command that fetches it.
+ */
+export function configureTransformers(pack: string, wasmThreads: number): void {
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = `${import.meta.env.BASE_URL}models/`;
+  env.useBrowserCache = true;
+  const onnxWasm = env.backends.onnx.wasm;
+  if (onnxWasm) {
+    onnxWasm.wasmPaths = ORT_WASM_PATHS;
+    onnxWasm.numThreads = wasmThreads;
+  }
+  const remedy = `${packRemedy(pack)}.`;
+  env.fetch = async (input: string | URL, init?: RequestInit) => {
+    const url = String(input);
+    const response = await fetch(input, init);
+    assertModelResponse(url, response, remedy);
+    return response;
+  };
+}

@@ -1,0 +1,104 @@
+import { parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
+import { probePacks } from '../models/packProbe';
+import { packRemedy } from '../models/runtime/packRemedy';
+import { componentChanged, componentFileProgress, packProbed } from '../state/actions';
+import type { ModelRole } from '../state/modelsSlice';
+import { useStore } from '../state/store';
+import { WorkerClient } from '../workers/client';
+import type { ModelWorkerApi } from '../workers/modelApi';
+import { forgetVerdicts, readVerdicts, rememberVerdict } from './verdictMemory';
+
+const MODELS_URL = `${import.meta.env.BASE_URL}models/`;
+const ROLES: readonly ModelRole[] = ['asr', 'llm', 'tts'];
+/** Progress reaches the store at most this often per file, so the panel does not re-render per chunk. */
+const PROGRESS_INTERVAL_MS = 100;
+
+/** Literal `new Worker(new URL(...))` per family, so Vite bundles each worker. */
+const START_WORKER: Record<ModelRole, () => Worker> = {
+  asr: () => new Worker(new URL('../workers/asr.worker.ts', import.meta.url), { type: 'module', name: 'asr' }),
+  llm: () => new Worker(new URL('../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'llm' }),
+  tts: () => new Worker(new URL('../workers/tts.worker.ts', import.meta.url), { type: 'module', name: 'tts' }),
+};
+
+const clients: Partial<Record<ModelRole, WorkerClient<ModelWorkerApi>>> = {};
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Identifies a model's weights for remembered verdicts: its largest file's hash, else id and sizes. */
+function fingerprint(component: ModelComponent): string {
+  const largest = [...component.files].sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0))[0];
+  if (largest?.sha256) return largest.sha256;
+  return `${component.modelId}:${component.files.reduce((sum, file) => sum + (file.sizeBytes ?? 0), 0)}`;
+}
+
+async function readManifest(): Promise<Manifest> {
+  const response = await fetch(`${MODELS_URL}manifest.json`);
+  if (!response.ok || (response.headers.get('content-type') ?? '').includes('text/html')) {
+    throw new Error(`${MODELS_URL}manifest.json is missing (status ${response.status})`);
+  }
+  return parseManifest(await response.json());
+}
+
+async function loadComponent(role: ModelRole, component: ModelComponent, pack: string, recheck: boolean): Promise<void> {
+  const { modelId } = component;
+  componentChanged(role, { modelId, status: 'loading', files: {} });
+  const client = (clients[role] ??= new WorkerClient<ModelWorkerApi>(START_WORKER[role]()));
+  const lastUpdateMs = new Map<string, number>();
+  try {
+    const result = await client.call(
+      'load',
+      { pack, modelId, dtypes: component.dtype, preference: useStore.getState().settings.devicePreference, fingerprint: fingerprint(component), verdicts: readVerdicts(), recheck },
+      {
+        onProgress: ({ stage: file, loadedBytes = 0, totalBytes }) => {
+          const nowMs = performance.now();
+          const complete = totalBytes !== undefined && loadedBytes >= totalBytes;
+          if (!complete && nowMs - (lastUpdateMs.get(file) ?? 0) < PROGRESS_INTERVAL_MS) return;
+          lastUpdateMs.set(file, nowMs);
+          componentFileProgress(role, file, { loadedBytes, ...(totalBytes === undefined ? {} : { totalBytes }) });
+        },
+      },
+    );
+    if (result.newVerdict) rememberVerdict(result.newVerdict.key, result.newVerdict.verdict);
+    componentChanged(role, { modelId, status: 'ready', device: result.device, dtype: result.dtype, reason: result.reason, loadMs: result.loadMs });
+  } catch (error) {
+    componentChanged(role, { modelId, status: 'error', error: message(error) });
+  }
+}
+
+/** Finds the installed packs, picks one, and loads its models in their workers. */
+export async function loadModels({ recheck = false } = {}): Promise<void> {
+  packProbed({ status: 'probing', available: [], chosen: null, totalBytes: null, advice: null });
+  let manifest: Manifest;
+  try {
+    manifest = await readManifest();
+  } catch (error) {
+    packProbed({ status: 'none', available: [], chosen: null, totalBytes: null, advice: `The model manifest could not be read: ${message(error)}` });
+    return;
+  }
+  const availability = await probePacks(manifest, MODELS_URL);
+  const available = availability.filter((pack) => pack.complete).map((pack) => pack.pack);
+  const wanted = useStore.getState().settings.pack;
+  const chosen = wanted && available.includes(wanted) ? wanted : available[0];
+  if (!chosen) {
+    packProbed({
+      status: 'none',
+      available,
+      chosen: null,
+      totalBytes: null,
+      advice: `No model pack is installed. ${packRemedy('tiny')} to try the app with generated test models, or ${packRemedy('default').toLowerCase()} to download the default pack.`,
+    });
+    return;
+  }
+  const totalBytes = availability.find((pack) => pack.pack === chosen)?.totalBytes ?? null;
+  packProbed({ status: 'chosen', available, chosen, totalBytes, advice: null });
+  const components = manifest.packs[chosen]!.components;
+  await Promise.all(ROLES.map((role) => loadComponent(role, components[role], chosen, recheck)));
+}
+
+/** Forgets every WebGPU verdict and loads the models again, checking each one. */
+export async function recheckWebGpu(): Promise<void> {
+  forgetVerdicts();
+  await loadModels({ recheck: true });
+}

@@ -1,0 +1,82 @@
+import { useStore } from '../state/store';
+import type { ComponentLoad, ModelRole } from '../state/modelsSlice';
+import { formatBytes } from './formatBytes';
+
+const ROLE_NAMES: Record<ModelRole, string> = { asr: 'Speech recognition', llm: 'Language model', tts: 'Speech synthesis' };
+const ROLES: ModelRole[] = ['asr', 'llm', 'tts'];
+
+function dtypeText(component: ComponentLoad): string {
+  const { dtype } = component;
+  if (!dtype) return '';
+  return typeof dtype === 'string' ? dtype : Object.entries(dtype).map(([module, value]) => `${module} ${value}`).join(', ');
+}
+
+function FileRows({ component }: { component: ComponentLoad }) {
+  const files = Object.entries(component.files);
+  if (files.length === 0) return null;
+  return (
+    <ul className="files">
+      {files.map(([file, progress]) => {
+        const percent = progress.totalBytes ? Math.min(100, (100 * progress.loadedBytes) / progress.totalBytes) : null;
+        return (
+          <li key={file}>
+            <span className="file-name">{file}</span>
+            <progress max={100} value={percent ?? undefined} aria-label={`${file} loaded`} />
+            <span className="file-bytes">
+              {formatBytes(progress.loadedBytes)}
+              {progress.totalBytes ? ` / ${formatBytes(progress.totalBytes)} (${percent!.toFixed(0)} %)` : ''}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** Which pack is in use, each model's loading progress, and the device it runs on and why. */
+export function LoadingPanel() {
+  const pack = useStore((s) => s.pack);
+  const components = useStore((s) => s.components);
+
+  return (
+    <section className="models" aria-label="Models" data-testid="models">
+      <h2>Models</h2>
+      {pack.status === 'probing' && <p className="note">Looking for installed model packs…</p>}
+      {pack.status === 'none' && (
+        <p className="talk-problem" role="alert" data-testid="pack-advice">
+          {pack.advice}
+        </p>
+      )}
+      {pack.status === 'chosen' && (
+        <p data-testid="pack" data-pack={pack.chosen}>
+          Pack <strong>{pack.chosen}</strong>
+          {pack.totalBytes ? `, ${formatBytes(pack.totalBytes)} in all` : ''}
+          {pack.available.length > 1 ? ` (also installed: ${pack.available.filter((p) => p !== pack.chosen).join(', ')})` : ''}
+        </p>
+      )}
+      <ul className="components">
+        {ROLES.map((role) => {
+          const component = components[role];
+          if (!component) return null;
+          return (
+            <li key={role} data-testid={`model-${role}`} data-status={component.status} data-device={component.device ?? ''}>
+              <div className="component-head">
+                <strong>{ROLE_NAMES[role]}</strong> <span className="model-id">{component.modelId}</span>
+                <span className={`badge badge-${component.status}`}>
+                  {component.status === 'ready' ? `${component.device} · ${dtypeText(component)}` : component.status}
+                </span>
+              </div>
+              {component.reason && <p className="note" data-testid={`model-${role}-reason`}>{component.reason}</p>}
+              {component.error && (
+                <p className="talk-problem" role="alert">
+                  {component.error}
+                </p>
+              )}
+              {component.status === 'loading' && <FileRows component={component} />}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,4 @@
+import { whisperFamily } from '../models/asr/whisperFamily';
+import { serveModelWorker } from './serveModelWorker';
+
+serveModelWorker(whisperFamily);

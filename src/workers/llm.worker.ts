@@ -1,0 +1,4 @@
+import { llmFamily } from '../models/llm/llmFamily';
+import { serveModelWorker } from './serveModelWorker';
+
+serveModelWorker(llmFamily);

@@ -1,0 +1,32 @@
+import type { DevicePreference, Device, Dtype, DtypeByDevice } from '../models/device/chooseDevice';
+import type { SelfCheckVerdict } from '../models/selfCheck/verdict';
+import type { Method } from './protocol';
+
+export interface ModelLoadRequest {
+  /** The pack the model belongs to, named in errors about its files. */
+  pack: string;
+  modelId: string;
+  dtypes: DtypeByDevice;
+  preference: DevicePreference;
+  /** Identifies the weights for remembered verdicts: the sha256 of the main file, or id + size. */
+  fingerprint: string;
+  /** Verdicts the page remembers, by verdictKey(adapter, fingerprint). */
+  verdicts: Record<string, SelfCheckVerdict>;
+  recheck: boolean;
+}
+
+export interface ModelLoadResult {
+  device: Device;
+  dtype: Dtype;
+  reason: string;
+  adapterKey: string | null;
+  /** A verdict reached during this load, for the page to remember. */
+  newVerdict: { key: string; verdict: SelfCheckVerdict } | null;
+  loadMs: number;
+  warmUpMs: number;
+}
+
+/** Every model worker can load its model; family-specific methods come with each family. */
+export type ModelWorkerApi = {
+  load: Method<ModelLoadRequest, ModelLoadResult>;
+};

@@ -1,0 +1,54 @@
+import { detectGpu, type GpuInfo } from '../models/device/gpuInfo';
+import { loadWithFallback, type ModelFamily } from '../models/loadModel';
+import { verdictKey } from '../models/selfCheck/verdict';
+import type { ModelWorkerApi } from './modelApi';
+import type { Handlers } from './protocol';
+
+/** The loaded model of a worker, for the family-specific handlers that use it. */
+export interface ModelSlot<M> {
+  current: M | null;
+}
+
+export interface ModelHandlerOptions {
+  /** Runs before each load, e.g. to point transformers.js at the pack. */
+  prepare?(pack: string): void;
+  findGpu?(): Promise<GpuInfo | null>;
+}
+
+/** `load` for any model family: device choice, fallback, self-check, progress per file. */
+export function createModelHandlers<M>(family: ModelFamily<M>, slot: ModelSlot<M>, options: ModelHandlerOptions = {}): Handlers<ModelWorkerApi> {
+  const findGpu = options.findGpu ?? detectGpu;
+  return {
+    async load(request, context) {
+      const startMs = performance.now();
+      options.prepare?.(request.pack);
+      const gpu = await findGpu();
+      const key = gpu ? verdictKey(gpu.adapterKey, request.fingerprint) : null;
+      const previous = slot.current;
+      slot.current = null;
+      if (previous) await family.dispose(previous);
+      const loaded = await loadWithFallback(
+        family,
+        {
+          modelId: request.modelId,
+          dtypes: request.dtypes,
+          preference: request.preference,
+          gpu,
+          ...(key && request.verdicts[key] ? { verdict: request.verdicts[key] } : {}),
+          recheck: request.recheck,
+        },
+        (progress) => context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) }),
+      );
+      slot.current = loaded.model;
+      return {
+        device: loaded.device,
+        dtype: loaded.dtype,
+        reason: loaded.reason,
+        adapterKey: gpu?.adapterKey ?? null,
+        newVerdict: key && loaded.newVerdict ? { key, verdict: loaded.newVerdict } : null,
+        loadMs: performance.now() - startMs,
+        warmUpMs: loaded.warmUpMs,
+      };
+    },
+  };
+}

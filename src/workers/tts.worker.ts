@@ -1,0 +1,4 @@
+import { kokoroFamily } from '../models/tts/kokoroFamily';
+import { serveModelWorker } from './serveModelWorker';
+
+serveModelWorker(kokoroFamily);
