@@ -47,7 +47,7 @@ const server: typeof fetch = async (input) => {
 
 describe('probePacks', () => {
   it('finds the complete packs, lists what the others miss, and orders by preference', async () => {
-    const packs = await probePacks(manifest, '/models/', server);
+    const packs = await probePacks(manifest, '/models/', server, async () => false);
     expect(packs.map((p) => p.pack)).toEqual(['default', 'tiny']);
     expect(packs[0]).toMatchObject({ complete: false, missing: ['w/encoder.onnx', 'l/model.onnx', 'k/model.onnx'], totalBytes: 13 });
     expect(packs[1]).toMatchObject({ complete: true, missing: [], totalBytes: 1115 });
@@ -57,6 +57,14 @@ describe('probePacks', () => {
     const offline: typeof fetch = async () => {
       throw new TypeError('Failed to fetch');
     };
-    expect((await probePacks(manifest, '/models/', offline)).every((p) => !p.complete)).toBe(true);
+    expect((await probePacks(manifest, '/models/', offline, async () => false)).every((p) => !p.complete)).toBe(true);
+  });
+
+  it('counts cached files as present when the server is gone', async () => {
+    const offline: typeof fetch = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    const packs = await probePacks(manifest, '/models/', offline, async (url) => !url.includes('/w/') && !url.includes('/l/') && !url.includes('/k/'));
+    expect(packs.find((p) => p.pack === 'tiny')?.complete).toBe(true);
   });
 });

@@ -12,18 +12,32 @@ export interface PackAvailability {
 /** Packs in the order the page prefers them when the user has not chosen. */
 export const PACK_PREFERENCE = ['default', 'quality', 'lite', 'tiny'];
 
+/** Files already in Cache Storage count as present, so a reload works offline. */
+async function inCacheStorage(url: string): Promise<boolean> {
+  if (typeof caches === 'undefined') return false;
+  return (await caches.match(url).catch(() => undefined)) !== undefined;
+}
+
 /**
- * Asks the server, with HEAD requests, which packs are fully present. A dev server answers a
- * missing file with index.html, so a web page counts as missing.
+ * Asks the cache, then the server with HEAD requests, which packs are fully present. A dev
+ * server answers a missing file with index.html, so a web page counts as missing.
  */
-export async function probePacks(manifest: Manifest, baseUrl: string, fetchImpl: typeof fetch = fetch): Promise<PackAvailability[]> {
+export async function probePacks(
+  manifest: Manifest,
+  baseUrl: string,
+  fetchImpl: typeof fetch = fetch,
+  isCached: (url: string) => Promise<boolean> = inCacheStorage,
+): Promise<PackAvailability[]> {
   const present = new Map<string, Promise<boolean>>();
+  const askServer = (url: string) =>
+    fetchImpl(url, { method: 'HEAD' })
+      .then((response) => response.ok && !(response.headers.get('content-type') ?? '').includes('text/html'))
+      .catch(() => false);
   const isPresent = (path: string) => {
     let probe = present.get(path);
     if (!probe) {
-      probe = fetchImpl(`${baseUrl}${path}`, { method: 'HEAD' })
-        .then((response) => response.ok && !(response.headers.get('content-type') ?? '').includes('text/html'))
-        .catch(() => false);
+      const url = `${baseUrl}${path}`;
+      probe = isCached(url).then((cached) => cached || askServer(url));
       present.set(path, probe);
     }
     return probe;

@@ -4,6 +4,7 @@ import { WorkerError, type Api, type Progress, type Reply, type Request } from '
 export interface Endpoint<A extends Api> {
   postMessage(message: Request<A>, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<Reply<A>>) => void): void;
+  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
 }
 
 export interface CallOptions<Chunk> {
@@ -27,6 +28,14 @@ export class WorkerClient<A extends Api> {
 
   constructor(private readonly endpoint: Endpoint<A>) {
     endpoint.addEventListener('message', (event) => this.receive(event.data));
+    // A worker that dies (out of memory, a crash in a wasm runtime) fails every call in flight.
+    endpoint.addEventListener('error', (event) => this.failAll({ name: 'WorkerCrashed', message: `the worker stopped: ${event.message || 'unknown error'}` }));
+  }
+
+  private failAll(error: { name: string; message: string }): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    pending.forEach((call) => call.reject(new WorkerError(error)));
   }
 
   call<K extends keyof A & string>(

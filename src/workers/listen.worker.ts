@@ -1,4 +1,4 @@
-import { fetchModelFile } from '../models/fetchModelFile';
+import { cachedModelFile, MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { useSelfHostedOrtWasm } from '../models/ortWasmFiles';
 import { SileroVad } from '../models/vad/sileroVad';
 import { ListenEngine } from '../turns/listenEngine';
@@ -16,7 +16,8 @@ const handle = serve<ListenApi>(
     async loadVad(vadModelUrl, onProgress) {
       // One thread is plenty for a 32 ms chunk every 32 ms.
       useSelfHostedOrtWasm(1);
-      const bytes = await fetchModelFile(vadModelUrl, VAD_REMEDY, (p) => onProgress(p.loadedBytes, p.totalBytes));
+      const cache = 'caches' in self ? await caches.open(MODEL_CACHE_NAME).catch(() => null) : null;
+      const bytes = await cachedModelFile(vadModelUrl, VAD_REMEDY, cache, (p) => onProgress(p.loadedBytes, p.totalBytes));
       vad = await SileroVad.create(bytes);
       await vad.probability(new Float32Array(512));
       vad.reset();

@@ -11,9 +11,10 @@ type CounterApi = {
 };
 
 /** Wires a client to handlers through asynchronous message delivery, as a worker would. */
-function connect(handlers: Handlers<CounterApi>): { client: WorkerClient<CounterApi>; requests: Request<CounterApi>[] } {
+function connect(handlers: Handlers<CounterApi>): { client: WorkerClient<CounterApi>; requests: Request<CounterApi>[]; crash(message: string): void } {
   const requests: Request<CounterApi>[] = [];
   const listeners: ((event: MessageEvent<Reply<CounterApi>>) => void)[] = [];
+  const errorListeners: ((event: ErrorEvent) => void)[] = [];
   const handle = serve(handlers, (reply) => {
     queueMicrotask(() => listeners.forEach((listener) => listener({ data: reply } as MessageEvent<Reply<CounterApi>>)));
   });
@@ -22,9 +23,13 @@ function connect(handlers: Handlers<CounterApi>): { client: WorkerClient<Counter
       requests.push(message);
       queueMicrotask(() => handle(message));
     },
-    addEventListener: (_type, listener) => listeners.push(listener),
+    addEventListener: ((type: 'message' | 'error', listener: (event: MessageEvent<Reply<CounterApi>> & ErrorEvent) => void) => {
+      if (type === 'message') listeners.push(listener as (event: MessageEvent<Reply<CounterApi>>) => void);
+      else errorListeners.push(listener as (event: ErrorEvent) => void);
+    }) as Endpoint<CounterApi>['addEventListener'],
   };
-  return { client: new WorkerClient(endpoint), requests };
+  const crash = (message: string) => errorListeners.forEach((listener) => listener({ message } as ErrorEvent));
+  return { client: new WorkerClient(endpoint), requests, crash };
 }
 
 const handlers: Handlers<CounterApi> = {
@@ -73,6 +78,13 @@ describe('worker protocol', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     const call = requests.find((r) => r.type === 'call');
     expect(requests.find((r) => r.type === 'cancel')?.id).toBe(call?.id);
+  });
+
+  it('fails calls in flight when the worker crashes', async () => {
+    const { client, crash } = connect(handlers);
+    const pending = client.call('wait', null);
+    crash('out of memory');
+    await expect(pending).rejects.toMatchObject({ name: 'WorkerCrashed', message: 'the worker stopped: out of memory' });
   });
 
   it('answers an unknown method with a structured error', async () => {
