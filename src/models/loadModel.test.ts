@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Device, Dtype } from './device/chooseDevice';
+import type { Dtype, RuntimeDevice } from './device/chooseDevice';
 import type { GpuInfo } from './device/gpuInfo';
 import { loadWithFallback, type ModelFamily } from './loadModel';
 
@@ -7,7 +7,7 @@ const GPU: GpuInfo = { adapterKey: 'a|b|c|d', isFallbackAdapter: false, shaderF1
 const DTYPES = { webgpu: 'fp32', wasm: 'q8' } as const;
 
 interface FakeModel {
-  device: Device;
+  device: RuntimeDevice;
   dtype: Dtype;
 }
 

@@ -1,4 +1,4 @@
-import { chooseDevice, type Device, type DevicePreference, type Dtype, type DtypeByDevice } from './device/chooseDevice';
+import { chooseDevice, type Device, type DevicePreference, type Dtype, type DtypeByDevice, type RuntimeDevice } from './device/chooseDevice';
 import type { GpuInfo } from './device/gpuInfo';
 import { compareOutputs } from './selfCheck/compareOutputs';
 import type { SelfCheckVerdict } from './selfCheck/verdict';
@@ -11,7 +11,7 @@ export interface FileProgress {
 
 /** How one model family loads, warms up and is released; the same code runs in Node and in workers. */
 export interface ModelFamily<M> {
-  load(modelId: string, device: Device, dtype: Dtype, onFileProgress: (progress: FileProgress) => void): Promise<M>;
+  load(modelId: string, device: RuntimeDevice, dtype: Dtype, onFileProgress: (progress: FileProgress) => void): Promise<M>;
   /** A deterministic run that compiles shaders; its outputs are what the self-check compares. */
   warmUp(model: M): Promise<Float32Array[]>;
   dispose(model: M): Promise<void>;

@@ -2,6 +2,8 @@ import type { GpuInfo } from './gpuInfo';
 import type { SelfCheckVerdict } from '../selfCheck/verdict';
 
 export type Device = 'webgpu' | 'wasm';
+/** Where a model can run: the page's devices, and onnxruntime-node's CPU for Node tools and tests. */
+export type RuntimeDevice = Device | 'cpu';
 export type DevicePreference = 'auto' | 'webgpu' | 'wasm';
 /** One dtype for the whole model, or one per ONNX file (e.g. Whisper's encoder and decoder). */
 export type Dtype = string | Readonly<Record<string, string>>;
