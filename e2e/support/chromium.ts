@@ -23,6 +23,9 @@ export function chromiumLaunch(args: string[] = BASE_CHROMIUM_ARGS): { executabl
   return { executablePath: chromiumPath(), args };
 }
 
+/** WebGPU in headless Chromium: a SwiftShader adapter, slow but real. */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
+
 /** A fake microphone that plays `fixture` once from getUserMedia on, then silence. */
 export function fakeMicrophoneArgs(fixture: string): string[] {
   const path = fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));

@@ -12,6 +12,8 @@ export interface ModelSlot<M> {
 export interface ModelHandlerOptions {
   /** Runs before each load, e.g. to point transformers.js at the pack. */
   prepare?(pack: string): void;
+  /** Turns a runtime's load error into the one the user should see. */
+  explainError?(error: unknown): unknown;
   findGpu?(): Promise<GpuInfo | null>;
 }
 
@@ -38,7 +40,9 @@ export function createModelHandlers<M>(family: ModelFamily<M>, slot: ModelSlot<M
           recheck: request.recheck,
         },
         (progress) => context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) }),
-      );
+      ).catch((error: unknown) => {
+        throw options.explainError ? options.explainError(error) : error;
+      });
       slot.current = loaded.model;
       return {
         device: loaded.device,

@@ -1,5 +1,5 @@
 import { env } from '@huggingface/transformers';
-import { assertModelResponse } from '../fetchModelFile';
+import { assertModelResponse, ModelFileError } from '../fetchModelFile';
 import { ORT_WASM_PATHS } from '../ortWasmFiles';
 import { packRemedy } from './packRemedy';
 
@@ -22,7 +22,22 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
   env.fetch = async (input: string | URL, init?: RequestInit) => {
     const url = String(input);
     const response = await fetch(input, init);
-    assertModelResponse(url, response, remedy);
+    try {
+      assertModelResponse(url, response, remedy);
+    } catch (error) {
+      if (error instanceof ModelFileError) lastFileError = error;
+      throw error;
+    }
     return response;
   };
+}
+
+/** transformers.js replaces a failed fetch's error with its own "file not found"; ours names the remedy. */
+let lastFileError: ModelFileError | null = null;
+
+/** The file error behind a failed load, if a model file was missing, else the error itself. */
+export function explainLoadError(error: unknown): unknown {
+  const fileError = lastFileError;
+  lastFileError = null;
+  return fileError ?? error;
 }

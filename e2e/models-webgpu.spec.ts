@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { BASE_CHROMIUM_ARGS, chromiumLaunch, WEBGPU_ARGS } from './support/chromium';
+import { ModelsPanel } from './pages/modelsPanel';
+
+test.use({ launchOptions: chromiumLaunch([...BASE_CHROMIUM_ARGS, ...WEBGPU_ARGS]) });
+
+test('the tiny pack loads on WebGPU where it computes correctly, on wasm where it does not, and again offline', async ({ page }) => {
+  const models = new ModelsPanel(page);
+  const modelRequests: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/models/') && request.method() === 'GET') modelRequests.push(request.url());
+  });
+  await page.goto('/');
+  await expect(models.pack).toHaveAttribute('data-pack', 'tiny');
+  await models.expectReady('asr', 'webgpu');
+  await models.expectReady('llm', 'webgpu');
+  await expect(models.reason('asr')).toContainText('self-check passed');
+  // The tiny TTS holds a 129->128 Conv1d, which the native WebGPU EP miscomputes.
+  await models.expectReady('tts', 'wasm');
+  await expect(models.reason('tts')).toContainText('WebGPU output differs from wasm');
+
+  // The verdicts are remembered per adapter and model: no second self-check after a reload.
+  await page.reload();
+  await models.expectReady('tts', 'wasm');
+  await expect(models.reason('tts')).toContainText('on this GPU, WebGPU output differed from wasm');
+  await models.expectReady('asr', 'webgpu');
+  await expect(models.reason('asr')).not.toContainText('self-check');
+
+  // With the model files unreachable, a reload loads everything from Cache Storage.
+  await page.route('**/models/**', (route) => route.abort('internetdisconnected'));
+  modelRequests.length = 0;
+  await page.reload();
+  for (const role of ['asr', 'llm'] as const) await models.expectReady(role, 'webgpu');
+  await models.expectReady('tts', 'wasm');
+  expect(modelRequests.filter((url) => url.endsWith('.onnx'))).toEqual([]);
+});
