@@ -131,14 +131,6 @@ export type ModelComponent = z.infer<typeof componentSchema>;
 export type Pack = z.infer<typeof packSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
 
-/** public/models/installed.json, written by scripts/models/reportPacks.ts for the page. */
-export const installedSchema = z.object({
-  completePacks: z.array(z.string()),
-  /** Size of every present file of the complete packs, keyed by path relative to public/models/. */
-  fileSizesBytes: z.record(z.string(), z.number().int().nonnegative()),
-});
-export type Installed = z.infer<typeof installedSchema>;
-
 export class ManifestError extends Error {
   override readonly name = 'ManifestError';
 }
