@@ -25,7 +25,9 @@ const TINY_MODELS: TinyModel[] = [
 
 async function describeFile(modelsDir: string, path: string): Promise<ModelFile> {
   const bytes = await readFile(join(modelsDir, path));
-  return { path, sizeBytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex'), verified: true };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  // Every generated graph is fp32: the tiny pack exercises contracts, not quantisation.
+  return { path, sizeBytes: bytes.byteLength, sha256, ...(path.endsWith('.onnx') ? { dtype: 'fp32' as const } : {}), verified: true };
 }
 
 async function main(): Promise<void> {
