@@ -1,6 +1,6 @@
 // Writes the tiny test pack into public/models/tiny/ and records its files (size, sha256) in the manifest.
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentRole, ModelFile } from '../src/models/manifest';
 import { readManifestFile, writeManifestFile } from './models/manifestFile';
@@ -30,6 +30,17 @@ async function describeFile(modelsDir: string, path: string): Promise<ModelFile>
   return { path, sizeBytes: bytes.byteLength, sha256, ...(path.endsWith('.onnx') ? { dtype: 'fp32' as const } : {}), verified: true };
 }
 
+/** Deletes files an older generator left behind; the folder itself stays, so a running dev server keeps serving it. */
+async function removeStale(modelDir: string, written: readonly string[]): Promise<void> {
+  const keep = new Set(written);
+  const present = await readdir(modelDir, { recursive: true, withFileTypes: true });
+  for (const entry of present) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name).slice(modelDir.length + 1);
+    if (!keep.has(path)) await rm(join(modelDir, path));
+  }
+}
+
 async function main(): Promise<void> {
   const startMs = performance.now();
   const manifestPath = join(DEFAULT_MODELS_DIR, 'manifest.json');
@@ -39,8 +50,8 @@ async function main(): Promise<void> {
   let totalBytes = 0;
   for (const model of TINY_MODELS) {
     const modelDir = join(DEFAULT_MODELS_DIR, model.modelId);
-    await rm(modelDir, { recursive: true, force: true });
     const written = await model.write(modelDir);
+    await removeStale(modelDir, written);
     const files = await Promise.all(written.sort().map((path) => describeFile(DEFAULT_MODELS_DIR, `${model.modelId}/${path}`)));
     const component = tiny.components[model.role];
     if (!component) throw new Error(`the manifest's tiny pack has no "${model.role}" component`);
