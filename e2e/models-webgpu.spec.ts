@@ -5,10 +5,12 @@ import { ModelsPanel } from './pages/modelsPanel';
 test.use({ launchOptions: chromiumLaunch([...BASE_CHROMIUM_ARGS, ...WEBGPU_ARGS]) });
 
 test('the tiny pack loads on WebGPU where it computes correctly, on wasm where it does not, and again offline', async ({ page }) => {
+  // Three page loads, the first with a WebGPU-vs-wasm self-check of each model on SwiftShader.
+  test.setTimeout(360_000);
   const models = new ModelsPanel(page);
   const modelRequests: string[] = [];
   page.on('request', (request) => {
-    if (request.url().includes('/models/') && request.method() === 'GET') modelRequests.push(request.url());
+    if (new URL(request.url()).pathname.startsWith('/models/') && request.method() === 'GET') modelRequests.push(request.url());
   });
   await page.goto('/');
   await expect(models.pack).toHaveAttribute('data-pack', 'tiny');
@@ -27,7 +29,8 @@ test('the tiny pack loads on WebGPU where it computes correctly, on wasm where i
   await expect(models.reason('asr')).not.toContainText('self-check');
 
   // With the model files unreachable, a reload loads everything from Cache Storage.
-  await page.route('**/models/**', (route) => route.abort('internetdisconnected'));
+  // Only the served model files (/models/...), not the app's own modules under /src/models/.
+  await page.route((url) => url.pathname.startsWith('/models/'), (route) => route.abort('internetdisconnected'));
   modelRequests.length = 0;
   await page.reload();
   for (const role of ['asr', 'llm'] as const) await models.expectReady(role, 'webgpu');

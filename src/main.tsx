@@ -4,6 +4,7 @@ import { App } from './ui/App';
 import { exposeTestHandle } from './state/testHandle';
 import './ui/styles.css';
 import { loadModels } from './session/modelSession';
+import { prepareListening } from './session/listenSession';
 
 exposeTestHandle();
 const root = document.getElementById('root');
@@ -13,4 +14,5 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+prepareListening();
 void loadModels();

@@ -64,6 +64,11 @@ function listenWorker(): Promise<WorkerClient<ListenApi>> {
   return loading;
 }
 
+/** Loads the voice detector ahead of the first Talk press, so listening starts at once. */
+export function prepareListening(): void {
+  listenWorker().catch(() => undefined);
+}
+
 async function endStream(reason: 'stopped' | 'inputLost'): Promise<void> {
   const stopping = capture;
   capture = null;

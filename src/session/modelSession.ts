@@ -1,4 +1,6 @@
-import { parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
+import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
+import { packFiles, parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
+import { cachePackFiles } from '../models/packCache';
 import { probePacks } from '../models/packProbe';
 import { packRemedy } from '../models/runtime/packRemedy';
 import { componentChanged, componentFileProgress, packProbed } from '../state/actions';
@@ -33,10 +35,20 @@ function fingerprint(component: ModelComponent): string {
   return `${component.modelId}:${component.files.reduce((sum, file) => sum + (file.sizeBytes ?? 0), 0)}`;
 }
 
+/** The manifest from the server when it answers (it may have changed), else the copy cached on the last visit. */
 async function readManifest(): Promise<Manifest> {
-  const response = await fetch(`${MODELS_URL}manifest.json`);
-  if (!response.ok || (response.headers.get('content-type') ?? '').includes('text/html')) {
-    throw new Error(`${MODELS_URL}manifest.json is missing (status ${response.status})`);
+  const url = `${MODELS_URL}manifest.json`;
+  const cache = typeof caches === 'undefined' ? null : await caches.open(MODEL_CACHE_NAME).catch(() => null);
+  let response: Response | undefined;
+  try {
+    response = await fetch(url, { cache: 'no-cache' });
+    if (!response.ok || (response.headers.get('content-type') ?? '').includes('text/html')) {
+      throw new Error(`${url} is missing (status ${response.status})`);
+    }
+    await cache?.put(url, response.clone()).catch(() => undefined);
+  } catch (error) {
+    response = await cache?.match(url);
+    if (!response) throw error;
   }
   return parseManifest(await response.json());
 }
@@ -95,6 +107,19 @@ export async function loadModels({ recheck = false } = {}): Promise<void> {
   packProbed({ status: 'chosen', available, chosen, totalBytes, advice: null });
   const components = manifest.packs[chosen]!.components;
   await Promise.all(ROLES.map((role) => loadComponent(role, components[role], chosen, recheck)));
+  await keepPackOffline(manifest, chosen);
+}
+
+/** After the models loaded, the rest of the pack (voices, later stages' files) joins the cache. */
+async function keepPackOffline(manifest: Manifest, pack: string): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  const cache = await caches.open(MODEL_CACHE_NAME).catch(() => null);
+  if (!cache) return;
+  await cachePackFiles(
+    packFiles(manifest, pack).map(({ file }) => file.path),
+    MODELS_URL,
+    cache,
+  );
 }
 
 /** Forgets every WebGPU verdict and loads the models again, checking each one. */

@@ -1,5 +1,6 @@
 import { env } from '@huggingface/transformers';
 import { assertModelResponse, ModelFileError } from '../fetchModelFile';
+import { MODEL_CACHE_NAME } from '../cachedModelFile';
 import { ORT_WASM_PATHS } from '../ortWasmFiles';
 import { packRemedy } from './packRemedy';
 
@@ -13,6 +14,8 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
   env.allowLocalModels = true;
   env.localModelPath = `${import.meta.env.BASE_URL}models/`;
   env.useBrowserCache = true;
+  // One cache for every model file, ours and transformers.js', so offline availability is one question.
+  env.cacheKey = MODEL_CACHE_NAME;
   const onnxWasm = env.backends.onnx.wasm;
   if (onnxWasm) {
     onnxWasm.wasmPaths = ORT_WASM_PATHS;
