@@ -27,3 +27,20 @@ test('a model file the server answers with a web page is named, with the command
   await expect(models.model('llm')).toContainText("npm run make:tiny-pack");
   await models.expectReady('asr', 'wasm');
 });
+
+test('forcing wasm in settings reloads every model on wasm, and is remembered', async ({ page }) => {
+  const models = new ModelsPanel(page);
+  await page.goto('/');
+  await models.expectReady('llm', 'wasm');
+  await page.getByText('Settings').click();
+  await page.getByTestId('device-preference').selectOption('wasm');
+  for (const role of ['asr', 'llm', 'tts'] as const) {
+    await expect(models.reason(role)).toHaveText('wasm chosen in settings', { timeout: 60_000 });
+    await models.expectReady(role, 'wasm');
+  }
+  await expect(page.getByTestId('gpu')).toContainText('No WebGPU adapter');
+  // The choice is a setting: it survives a reload.
+  await page.reload();
+  await models.expectReady('tts', 'wasm');
+  await expect(models.reason('tts')).toHaveText('wasm chosen in settings');
+});

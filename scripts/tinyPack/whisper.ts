@@ -6,7 +6,7 @@ import { decoderModel } from './whisper/decoderGraph.ts';
 import { decoderTables } from './whisper/design.ts';
 import { encoderModel } from './whisper/encoderGraph.ts';
 import { Params } from './whisper/layers.ts';
-import { SeededRandom } from './whisper/random.ts';
+import { Xorshift32Random } from './seededRandom.ts';
 import { tokenizerConfigJson, tokenizerJson } from './whisper/tokenizerFiles.ts';
 import { tokenizerLayout } from './whisper/tokenizerLayout.ts';
 
@@ -18,7 +18,7 @@ const json = (value: object): string => `${JSON.stringify(value, null, 2)}\n`;
 /** Writes every file into `modelDir` (e.g. public/models/tiny/whisper); returns their paths relative to it. */
 export async function writeTinyWhisper(modelDir: string): Promise<string[]> {
   const layout = tokenizerLayout();
-  const decoderParams = new Params(new SeededRandom(DECODER_SEED));
+  const decoderParams = new Params(new Xorshift32Random(DECODER_SEED));
   const tables = decoderTables(layout, decoderParams.random);
   const files: [string, string | Uint8Array][] = [
     ['config.json', json(modelConfigJson(layout))],
@@ -26,7 +26,7 @@ export async function writeTinyWhisper(modelDir: string): Promise<string[]> {
     ['preprocessor_config.json', json(preprocessorConfigJson())],
     ['tokenizer.json', json(tokenizerJson(layout))],
     ['tokenizer_config.json', json(tokenizerConfigJson(layout))],
-    ['onnx/encoder_model.onnx', encoderModel(new Params(new SeededRandom(ENCODER_SEED)))],
+    ['onnx/encoder_model.onnx', encoderModel(new Params(new Xorshift32Random(ENCODER_SEED)))],
     ['onnx/decoder_model_merged.onnx', decoderModel(decoderParams, tables, layout.tokens.length)],
   ];
   for (const [path, content] of files) {

@@ -3,7 +3,7 @@ import { packFiles, parseManifest, type Manifest, type ModelComponent } from '..
 import { cachePackFiles } from '../models/packCache';
 import { probePacks } from '../models/packProbe';
 import { packRemedy } from '../models/runtime/packRemedy';
-import { componentChanged, componentFileProgress, packProbed } from '../state/actions';
+import { componentChanged, componentFileProgress, gpuDetected, packProbed } from '../state/actions';
 import type { ModelRole } from '../state/modelsSlice';
 import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
@@ -73,6 +73,7 @@ async function loadComponent(role: ModelRole, component: ModelComponent, pack: s
       },
     );
     if (result.newVerdict) rememberVerdict(result.newVerdict.key, result.newVerdict.verdict);
+    gpuDetected(result.gpu);
     componentChanged(role, { modelId, status: 'ready', device: result.device, dtype: result.dtype, reason: result.reason, loadMs: result.loadMs });
   } catch (error) {
     componentChanged(role, { modelId, status: 'error', error: message(error) });

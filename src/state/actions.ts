@@ -1,6 +1,7 @@
 import { strategyFor } from '../conversation/strategy';
 import type { MicStatus } from './micSlice';
 import type { ComponentLoad, FileLoad, ModelRole } from './modelsSlice';
+import type { GpuInfo } from '../models/device/gpuInfo';
 import type { TurnSummary } from './dialogueSlice';
 import type { Settings } from './settingsSlice';
 import { useStore, type AppState } from './store';
@@ -70,4 +71,8 @@ export function componentFileProgress(role: ModelRole, file: string, progress: F
     if (!component) return {};
     return { components: { ...state.components, [role]: { ...component, files: { ...component.files, [file]: progress } } } };
   });
+}
+
+export function gpuDetected(gpu: GpuInfo | null): void {
+  useStore.setState({ gpu });
 }

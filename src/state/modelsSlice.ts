@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Device, Dtype } from '../models/device/chooseDevice';
+import type { GpuInfo } from '../models/device/gpuInfo';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 /** The model families that run in their own worker. */
@@ -39,6 +40,8 @@ export interface ModelsSlice {
   vadError: string | null;
   pack: PackState;
   components: Partial<Record<ModelRole, ComponentLoad>>;
+  /** The WebGPU adapter the model workers found; null when there is none, undefined before a load. */
+  gpu: GpuInfo | null | undefined;
 }
 
 export const createModelsSlice: StateCreator<ModelsSlice, [], [], ModelsSlice> = () => ({
@@ -46,4 +49,5 @@ export const createModelsSlice: StateCreator<ModelsSlice, [], [], ModelsSlice> =
   vadError: null,
   pack: { status: 'probing', available: [], chosen: null, totalBytes: null, advice: null },
   components: {},
+  gpu: undefined,
 });

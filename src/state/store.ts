@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
 import { createDialogueSlice, type DialogueSlice } from './dialogueSlice';
 import { createMicSlice, type MicSlice } from './micSlice';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice';
@@ -6,9 +7,25 @@ import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
 
 export type AppState = MicSlice & DialogueSlice & SettingsSlice & ModelsSlice;
 
-export const useStore = create<AppState>()((...a) => ({
-  ...createMicSlice(...a),
-  ...createDialogueSlice(...a),
-  ...createSettingsSlice(...a),
-  ...createModelsSlice(...a),
-}));
+/** Only the user's settings outlive a reload; bump the version when their shape changes. */
+const SETTINGS_STORAGE_KEY = 'es4r.settings';
+const SETTINGS_VERSION = 1;
+
+export const useStore = create<AppState>()(
+  persist(
+    (...a) => ({
+      ...createMicSlice(...a),
+      ...createDialogueSlice(...a),
+      ...createSettingsSlice(...a),
+      ...createModelsSlice(...a),
+    }),
+    {
+      name: SETTINGS_STORAGE_KEY,
+      version: SETTINGS_VERSION,
+      storage: createJSONStorage(() => localStorage),
+      partialize: (state) => ({ settings: state.settings }),
+      // Settings saved by an older build keep their values; new fields take their defaults.
+      merge: (saved, current) => ({ ...current, settings: { ...current.settings, ...(saved as Partial<SettingsSlice> | undefined)?.settings } }),
+    },
+  ),
+);

@@ -33,6 +33,19 @@ function FileRows({ component }: { component: ComponentLoad }) {
   );
 }
 
+function GpuLine() {
+  const gpu = useStore((s) => s.gpu);
+  if (gpu === undefined) return null;
+  if (gpu === null) return <p className="note" data-testid="gpu">No WebGPU adapter: every model runs on wasm (CPU).</p>;
+  const [vendor, architecture] = gpu.adapterKey.split('|');
+  return (
+    <p className="note" data-testid="gpu">
+      GPU: {vendor} {architecture}
+      {gpu.isFallbackAdapter ? ' (software adapter)' : ''} · shader-f16 {gpu.shaderF16 ? 'yes' : 'no'} · largest buffer {formatBytes(gpu.maxBufferSizeBytes)}
+    </p>
+  );
+}
+
 /** Which pack is in use, each model's loading progress, and the device it runs on and why. */
 export function LoadingPanel() {
   const pack = useStore((s) => s.pack);
@@ -54,6 +67,7 @@ export function LoadingPanel() {
           {pack.available.length > 1 ? ` (also installed: ${pack.available.filter((p) => p !== pack.chosen).join(', ')})` : ''}
         </p>
       )}
+      <GpuLine />
       <ul className="components">
         {ROLES.map((role) => {
           const component = components[role];

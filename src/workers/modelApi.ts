@@ -1,4 +1,5 @@
 import type { DevicePreference, Device, Dtype, DtypeByDevice } from '../models/device/chooseDevice';
+import type { GpuInfo } from '../models/device/gpuInfo';
 import type { SelfCheckVerdict } from '../models/selfCheck/verdict';
 import type { Method } from './protocol';
 
@@ -19,7 +20,8 @@ export interface ModelLoadResult {
   device: Device;
   dtype: Dtype;
   reason: string;
-  adapterKey: string | null;
+  /** The WebGPU adapter the worker saw, or null without one. */
+  gpu: GpuInfo | null;
   /** A verdict reached during this load, for the page to remember. */
   newVerdict: { key: string; verdict: SelfCheckVerdict } | null;
   loadMs: number;

@@ -48,7 +48,7 @@ export function createModelHandlers<M>(family: ModelFamily<M>, slot: ModelSlot<M
         device: loaded.device,
         dtype: loaded.dtype,
         reason: loaded.reason,
-        adapterKey: gpu?.adapterKey ?? null,
+        gpu,
         newVerdict: key && loaded.newVerdict ? { key, verdict: loaded.newVerdict } : null,
         loadMs: performance.now() - startMs,
         warmUpMs: loaded.warmUpMs,

@@ -17,7 +17,7 @@
  * first step both transcripts tie on those votes and the audio sign decides.
  */
 import type { TokenizerLayout } from './tokenizerLayout.ts';
-import type { SeededRandom } from './random.ts';
+import type { Xorshift32Random } from '../seededRandom.ts';
 
 export const D_MODEL = 64;
 export const HEADS = 4;
@@ -82,7 +82,7 @@ function transcriptSteps(transcript: readonly string[], audioSign: number): Step
   return chain.slice(1).map((next, i) => ({ current: chain[i]!, position: PROMPT.length - 1 + i, next, audioSign }));
 }
 
-export function decoderTables(layout: TokenizerLayout, random: SeededRandom): DecoderTables {
+export function decoderTables(layout: TokenizerLayout, random: Xorshift32Random): DecoderTables {
   const vocab = layout.tokens.length;
   const steps = [...transcriptSteps(SPEECH_TRANSCRIPT, 1), ...transcriptSteps(SILENCE_TRANSCRIPT, -1)];
   const tokenEmbedding = random.array(vocab * D_MODEL, EMBEDDING_NOISE);

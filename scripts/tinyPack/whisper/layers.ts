@@ -1,13 +1,13 @@
 /** Transformer building blocks on top of GraphBuilder, shared by the tiny Whisper encoder and decoder. */
 import { attr, type GraphBuilder } from '../onnxGraph.ts';
 import { D_MODEL, HEAD_DIM, HEADS } from './design.ts';
-import type { SeededRandom } from './random.ts';
+import type { Xorshift32Random } from '../seededRandom.ts';
 
 /** Gives every initializer a model-wide unique name, since If branches see the outer graph's names. */
 export class Params {
   private count = 0;
 
-  constructor(readonly random: SeededRandom) {}
+  constructor(readonly random: Xorshift32Random) {}
 
   float(b: GraphBuilder, label: string, dims: number[], data: Float32Array): string {
     return b.init(`${label}.${this.count++}`, 'float32', dims, data);
