@@ -155,13 +155,15 @@ describe('npm run models -- default (the real manifest, against the loopback imi
     // The npm-sourced file is left as it was.
     expect(recordedFiles.get('vad/silero_vad_v5.onnx')?.file).toEqual(packFiles(realManifest, PACK).find((e) => e.role === 'vad')?.file);
     // Other packs that share a component (the same repo at the same revision) are recorded and pinned too.
-    for (const entry of Object.values(manifest.packs).flatMap((pack) => Object.values(pack.components))) {
-      if (entry?.source.kind !== 'hub' || !files.some((file) => file.repo === (entry.source as { repo: string }).repo)) continue;
-      expect(entry.source.revisionPinned).toBe(true);
+    const repos = new Set(files.map((file) => file.repo));
+    for (const component of Object.values(manifest.packs).flatMap((pack) => Object.values(pack.components))) {
+      const source = component?.source;
+      if (source?.kind !== 'hub' || !repos.has(source.repo)) continue;
+      expect(source, source.repo).toMatchObject({ revision: FAKE_COMMIT, revisionPinned: true });
     }
     // After the first file of a repository pinned it, its other files are fetched at that commit.
     const recordRequests = hub.requests.slice(requestsBeforeRecord).map((request) => request.path);
-    for (const repo of new Set(files.map((file) => file.repo))) {
+    for (const repo of repos) {
       expect(recordRequests.some((path) => path.startsWith(`${repo}/resolve/${FAKE_COMMIT}/`)), repo).toBe(true);
     }
     expect((await allFiles(dirs.modelsDir)).filter((path) => path.endsWith('.partial'))).toEqual([]);

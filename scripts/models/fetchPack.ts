@@ -44,7 +44,8 @@ async function fetchHubFile(entry: PackFile, options: FetchPackOptions, progress
   const { component, file } = entry;
   if (component.source.kind !== 'hub') return;
   const targetPath = join(options.modelsDir, file.path);
-  const presentBytes = await fileSizeBytes(targetPath);
+  // --record fetches a present file that has no sha256 again: local bytes of an unknown commit must not be recorded, and only a download tells the commit to pin.
+  const presentBytes = options.record && file.sha256 === null ? null : await fileSizeBytes(targetPath);
   if (presentBytes !== null && (!file.verified || presentBytes === file.sizeBytes)) {
     if (file.sha256 === null && !options.record) {
       outcome.uncheckedPaths.push(file.path);
