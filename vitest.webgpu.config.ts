@@ -5,8 +5,8 @@ export default defineConfig({
   test: {
     include: ['test-webgpu/**/*.test.ts'],
     environment: 'node',
-    // SwiftShader runs WebGPU on the CPU: model loads and Whisper's encoder take seconds each.
+    // SwiftShader runs WebGPU on the CPU: Whisper's load-and-self-check hook takes ~12 s alone, ~40 s on busy cores.
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

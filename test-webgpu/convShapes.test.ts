@@ -1,0 +1,66 @@
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { attr, GraphBuilder } from '../scripts/tinyPack/onnxGraph';
+import { seededRandom, uniformArray } from '../scripts/tinyPack/seededRandom';
+
+interface Conv1dShape {
+  inChannels: number;
+  outChannels: number;
+  kernel: number;
+  stride: number;
+  pad: number;
+}
+
+/** Time steps of the test input: long enough to cover several output tiles. */
+const INPUT_FRAMES = 64;
+
+/** A graph holding one Conv1d with seeded weights, so CPU and WebGPU see identical bytes. */
+function conv1dModel({ inChannels, outChannels, kernel, stride, pad }: Conv1dShape): Uint8Array {
+  const random = seededRandom(inChannels * 1000 + outChannels);
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float32', [1, inChannels, INPUT_FRAMES]);
+  const weight = g.init('weight', 'float32', [outChannels, inChannels, kernel], uniformArray(random, outChannels * inChannels * kernel, 1 / Math.sqrt(inChannels * kernel)));
+  const bias = g.init('bias', 'float32', [outChannels], uniformArray(random, outChannels, 0.1));
+  const y = g.op('Conv', [x, weight, bias], { kernel_shape: attr.ints([kernel]), strides: attr.ints([stride]), pads: attr.ints([pad, pad]) });
+  g.output('y', 'float32', [1, outChannels, Math.floor((INPUT_FRAMES + 2 * pad - kernel) / stride) + 1], y);
+  return g.model('conv1d');
+}
+
+async function runConv(model: Uint8Array, input: ort.Tensor, provider: 'cpu' | 'webgpu'): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(model, { executionProviders: [provider] });
+  try {
+    const { y } = await session.run({ x: input });
+    return y!.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+async function maxAbsDiffWebGpuVsCpu(shape: Conv1dShape): Promise<number> {
+  const model = conv1dModel(shape);
+  const input = new ort.Tensor('float32', uniformArray(seededRandom(7), shape.inChannels * INPUT_FRAMES, 1), [1, shape.inChannels, INPUT_FRAMES]);
+  const cpu = await runConv(model, input, 'cpu');
+  const gpu = await runConv(model, input, 'webgpu');
+  expect(gpu.length).toBe(cpu.length);
+  return cpu.reduce((max, value, i) => Math.max(max, Math.abs(value - gpu[i]!)), 0);
+}
+
+// The evidence table of /work/shared/TESTING.md: which Conv1d shapes the native WebGPU EP gets wrong.
+// Measured here (SwiftShader): 129->128 1.7, 6->8 1.3, 80->160 8.9e-7, 384->384 1.6e-6.
+describe('lone Conv1d on onnxruntime-node: WebGPU vs CPU', () => {
+  it.each([
+    { inChannels: 129, outChannels: 128, kernel: 3, stride: 1, pad: 1 },
+    { inChannels: 6, outChannels: 8, kernel: 3, stride: 1, pad: 1 },
+  ])('$inChannels->$outChannels (k$kernel s$stride) is miscomputed: max abs diff > 0.1', async (shape) => {
+    const diff = await maxAbsDiffWebGpuVsCpu(shape);
+    expect(diff).toBeGreaterThan(0.1);
+  });
+
+  it.each([
+    { inChannels: 80, outChannels: 160, kernel: 5, stride: 2, pad: 2 },
+    { inChannels: 384, outChannels: 384, kernel: 3, stride: 1, pad: 1 },
+  ])('$inChannels->$outChannels (k$kernel s$stride) is right: max abs diff < 1e-4', async (shape) => {
+    const diff = await maxAbsDiffWebGpuVsCpu(shape);
+    expect(diff).toBeLessThan(1e-4);
+  });
+});
