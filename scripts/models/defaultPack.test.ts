@@ -1,13 +1,13 @@
 // `npm run models -- default` on the REAL manifest, against the loopback imitation hub (fakeHub.ts).
 // The hub serves a few KB of deterministic bytes per file instead of the real (GB-sized) files.
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { packFiles, parseManifest, pathInRepo, type Manifest, type PackFile } from '../../src/models/manifest';
 import { FAKE_BRANCH, FAKE_COMMIT, startFakeHub, type FakeHub, type FakeHubFile } from './fakeHub';
 import { patternBytes, sha256Hex } from './fakePack';
-import { runModelsCli } from './modelsCli';
+import { allFiles, runModels as runModelsCliIn, type ModelsDirs } from './modelsCliHarness';
 import { DEFAULT_MODELS_DIR } from './paths';
 
 const PACK = 'default';
@@ -43,39 +43,18 @@ function imitationFiles(manifest: Manifest): HubFile[] {
     });
 }
 
-interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
 
-interface Dirs {
-  modelsDir: string;
-  manifestPath: string;
-}
 
-async function runModels(args: string[], dirs: Dirs, baseUrl?: string): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const argv = [PACK, ...args, '--models-dir', dirs.modelsDir, '--manifest', dirs.manifestPath, ...(baseUrl ? ['--base-url', baseUrl] : [])];
-  const exitCode = await runModelsCli(argv, {
-    stdout: { write: (text) => void (stdout += text), isTTY: false },
-    stderr: { write: (text) => void (stderr += text) },
-    env: {},
-  });
-  return { exitCode, stdout, stderr };
-}
 
-async function allFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
+
+/** Every run here is about the default pack. */
+const runModels = (args: string[], dirs: ModelsDirs, baseUrl?: string) => runModelsCliIn([PACK, ...args], dirs, baseUrl);
 
 let hub: FakeHub | undefined;
 const tempDirs: string[] = [];
 
 /** A temp models dir holding a copy of the real manifest and the npm-copied VAD file, and a hub serving `files`. */
-async function setUp(files: readonly HubFile[]): Promise<{ hub: FakeHub; dirs: Dirs }> {
+async function setUp(files: readonly HubFile[]): Promise<{ hub: FakeHub; dirs: ModelsDirs }> {
   hub = await startFakeHub(Object.fromEntries(files.map((file): [string, FakeHubFile] => [file.hubKey, { bytes: file.bytes }])));
   const modelsDir = await mkdtemp(join(tmpdir(), 'models-default-pack-'));
   tempDirs.push(modelsDir);

@@ -1,34 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/models/manifest';
 import { closedLoopbackPort, FAKE_COMMIT, startFakeHub, type FakeHub, type FakeHubFile } from './fakeHub';
+import { allFiles, runModels } from './modelsCliHarness';
 import { fakeManifest, HUB_ENTRIES, hubFiles, hubKey, makeModelsDir, modelPath, sha256Hex } from './fakePack';
-import { runModelsCli } from './modelsCli';
 
-interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
 
-async function runModels(args: string[], dirs: { modelsDir: string; manifestPath: string }, baseUrl?: string): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const argv = [...args, '--models-dir', dirs.modelsDir, '--manifest', dirs.manifestPath, ...(baseUrl ? ['--base-url', baseUrl] : [])];
-  const exitCode = await runModelsCli(argv, {
-    stdout: { write: (text) => void (stdout += text), isTTY: false },
-    stderr: { write: (text) => void (stderr += text) },
-    env: {},
-  });
-  return { exitCode, stdout, stderr };
-}
 
-async function allFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
 
 const [encoder, config, llmModel, voice] = HUB_ENTRIES as [(typeof HUB_ENTRIES)[number], (typeof HUB_ENTRIES)[number], (typeof HUB_ENTRIES)[number], (typeof HUB_ENTRIES)[number]];
 
