@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { AffectCues } from './affectCues';
+import {
+  appendAssistantText,
+  appendAssistantTurn,
+  appendUserTurn,
+  finishAssistantTurn,
+  newDialogue,
+  startAssistantTurn,
+  trimToBudget,
+  userTurns,
+  type ChatMessage,
+} from './dialogue';
+
+const cues: AffectCues = {
+  wordCount: 2,
+  wordsPerSecond: 2,
+  relativeEnergyDb: null,
+  pauseCount: 0,
+  longestPauseMs: 0,
+  strategy: 'neutral',
+  deltaDb: null,
+};
+const userInput = { transcript: 'Hello there', startMs: 1000, endMs: 2000, energyDb: 60, strategy: 'neutral' as const, deltaDb: null, cues };
+
+describe('dialogue history', () => {
+  it('appends turns immutably with increasing ids and a derived duration', () => {
+    const empty = newDialogue();
+    const one = appendUserTurn(empty, { ...userInput, endMs: 2500 });
+    const two = appendAssistantTurn(one, { text: 'Hi!' });
+    expect(empty.turns).toHaveLength(0);
+    expect(one.turns).toHaveLength(1);
+    expect(two.turns.map((t) => t.id)).toEqual([0, 1]);
+    expect(userTurns(two)[0]).toMatchObject({ kind: 'user', durationMs: 1500, transcript: 'Hello there' });
+    expect(two.turns[1]).toEqual({ kind: 'assistant', id: 1, text: 'Hi!', interrupted: false, failed: false, streaming: false });
+  });
+
+  it('rejects a turn that ends before it starts', () => {
+    expect(() => appendUserTurn(newDialogue(), { ...userInput, endMs: 500 })).toThrow(RangeError);
+  });
+
+  it('streams a reply, drops text after it was finished, and keeps the first outcome', () => {
+    const started = startAssistantTurn(appendUserTurn(newDialogue(), userInput));
+    let dialogue = appendAssistantText(started.dialogue, started.id, 'That sounds ');
+    dialogue = appendAssistantText(dialogue, started.id, 'hard.');
+    expect(dialogue.turns[1]).toMatchObject({ text: 'That sounds hard.', streaming: true });
+    dialogue = finishAssistantTurn(dialogue, started.id, 'interrupted');
+    const afterLateTokens = finishAssistantTurn(appendAssistantText(dialogue, started.id, ' More.'), started.id, 'complete');
+    expect(afterLateTokens).toBe(dialogue);
+    expect(dialogue.turns[1]).toEqual({
+      kind: 'assistant',
+      id: 1,
+      text: 'That sounds hard.',
+      interrupted: true,
+      failed: false,
+      streaming: false,
+    });
+    expect(started.dialogue.turns[1]).toMatchObject({ text: '' });
+  });
+
+  it('marks a failed reply and rejects unknown ids', () => {
+    const started = startAssistantTurn(newDialogue());
+    expect(finishAssistantTurn(started.dialogue, started.id, 'failed').turns[0]).toMatchObject({ failed: true, interrupted: false });
+    expect(() => appendAssistantText(started.dialogue, 42, 'x')).toThrow(RangeError);
+  });
+});
+
+describe('trimToBudget', () => {
+  // Every content is 10 characters and countTokens counts characters: 10 tokens a message.
+  const system: ChatMessage = { role: 'system', content: 'S'.repeat(10) };
+  const chat: ChatMessage[] = [
+    system,
+    { role: 'user', content: 'u1'.padEnd(10, '.') },
+    { role: 'assistant', content: 'a1'.padEnd(10, '.') },
+    { role: 'user', content: 'u2'.padEnd(10, '.') },
+    { role: 'assistant', content: 'a2'.padEnd(10, '.') },
+    { role: 'user', content: 'u3'.padEnd(10, '.') },
+  ];
+  const countTokens = (text: string): number => text.length;
+  const heads = (messages: readonly ChatMessage[]): string[] => messages.map((m) => m.content.slice(0, 2));
+
+  it('keeps everything when it fits', () => {
+    expect(trimToBudget(chat, countTokens, 60)).toEqual({ messages: chat, droppedTurns: 0, tokens: 60, overBudget: false });
+  });
+
+  it('drops the oldest user turn together with its reply, never half of it', () => {
+    // 60 > 59: dropping u1 alone would give 50, but the pair goes: 40.
+    const trimmed = trimToBudget(chat, countTokens, 59);
+    expect(heads(trimmed.messages)).toEqual(['SS', 'u2', 'a2', 'u3']);
+    expect(trimmed).toMatchObject({ droppedTurns: 1, tokens: 40, overBudget: false });
+  });
+
+  it('drops pairs oldest first down to system + latest user turn', () => {
+    const trimmed = trimToBudget(chat, countTokens, 20);
+    expect(heads(trimmed.messages)).toEqual(['SS', 'u3']);
+    expect(trimmed).toMatchObject({ droppedTurns: 2, tokens: 20, overBudget: false });
+  });
+
+  it('keeps system + latest user turn even when they alone exceed the budget, and says so', () => {
+    const trimmed = trimToBudget(chat, countTokens, 15);
+    expect(heads(trimmed.messages)).toEqual(['SS', 'u3']);
+    expect(trimmed).toMatchObject({ droppedTurns: 2, tokens: 20, overBudget: true });
+  });
+
+  it('works without a system prompt and treats leading assistant messages as the oldest turn', () => {
+    const messages: ChatMessage[] = [
+      { role: 'assistant', content: 'greeting..' },
+      { role: 'user', content: 'u1'.padEnd(10, '.') },
+      { role: 'assistant', content: 'a1'.padEnd(10, '.') },
+      { role: 'user', content: 'u2'.padEnd(10, '.') },
+    ];
+    expect(heads(trimToBudget(messages, countTokens, 35).messages)).toEqual(['u1', 'a1', 'u2']);
+    expect(heads(trimToBudget(messages, countTokens, 25).messages)).toEqual(['u2']);
+  });
+});

@@ -1,0 +1,165 @@
+import type { AffectCues } from './affectCues';
+import type { Strategy } from './strategy';
+
+/** One user turn as the conversation keeps it (the audio stays with the turn pipeline). */
+export interface UserTurn {
+  readonly kind: 'user';
+  readonly id: number;
+  readonly transcript: string;
+  /** Speech onset and offset (VAD), ms since the stream started. */
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly durationMs: number;
+  /** Turn energy 10 log10(e_k). */
+  readonly energyDb: number;
+  readonly strategy: Strategy;
+  /** Delta_e of this turn against the earlier ones; null for the first turn. */
+  readonly deltaDb: number | null;
+  readonly cues: AffectCues;
+}
+
+/** One assistant reply; `streaming` is true while tokens still arrive. */
+export interface AssistantTurn {
+  readonly kind: 'assistant';
+  readonly id: number;
+  readonly text: string;
+  /** The user barged in before the reply was fully spoken. */
+  readonly interrupted: boolean;
+  /** Generation or synthesis failed part-way. */
+  readonly failed: boolean;
+  readonly streaming: boolean;
+}
+
+export type DialogueTurn = UserTurn | AssistantTurn;
+
+/** The dialogue history, oldest first; never mutated, every change returns a new value. */
+export interface Dialogue {
+  readonly turns: readonly DialogueTurn[];
+  /** Id the next appended turn gets (ids are unique within a dialogue). */
+  readonly nextId: number;
+}
+
+/** What the caller supplies for a user turn; id and duration are derived. */
+export type NewUserTurn = Omit<UserTurn, 'kind' | 'id' | 'durationMs'>;
+
+/** How a streamed reply ended. */
+export type ReplyOutcome = 'complete' | 'interrupted' | 'failed';
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+export function newDialogue(): Dialogue {
+  return { turns: [], nextId: 0 };
+}
+
+export function userTurns(dialogue: Dialogue): UserTurn[] {
+  return dialogue.turns.filter((turn): turn is UserTurn => turn.kind === 'user');
+}
+
+export function appendUserTurn(dialogue: Dialogue, turn: NewUserTurn): Dialogue {
+  if (!(turn.endMs >= turn.startMs)) throw new RangeError(`appendUserTurn: endMs ${turn.endMs} < startMs ${turn.startMs}`);
+  const userTurn: UserTurn = { ...turn, kind: 'user', id: dialogue.nextId, durationMs: turn.endMs - turn.startMs };
+  return { turns: [...dialogue.turns, userTurn], nextId: dialogue.nextId + 1 };
+}
+
+/** Appends a finished reply in one go (e.g. the fixed ask-to-repeat reply). */
+export function appendAssistantTurn(
+  dialogue: Dialogue,
+  reply: { text: string; interrupted?: boolean; failed?: boolean },
+): Dialogue {
+  const turn: AssistantTurn = {
+    kind: 'assistant',
+    id: dialogue.nextId,
+    text: reply.text,
+    interrupted: reply.interrupted ?? false,
+    failed: reply.failed ?? false,
+    streaming: false,
+  };
+  return { turns: [...dialogue.turns, turn], nextId: dialogue.nextId + 1 };
+}
+
+/** Opens an empty streaming reply; the id addresses it in appendAssistantText / finishAssistantTurn. */
+export function startAssistantTurn(dialogue: Dialogue): { dialogue: Dialogue; id: number } {
+  const turn: AssistantTurn = { kind: 'assistant', id: dialogue.nextId, text: '', interrupted: false, failed: false, streaming: true };
+  return { dialogue: { turns: [...dialogue.turns, turn], nextId: dialogue.nextId + 1 }, id: turn.id };
+}
+
+/** Adds streamed text; text arriving after the reply was finished (late tokens after a barge-in) is dropped. */
+export function appendAssistantText(dialogue: Dialogue, id: number, textDelta: string): Dialogue {
+  return updateStreamingReply(dialogue, id, (turn) => ({ ...turn, text: turn.text + textDelta }));
+}
+
+/** Ends a streaming reply; the first outcome wins, so a later 'complete' cannot undo 'interrupted'. */
+export function finishAssistantTurn(dialogue: Dialogue, id: number, outcome: ReplyOutcome): Dialogue {
+  return updateStreamingReply(dialogue, id, (turn) => ({
+    ...turn,
+    streaming: false,
+    interrupted: outcome === 'interrupted',
+    failed: outcome === 'failed',
+  }));
+}
+
+function updateStreamingReply(dialogue: Dialogue, id: number, update: (turn: AssistantTurn) => AssistantTurn): Dialogue {
+  const index = dialogue.turns.findIndex((turn) => turn.id === id);
+  const turn = dialogue.turns[index];
+  if (turn === undefined || turn.kind !== 'assistant') throw new RangeError(`no assistant turn with id ${id}`);
+  if (!turn.streaming) return dialogue;
+  const turns = dialogue.turns.slice();
+  turns[index] = update(turn);
+  return { ...dialogue, turns };
+}
+
+export interface TrimResult {
+  readonly messages: ChatMessage[];
+  /** Whole user turns (with their replies) dropped from the start of the history. */
+  readonly droppedTurns: number;
+  /** Sum of countTokens over the kept messages' contents. */
+  readonly tokens: number;
+  /** True when even system prompt + latest user turn exceed the budget (they are kept anyway). */
+  readonly overBudget: boolean;
+}
+
+/**
+ * Drops the oldest whole turns (a user message with the assistant messages that answered it) until the
+ * messages fit `budgetTokens`; the system prompt and the latest turn always stay. Tokens are summed over
+ * message contents: leave headroom in the budget for the chat template's own tokens.
+ */
+export function trimToBudget(
+  messages: readonly ChatMessage[],
+  countTokens: (text: string) => number,
+  budgetTokens: number,
+): TrimResult {
+  const system = messages[0]?.role === 'system' ? [messages[0]] : [];
+  const groups = groupTurns(messages.slice(system.length));
+  const groupTokens = groups.map((group) => sumTokens(group, countTokens));
+  let tokens = sumTokens(system, countTokens) + groupTokens.reduce((a, b) => a + b, 0);
+  let droppedTurns = 0;
+  // The last group (the latest user turn) is never dropped.
+  while (tokens > budgetTokens && droppedTurns < groups.length - 1) {
+    tokens -= groupTokens[droppedTurns]!;
+    droppedTurns++;
+  }
+  return {
+    messages: [...system, ...groups.slice(droppedTurns).flat()],
+    droppedTurns,
+    tokens,
+    overBudget: tokens > budgetTokens,
+  };
+}
+
+/** Splits messages into turns, each starting at a user message (leading assistant messages form a turn of their own). */
+function groupTurns(messages: readonly ChatMessage[]): ChatMessage[][] {
+  const groups: ChatMessage[][] = [];
+  for (const message of messages) {
+    const current = groups[groups.length - 1];
+    if (current === undefined || message.role === 'user') groups.push([message]);
+    else current.push(message);
+  }
+  return groups;
+}
+
+function sumTokens(messages: readonly ChatMessage[], countTokens: (text: string) => number): number {
+  return messages.reduce((sum, message) => sum + countTokens(message.content), 0);
+}
