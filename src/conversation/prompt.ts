@@ -109,18 +109,28 @@ export function cueNote(turn: UserTurn, options: Pick<ReplyOptions, 'cues' | 'ta
   return sentences.length > 0 ? `[${sentences.join(' ')}]` : null;
 }
 
+function latestUserTurn(dialogue: Dialogue): UserTurn {
+  const latest = dialogue.turns[dialogue.turns.length - 1];
+  if (latest === undefined || latest.kind !== 'user') throw new RangeError('buildReplyPlan: the latest turn must be a user turn');
+  return latest;
+}
+
+/** The gentle request to repeat when the latest turn is unintelligible (variant by turn index), else null. */
+export function askToRepeatReply(dialogue: Dialogue): string | null {
+  if (!isUnintelligible(latestUserTurn(dialogue))) return null;
+  const userTurnIndex = userTurns(dialogue).length - 1;
+  return ASK_TO_REPEAT_REPLIES[userTurnIndex % ASK_TO_REPEAT_REPLIES.length]!;
+}
+
 /**
  * What to do about the latest user turn: a fixed ask-to-repeat reply when it was unintelligible, else the
  * chat messages for the LLM (system prompt, history as alternating user/assistant messages, latest turn with
  * its cue note), trimmed to the token budget. Earlier unintelligible turns are left out with their replies.
  */
 export function buildReplyPlan(dialogue: Dialogue, options: ReplyOptions): ReplyPlan {
-  const latest = dialogue.turns[dialogue.turns.length - 1];
-  if (latest === undefined || latest.kind !== 'user') throw new RangeError('buildReplyPlan: the latest turn must be a user turn');
-  if (isUnintelligible(latest)) {
-    const userTurnIndex = userTurns(dialogue).length - 1;
-    return { kind: 'askToRepeat', text: ASK_TO_REPEAT_REPLIES[userTurnIndex % ASK_TO_REPEAT_REPLIES.length]! };
-  }
+  const latest = latestUserTurn(dialogue);
+  const askText = askToRepeatReply(dialogue);
+  if (askText !== null) return { kind: 'askToRepeat', text: askText };
   const history = historyMessages(dialogue.turns.slice(0, -1));
   const note = options.affectCuesInPrompt ? cueNote(latest, options) : null;
   const latestContent = note === null ? latest.transcript.trim() : `${latest.transcript.trim()}\n\n${note}`;

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Turn } from '../turns/turn';
+import { ALL_CUES_ON } from './affectCues';
+import { Conversation, type ConversationEvent, type Replier, type ReplySettings, type Transcriber } from './conversation';
+import { userTurns, type Dialogue } from './dialogue';
+
+const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: true, tauDb: 3, maxNewTokens: 64 };
+
+/** A 2 s turn whose frames all sit at the given energy. */
+function turnAt(index: number, energyDb: number): Turn {
+  const frames = 200;
+  const energy = new Float32Array(frames).fill(10 ** (energyDb / 10));
+  return {
+    index, startMs: index * 5000, endMs: index * 5000 + 2000, paddedStartMs: index * 5000 - 200, paddedEndMs: index * 5000 + 2000,
+    pcm16k: new Float32Array(32_000).fill(index), nMels: 80, frameCount: frames, logMel: new Float32Array(80 * frames), energy,
+    speechFrames: new Uint8Array(frames).fill(1), energyMean: 10 ** (energyDb / 10), energyDb, endReason: 'silence',
+  };
+}
+
+/** Transcripts by the turn's sample value (the test fills each turn's PCM with its index). */
+function transcriber(texts: string[]): Transcriber {
+  return { transcribe: async (pcm) => ({ text: texts[pcm[0]!] ?? '', timingsMs: { encoder: 1 } }) };
+}
+
+/** Streams its words one by one, a macrotask apart, stopping when aborted. */
+class WordReplier implements Replier {
+  readonly prompts: Dialogue[] = [];
+  constructor(private readonly words: string[], private readonly failAfter?: number) {}
+  async reply(dialogue: Dialogue, _settings: ReplySettings, onText: (d: string) => void, signal: AbortSignal) {
+    this.prompts.push(dialogue);
+    let text = '';
+    for (const [i, word] of this.words.entries()) {
+      if (signal.aborted) return { text, stopReason: 'cancelled' as const, timingsMs: {} };
+      if (i === this.failAfter) throw new Error('device lost');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      onText(word);
+      text += word;
+    }
+    return { text, stopReason: 'eos' as const, timingsMs: { total: 5 } };
+  }
+}
+
+function record(): { events: ConversationEvent[]; emit: (e: ConversationEvent) => void } {
+  const events: ConversationEvent[] = [];
+  return { events, emit: (event) => events.push(event) };
+}
+
+describe('Conversation', () => {
+  it('transcribes a turn, then streams a reply into the dialogue', async () => {
+    const replier = new WordReplier(['I ', 'hear ', 'you.']);
+    const { events, emit } = record();
+    const conversation = new Conversation(transcriber(['I had a really long day at work today.']), replier, () => SETTINGS, emit);
+    await conversation.handleTurn(turnAt(0, -20));
+    await conversation.settled();
+    expect(events.map((e) => e.type)).toEqual(['transcribing', 'userTurn', 'replyStarted', 'replyText', 'replyText', 'replyText', 'replyEnded']);
+    const [user, assistant] = conversation.current.turns;
+    expect(user).toMatchObject({ kind: 'user', transcript: 'I had a really long day at work today.', strategy: 'neutral', deltaDb: null });
+    expect(assistant).toMatchObject({ kind: 'assistant', text: 'I hear you.', interrupted: false, failed: false });
+    // The replier sees the dialogue up to the user's turn, not the reply being written.
+    expect(replier.prompts[0]!.turns.at(-1)?.kind).toBe('user');
+  });
+
+  it('derives the strategy from the energy trajectory', async () => {
+    const conversation = new Conversation(transcriber(['one two three', 'four five six', 'seven eight nine']), new WordReplier(['ok']), () => SETTINGS, () => {});
+    for (const [index, db] of [0, -6, -12].entries()) await conversation.handleTurn(turnAt(index, db));
+    await conversation.settled();
+    const third = userTurns(conversation.current)[2]!;
+    // -12 - mean(0, -6) = -9 dB
+    expect(third.deltaDb).toBeCloseTo(-9, 6);
+    expect(third.strategy).toBe('comfort');
+  });
+
+  it('cancels a reply when the next turn arrives, keeping it as interrupted', async () => {
+    const words = Array.from({ length: 50 }, (_, i) => `w${i} `);
+    const conversation = new Conversation(transcriber(['first thing I said here', 'second thing I said']), new WordReplier(words), () => SETTINGS, () => {});
+    await conversation.handleTurn(turnAt(0, -20));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await conversation.handleTurn(turnAt(1, -20));
+    await conversation.settled();
+    const [, firstReply, , secondReply] = conversation.current.turns;
+    expect(firstReply).toMatchObject({ kind: 'assistant', interrupted: true });
+    expect((firstReply as { text: string }).text.length).toBeGreaterThan(0);
+    expect((firstReply as { text: string }).text.split(' ').length).toBeLessThan(50);
+    expect(secondReply).toMatchObject({ kind: 'assistant', interrupted: false, text: words.join('') });
+  });
+
+  it('asks to repeat an empty transcript without calling the model', async () => {
+    const replier = new WordReplier(['never']);
+    const conversation = new Conversation(transcriber(['']), replier, () => SETTINGS, () => {});
+    await conversation.handleTurn(turnAt(0, -20));
+    await conversation.settled();
+    expect(replier.prompts).toHaveLength(0);
+    expect(conversation.current.turns[1]).toMatchObject({ kind: 'assistant', failed: false });
+    expect((conversation.current.turns[1] as { text: string }).text).toMatch(/again|repeat/i);
+  });
+
+  it('ends a failing reply with a notice and goes on with the next turn', async () => {
+    const { events, emit } = record();
+    const conversation = new Conversation(transcriber(['something I said', 'and then more']), new WordReplier(['a ', 'b ', 'c'], 1), () => SETTINGS, emit);
+    await conversation.handleTurn(turnAt(0, -20));
+    await conversation.settled();
+    const ended = events.find((e) => e.type === 'replyEnded');
+    expect(ended).toMatchObject({ outcome: 'failed', notice: 'The reply stopped: device lost' });
+    expect(conversation.current.turns[1]).toMatchObject({ text: 'a ', failed: true });
+    await conversation.handleTurn(turnAt(1, -20));
+    expect(userTurns(conversation.current)).toHaveLength(2);
+  });
+});
