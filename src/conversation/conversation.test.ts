@@ -26,7 +26,7 @@ function transcriber(texts: string[]): Transcriber {
 class WordReplier implements Replier {
   readonly prompts: Dialogue[] = [];
   constructor(private readonly words: string[], private readonly failAfter?: number) {}
-  async reply(dialogue: Dialogue, _settings: ReplySettings, onText: (d: string) => void, signal: AbortSignal) {
+  async reply(dialogue: Dialogue, _settings: ReplySettings, onText: (d: string) => void, signal: AbortSignal): ReturnType<Replier['reply']> {
     this.prompts.push(dialogue);
     let text = '';
     for (const [i, word] of this.words.entries()) {
