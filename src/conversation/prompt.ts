@@ -41,7 +41,7 @@ export function systemPrompt(affectCuesInPrompt: boolean): string {
 /** ES4R Stage 3 strategies in words (comfort: slower and more emotional; encourage: more emotional; neutral: natural). */
 export const STRATEGY_GUIDANCE: Record<Strategy, string> = {
   comfort: 'Reply in a comforting way: gentle, calm and reassuring, at an unhurried pace.',
-  encourage: 'Reply in an encouraging way: warm, upbeat and affirming.',
+  encourage: 'Encourage them: reply in a warm, upbeat and affirming way.',
   neutral: 'Reply in a natural, friendly way.',
 };
 

@@ -12,6 +12,7 @@ import {
 import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
 import type { ListenApi, ListenUpdate } from '../workers/listenApi';
+import { answerTurn, resetConversation } from './conversationSession';
 import { summarizeTurn } from './summarizeTurn';
 
 /** Frames per worklet batch: 30 ms keeps the input meter near 33 Hz. */
@@ -38,6 +39,7 @@ function onUpdate(update: ListenUpdate): void {
     case 'turn':
       speechActivityChanged(false);
       turnFinished(summarizeTurn(update.turn));
+      answerTurn(update.turn);
       return;
   }
 }
@@ -129,4 +131,5 @@ export async function stopListening(): Promise<void> {
 
 export function startNewConversation(): void {
   newConversation();
+  void resetConversation();
 }

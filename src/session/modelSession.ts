@@ -7,6 +7,8 @@ import { componentChanged, componentFileProgress, gpuDetected, packProbed } from
 import type { ModelRole } from '../state/modelsSlice';
 import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
+import type { AsrWorkerApi } from '../workers/asrApi';
+import type { LlmWorkerApi } from '../workers/llmApi';
 import type { ModelWorkerApi } from '../workers/modelApi';
 import { forgetVerdicts, readVerdicts, rememberVerdict } from './verdictMemory';
 
@@ -22,7 +24,17 @@ const START_WORKER: Record<ModelRole, () => Worker> = {
   tts: () => new Worker(new URL('../workers/tts.worker.ts', import.meta.url), { type: 'module', name: 'tts' }),
 };
 
-const clients: Partial<Record<ModelRole, WorkerClient<ModelWorkerApi>>> = {};
+/** Each family's worker speaks `load` plus its own methods. */
+type RoleApis = { asr: AsrWorkerApi; llm: LlmWorkerApi; tts: ModelWorkerApi };
+const clients: { [R in ModelRole]?: WorkerClient<RoleApis[R]> } = {};
+
+export function modelClient<R extends ModelRole>(role: R): WorkerClient<RoleApis[R]> {
+  const existing = clients[role];
+  if (existing) return existing;
+  const created = new WorkerClient<RoleApis[R]>(START_WORKER[role]());
+  clients[role] = created as (typeof clients)[R];
+  return created;
+}
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -56,7 +68,8 @@ async function readManifest(): Promise<Manifest> {
 async function loadComponent(role: ModelRole, component: ModelComponent, pack: string, recheck: boolean): Promise<void> {
   const { modelId } = component;
   componentChanged(role, { modelId, status: 'loading', files: {} });
-  const client = (clients[role] ??= new WorkerClient<ModelWorkerApi>(START_WORKER[role]()));
+  // Every role's API starts with `load`.
+  const client = modelClient(role) as unknown as WorkerClient<ModelWorkerApi>;
   const lastUpdateMs = new Map<string, number>();
   try {
     const result = await client.call(

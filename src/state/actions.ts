@@ -2,6 +2,7 @@ import { strategyFor } from '../conversation/strategy';
 import type { MicStatus } from './micSlice';
 import type { ComponentLoad, FileLoad, ModelRole } from './modelsSlice';
 import type { GpuInfo } from '../models/device/gpuInfo';
+import { newDialogue, type Dialogue } from '../conversation/dialogue';
 import type { TurnSummary } from './dialogueSlice';
 import type { Settings } from './settingsSlice';
 import { useStore, type AppState } from './store';
@@ -27,12 +28,12 @@ export function misfireHeard(): void {
 }
 
 export function newConversation(): void {
-  useStore.setState((state) => ({ ...withStrategy([], state.settings.tauDb), misfires: 0 }));
+  useStore.setState((state) => ({ ...withStrategy([], state.settings.tauDb), misfires: 0, dialogue: newDialogue(), conversationNotice: null, replyTimingsMs: {} }));
 }
 
 export function updateSettings(patch: Partial<Settings>): void {
   useStore.setState((state) => {
-    const settings = { ...state.settings, ...patch, processing: { ...state.settings.processing, ...patch.processing } };
+    const settings = { ...state.settings, ...patch, processing: { ...state.settings.processing, ...patch.processing }, cues: { ...state.settings.cues, ...patch.cues } };
     return { settings, ...withStrategy(state.turns, settings.tauDb) };
   });
 }
@@ -75,4 +76,20 @@ export function componentFileProgress(role: ModelRole, file: string, progress: F
 
 export function gpuDetected(gpu: GpuInfo | null): void {
   useStore.setState({ gpu });
+}
+
+export function dialogueChanged(dialogue: Dialogue): void {
+  useStore.setState({ dialogue });
+}
+
+export function transcribingChanged(transcribing: boolean): void {
+  useStore.setState({ transcribing });
+}
+
+export function conversationNoticeChanged(conversationNotice: string | null): void {
+  useStore.setState({ conversationNotice });
+}
+
+export function replyTimed(replyId: number, timingsMs: Record<string, number>): void {
+  useStore.setState((state) => ({ replyTimingsMs: { ...state.replyTimingsMs, [replyId]: timingsMs } }));
 }

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import { DEFAULT_MIC_PROCESSING, type MicProcessing } from '../audio/capture';
 import { DEFAULT_TAU_DB } from '../conversation/strategy';
 import type { DevicePreference } from '../models/device/chooseDevice';
+import { ALL_CUES_ON, type CueSwitches } from '../conversation/affectCues';
 
 export interface Settings {
   /** Strategy threshold tau: |Delta_e| at or beyond it leaves neutral. */
@@ -15,6 +16,11 @@ export interface Settings {
   devicePreference: DevicePreference;
   /** The pack the user picked; null lets the page choose the best present one. */
   pack: string | null;
+  /** Reply length cap; 128 is the ES4R release's default. */
+  maxNewTokens: number;
+  /** Affect cues in the prompt at all (off = a plain ASR + LLM cascade), and each cue on its own. */
+  affectCuesInPrompt: boolean;
+  cues: CueSwitches;
 }
 
 export interface SettingsSlice {
@@ -22,7 +28,8 @@ export interface SettingsSlice {
 }
 
 export const DEFAULT_END_SILENCE_MS = 500;
+export const DEFAULT_MAX_NEW_TOKENS = 128;
 
 export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({
-  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null },
+  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON },
 });

@@ -1,11 +1,12 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
+import { createConversationSlice, type ConversationSlice } from './conversationSlice';
 import { createDialogueSlice, type DialogueSlice } from './dialogueSlice';
 import { createMicSlice, type MicSlice } from './micSlice';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
 
-export type AppState = MicSlice & DialogueSlice & SettingsSlice & ModelsSlice;
+export type AppState = MicSlice & DialogueSlice & SettingsSlice & ModelsSlice & ConversationSlice;
 
 /** Only the user's settings outlive a reload; bump the version when their shape changes. */
 const SETTINGS_STORAGE_KEY = 'es4r.settings';
@@ -18,6 +19,7 @@ export const useStore = create<AppState>()(
       ...createDialogueSlice(...a),
       ...createSettingsSlice(...a),
       ...createModelsSlice(...a),
+      ...createConversationSlice(...a),
     }),
     {
       name: SETTINGS_STORAGE_KEY,

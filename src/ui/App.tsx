@@ -5,6 +5,7 @@ import { EnergyPlot } from './EnergyPlot';
 import { TurnList } from './TurnList';
 import { SettingsPanel } from './SettingsPanel';
 import { LoadingPanel } from './LoadingPanel';
+import { ConversationView } from './ConversationView';
 import { startNewConversation } from '../session/listenSession';
 
 export function App() {
@@ -16,6 +17,7 @@ export function App() {
       </header>
       <TalkControl />
       <InputMeter />
+      <ConversationView />
       <div className="grid">
         <StrategyCard />
         <EnergyPlot />

@@ -2,7 +2,15 @@ import { useStore } from '../state/store';
 import { updateSettings } from '../state/actions';
 import type { MicProcessing } from '../audio/capture';
 import type { DevicePreference } from '../models/device/chooseDevice';
+import type { CueSwitches } from '../conversation/affectCues';
 import { loadModels, recheckWebGpu } from '../session/modelSession';
+
+const CUE_LABELS: Record<keyof CueSwitches, string> = {
+  strategy: 'Cue: speaking strategy (comfort / encourage / neutral)',
+  relativeEnergy: 'Cue: loudness against earlier turns',
+  speakingRate: 'Cue: speaking rate',
+  pauses: 'Cue: long pauses',
+};
 
 const PROCESSING_LABELS: Record<keyof MicProcessing, string> = {
   echoCancellation: 'Echo cancellation',
@@ -67,6 +75,35 @@ export function SettingsPanel() {
         ))}
       </fieldset>
       {listening && <p className="note">Stop to change the input settings.</p>}
+      <fieldset>
+        <legend>Replies</legend>
+        <label>
+          Longest reply (tokens)
+          <input
+            type="number"
+            min={16}
+            max={512}
+            step={16}
+            value={settings.maxNewTokens}
+            onChange={(e) => Number.isFinite(e.target.valueAsNumber) && updateSettings({ maxNewTokens: e.target.valueAsNumber })}
+          />
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={settings.affectCuesInPrompt} onChange={(e) => updateSettings({ affectCuesInPrompt: e.target.checked })} />
+          Tell the language model how the user sounded (off: a plain ASR + LLM cascade)
+        </label>
+        {(Object.keys(CUE_LABELS) as (keyof CueSwitches)[]).map((cue) => (
+          <label key={cue} className="checkbox">
+            <input
+              type="checkbox"
+              checked={settings.cues[cue]}
+              disabled={!settings.affectCuesInPrompt}
+              onChange={(e) => updateSettings({ cues: { ...settings.cues, [cue]: e.target.checked } })}
+            />
+            {CUE_LABELS[cue]}
+          </label>
+        ))}
+      </fieldset>
       <fieldset>
         <legend>Models</legend>
         <label>

@@ -1,4 +1,4 @@
 import { kokoroFamily } from '../models/tts/kokoroFamily';
 import { serveModelWorker } from './serveModelWorker';
 
-serveModelWorker(kokoroFamily);
+serveModelWorker(kokoroFamily, () => ({}));

@@ -1,10 +1,16 @@
-import { Tensor, WhisperForConditionalGeneration } from '@huggingface/transformers';
+import { AutoProcessor, Tensor, WhisperForConditionalGeneration, type Processor } from '@huggingface/transformers';
 import type { ModelFamily } from '../loadModel';
 import { progressForwarder } from '../runtime/progressForwarder';
 
 /** Whisper's input window: 80 mel bins x 3000 frames (30 s). */
 const MEL_BINS = 80;
 const WINDOW_FRAMES = 3000;
+
+/** The model and the processor (log-mel feature extractor + tokenizer) of one Whisper checkpoint. */
+export interface WhisperBundle {
+  model: WhisperForConditionalGeneration;
+  processor: Processor;
+}
 
 /** A fixed log-mel-like input: smooth ripples in Whisper's normalised range (-1..1.5). */
 function warmUpFeatures(melBins: number): Tensor {
@@ -15,16 +21,17 @@ function warmUpFeatures(melBins: number): Tensor {
   return new Tensor('float32', data, [1, melBins, WINDOW_FRAMES]);
 }
 
-export const whisperFamily: ModelFamily<WhisperForConditionalGeneration> = {
+export const whisperFamily: ModelFamily<WhisperBundle> = {
   selfCheckTolerance: 1e-2,
   async load(modelId, device, dtype, onFileProgress) {
-    return (await WhisperForConditionalGeneration.from_pretrained(modelId, {
-      device,
-      dtype: dtype as never,
-      progress_callback: progressForwarder(onFileProgress),
-    })) as WhisperForConditionalGeneration;
+    const progress_callback = progressForwarder(onFileProgress);
+    const [model, processor] = await Promise.all([
+      WhisperForConditionalGeneration.from_pretrained(modelId, { device, dtype: dtype as never, progress_callback }),
+      AutoProcessor.from_pretrained(modelId, { progress_callback }),
+    ]);
+    return { model: model as WhisperForConditionalGeneration, processor };
   },
-  async warmUp(model) {
+  async warmUp({ model }) {
     const melBins = (model.config as { num_mel_bins?: number }).num_mel_bins ?? MEL_BINS;
     const startToken = (model.generation_config as { decoder_start_token_id?: number } | null)?.decoder_start_token_id ?? 0;
     // One encoder pass and one decoder step: compiles both sessions' shaders.
@@ -34,7 +41,7 @@ export const whisperFamily: ModelFamily<WhisperForConditionalGeneration> = {
     })) as { logits: Tensor };
     return [outputs.logits.data as Float32Array];
   },
-  async dispose(model) {
+  async dispose({ model }) {
     await model.dispose();
   },
 };

@@ -1,16 +1,27 @@
-import { AutoModelForCausalLM, Tensor, type PreTrainedModel } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ModelFamily } from '../loadModel';
 import { progressForwarder } from '../runtime/progressForwarder';
 
 /** Tokens of the warm-up prompt: a handful of low ids, valid in every vocabulary. */
 const WARM_UP_TOKENS = [1, 2, 3, 4, 5, 6, 7, 8];
 
-export const llmFamily: ModelFamily<PreTrainedModel> = {
+/** A causal LM and its tokenizer (with the chat template), from the same model id. */
+export interface LlmBundle {
+  model: PreTrainedModel;
+  tokenizer: PreTrainedTokenizer;
+}
+
+export const llmFamily: ModelFamily<LlmBundle> = {
   selfCheckTolerance: 1e-2,
   async load(modelId, device, dtype, onFileProgress) {
-    return AutoModelForCausalLM.from_pretrained(modelId, { device, dtype: dtype as never, progress_callback: progressForwarder(onFileProgress) });
+    const progress_callback = progressForwarder(onFileProgress);
+    const [model, tokenizer] = await Promise.all([
+      AutoModelForCausalLM.from_pretrained(modelId, { device, dtype: dtype as never, progress_callback }),
+      AutoTokenizer.from_pretrained(modelId, { progress_callback }),
+    ]);
+    return { model, tokenizer };
   },
-  async warmUp(model) {
+  async warmUp({ model }) {
     const ids = BigInt64Array.from(WARM_UP_TOKENS.map(BigInt));
     const outputs = (await model({
       input_ids: new Tensor('int64', ids, [1, ids.length]),
@@ -18,7 +29,7 @@ export const llmFamily: ModelFamily<PreTrainedModel> = {
     })) as { logits: Tensor };
     return [outputs.logits.data as Float32Array];
   },
-  async dispose(model) {
+  async dispose({ model }) {
     await model.dispose();
   },
 };

@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { env } from '@huggingface/transformers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readWav } from '../../audio/wav/readWav';
+import { ASR_SAMPLE_RATE_HZ, transcribe } from './transcriber';
+import { whisperFamily, type WhisperBundle } from './whisperFamily';
+
+const MODELS_DIR = join(process.cwd(), 'public', 'models');
+// Designed ids of the tiny pack (scripts/tinyPack/whisper.test.ts): " Hello, how are you?" then <|endoftext|> 275.
+const SPEECH_IDS = [260, 11, 263, 266, 269, 30, 275];
+const SILENCE_IDS = [274, 269, 13, 275];
+/** The tiny encoder: 1500 positions (3000 mel frames / 2), d_model 64. */
+const HIDDEN_DIMS = [1, 1500, 64];
+
+let bundle: WhisperBundle;
+let speech: Float32Array;
+
+interface CountedSession {
+  run: (...args: unknown[]) => Promise<unknown>;
+}
+
+/** Counts runs of one of the model's ONNX sessions while `body` runs. */
+async function countRuns<T>(sessionName: string, body: () => Promise<T>): Promise<{ result: T; runs: number }> {
+  const session = (bundle.model.sessions as Record<string, CountedSession>)[sessionName]!;
+  const run = session.run;
+  let runs = 0;
+  session.run = (...args) => {
+    runs++;
+    return run.apply(session, args);
+  };
+  try {
+    return { result: await body(), runs };
+  } finally {
+    session.run = run;
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(MODELS_DIR, 'tiny', 'whisper'))) throw new Error('public/models/tiny/whisper is missing: run `npm run make:tiny-pack` first.');
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = `${MODELS_DIR}/`;
+  bundle = await whisperFamily.load('tiny/whisper', 'cpu', 'fp32', () => {});
+  const wav = readWav(new Uint8Array(await readFile(join(process.cwd(), 'fixtures', 'speech-16k.wav'))));
+  expect(wav.sampleRateHz).toBe(ASR_SAMPLE_RATE_HZ);
+  speech = wav.samples;
+});
+
+afterAll(async () => {
+  if (bundle) await whisperFamily.dispose(bundle);
+});
+
+describe('transcribe (tiny Whisper, onnxruntime-node)', () => {
+  it('transcribes the speech fixture to the designed sentence, trimmed', async () => {
+    const transcript = await transcribe(bundle, speech);
+    expect(transcript.text).toBe('Hello, how are you?');
+    expect(transcript.tokenIds).toEqual(SPEECH_IDS);
+    expect(Object.values(transcript.timingsMs).every((ms) => ms >= 0)).toBe(true);
+  });
+
+  it('transcribes one second of digital silence to the designed hallucination', async () => {
+    const transcript = await transcribe(bundle, new Float32Array(ASR_SAMPLE_RATE_HZ));
+    expect(transcript.text).toBe('Thank you.');
+    expect(transcript.tokenIds).toEqual(SILENCE_IDS);
+  });
+
+  it('runs the encoder once per turn and the decoder once per generated token', async () => {
+    const decoder = await countRuns('decoder_model_merged', () => countRuns('model', () => transcribe(bundle, speech)));
+    expect(decoder.result.runs).toBe(1);
+    expect(decoder.runs).toBe(SPEECH_IDS.length);
+    expect(decoder.result.result.text).toBe('Hello, how are you?');
+  });
+
+  it("keeps the encoder's last_hidden_state [1, 1500, 64] for the speech path", async () => {
+    const { encoderHiddenStates } = await transcribe(bundle, speech);
+    expect(encoderHiddenStates.dims).toEqual(HIDDEN_DIMS);
+    expect(encoderHiddenStates.data).toBeInstanceOf(Float32Array);
+    expect(encoderHiddenStates.data.length).toBe(1500 * 64);
+    expect(encoderHiddenStates.data.some((x) => x !== 0)).toBe(true);
+  });
+
+  it('accepts exactly 30 s and rejects longer audio with a message naming the limit', async () => {
+    const thirty = await transcribe(bundle, new Float32Array(30 * ASR_SAMPLE_RATE_HZ));
+    expect(thirty.text).toBe('Thank you.');
+    await expect(transcribe(bundle, new Float32Array(30 * ASR_SAMPLE_RATE_HZ + 1))).rejects.toThrow(/30\.00 s long; Whisper takes at most 30 s/);
+  });
+
+  it('an abort during decoding ends it within one step and rejects with the abort reason', async () => {
+    const controller = new AbortController();
+    const decoderRuns: number[] = [];
+    const session = (bundle.model.sessions as Record<string, CountedSession>)['decoder_model_merged']!;
+    const run = session.run;
+    session.run = async (...args) => {
+      decoderRuns.push(decoderRuns.length);
+      const out = await run.apply(session, args);
+      if (decoderRuns.length === 2) controller.abort(new Error('barge-in'));
+      return out;
+    };
+    try {
+      await expect(transcribe(bundle, speech, { signal: controller.signal })).rejects.toThrow('barge-in');
+    } finally {
+      session.run = run;
+    }
+    expect(decoderRuns.length).toBe(2);
+  });
+});

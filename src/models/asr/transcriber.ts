@@ -1,0 +1,117 @@
+import { LogitsProcessor, LogitsProcessorList, type Tensor, type WhisperForConditionalGeneration } from '@huggingface/transformers';
+import type { WhisperBundle } from './whisperFamily';
+
+export const ASR_SAMPLE_RATE_HZ = 16_000;
+/** Whisper's window; turns are split at this length upstream. */
+export const MAX_TURN_SECONDS = 30;
+
+export interface Transcript {
+  /** The decoded transcript, special tokens skipped, surrounding whitespace trimmed. */
+  text: string;
+  /** Ids the decoder produced after the forced prefix (<|sot|><|en|><|transcribe|><|notimestamps|>), EOS included if reached. */
+  tokenIds: number[];
+  /** Whisper's encoder last_hidden_state [1, 1500, d_model], kept for the ES4R speech path. */
+  encoderHiddenStates: { data: Float32Array; dims: number[] };
+  timingsMs: { features: number; encoder: number; decoder: number };
+}
+
+/**
+ * Forces the end-of-text token once the signal aborts, so generate() ends through its normal
+ * EOS path (and disposes its tensors) within one step. Whisper's generate() drops custom
+ * stopping criteria but keeps logits processors, hence a processor rather than a criterion.
+ */
+class EndOnAbort extends LogitsProcessor {
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly eosTokenId: number,
+  ) {
+    super();
+  }
+
+  override _call(_inputIds: bigint[][], logits: Tensor): Tensor {
+    if (!this.signal.aborted) return logits;
+    const rows = logits.dims[0] ?? 1;
+    const vocab = logits.dims.at(-1) ?? 0;
+    const data = logits.data as Float32Array;
+    for (let row = 0; row < rows; row++) {
+      data.fill(-Infinity, row * vocab, (row + 1) * vocab);
+      data[row * vocab + this.eosTokenId] = 0;
+    }
+    return logits;
+  }
+}
+
+/** transformers.js internals used to run the encoder once and hand its output to generate(). */
+interface EncoderAccess {
+  forward_params: string[];
+  /** Runs one session through transformers.js' sessionRun (tensor conversion; in the page, the one-run-at-a-time chain). */
+  _encode_input(sessionName: string, inputs: Record<string, Tensor>, outputName: string): Promise<Tensor>;
+}
+
+function encoderAccess(model: WhisperForConditionalGeneration): EncoderAccess {
+  const access = model as unknown as Partial<EncoderAccess>;
+  if (typeof access._encode_input !== 'function' || !Array.isArray(access.forward_params)) {
+    throw new Error('This transformers.js version does not expose _encode_input/forward_params: the encoder-once path needs updating.');
+  }
+  // generate() keeps only kwargs named in forward_params; with encoder_outputs kept it skips its own encoder pass (as T5 does).
+  if (!access.forward_params.includes('encoder_outputs')) access.forward_params.push('encoder_outputs');
+  return access as EncoderAccess;
+}
+
+function firstEosId(model: WhisperForConditionalGeneration): number {
+  const eos = (model.generation_config as { eos_token_id?: number | number[] } | null)?.eos_token_id;
+  const id = Array.isArray(eos) ? eos[0] : eos;
+  if (id === undefined) throw new Error('Whisper generation_config has no eos_token_id.');
+  return id;
+}
+
+/** English transcription of one turn (<= 30 s of 16 kHz mono PCM): greedy, no timestamps, the encoder run once. */
+export async function transcribe(bundle: WhisperBundle, pcm16k: Float32Array, options: { signal?: AbortSignal } = {}): Promise<Transcript> {
+  const { model, processor } = bundle;
+  const { signal } = options;
+  const seconds = pcm16k.length / ASR_SAMPLE_RATE_HZ;
+  if (seconds > MAX_TURN_SECONDS) {
+    throw new RangeError(`Turn audio is ${seconds.toFixed(2)} s long; Whisper takes at most ${MAX_TURN_SECONDS} s (split the turn upstream).`);
+  }
+  const access = encoderAccess(model);
+  signal?.throwIfAborted();
+
+  const featuresStartMs = performance.now();
+  const { input_features } = (await processor(pcm16k)) as { input_features: Tensor };
+  const encoderStartMs = performance.now();
+  signal?.throwIfAborted();
+
+  const hiddenStates = await access._encode_input('model', { input_features }, 'last_hidden_state');
+  const decoderStartMs = performance.now();
+  signal?.throwIfAborted();
+
+  const logitsProcessor = new LogitsProcessorList();
+  if (signal) logitsProcessor.push(new EndOnAbort(signal, firstEosId(model)));
+  const multilingual = isMultilingual(model);
+  const sequences = (await model.generate({
+    inputs: input_features,
+    encoder_outputs: hiddenStates,
+    // English-only checkpoints reject language/task: they only transcribe English.
+    ...(multilingual ? { language: 'en', task: 'transcribe' } : {}),
+    return_timestamps: false,
+    do_sample: false,
+    logits_processor: logitsProcessor,
+  } as unknown as Parameters<WhisperForConditionalGeneration['generate']>[0])) as Tensor;
+  const endMs = performance.now();
+  signal?.throwIfAborted();
+
+  const ids = (sequences.tolist() as bigint[][])[0]!.map(Number);
+  // Forced prefix: <|startoftranscript|> [<|en|> <|transcribe|>] <|notimestamps|>.
+  const tokenIds = ids.slice(multilingual ? 4 : 2);
+  const text = (processor.tokenizer!.decode(tokenIds, { skip_special_tokens: true }) as string).trim();
+  return {
+    text,
+    tokenIds,
+    encoderHiddenStates: { data: hiddenStates.to('float32').data as Float32Array, dims: [...hiddenStates.dims] },
+    timingsMs: { features: encoderStartMs - featuresStartMs, encoder: decoderStartMs - encoderStartMs, decoder: endMs - decoderStartMs },
+  };
+}
+
+function isMultilingual(model: WhisperForConditionalGeneration): boolean {
+  return (model.generation_config as { is_multilingual?: boolean } | null)?.is_multilingual === true;
+}

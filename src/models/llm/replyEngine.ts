@@ -1,0 +1,160 @@
+import { InterruptableStoppingCriteria, TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
+import type { LlmBundle } from './llmFamily';
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+}
+
+export interface ReplyOptions {
+  maxNewTokens: number;
+  /** Called with each piece of decoded text as soon as whole words are formed (special tokens skipped). */
+  onToken(textDelta: string): void;
+  signal?: AbortSignal;
+}
+
+export type StopReason = 'eos' | 'maxTokens' | 'cancelled';
+
+export interface Reply {
+  /** The generated text, special tokens skipped: the concatenation of the onToken deltas. */
+  text: string;
+  /** Generated tokens, the end-of-turn token included. */
+  tokens: number;
+  stopReason: StopReason;
+  timingsMs: {
+    /** Chat template + tokenisation. */
+    promptBuild: number;
+    /** Prefill: from the generate() call to the first sampled token. */
+    prompt: number;
+    /** From this call to the first sampled token. */
+    firstToken: number;
+    total: number;
+  };
+}
+
+/** The ids the cache holds keys/values for (all but the last: it was sampled, never fed) and the cache itself. */
+interface KeptCache {
+  ids: number[];
+  pastKeyValues: DynamicCache;
+}
+
+interface GenerateOutput {
+  sequences: Tensor;
+  past_key_values: DynamicCache;
+}
+
+/** Extra keys reach the Jinja template as variables. */
+const TEMPLATE_OPTIONS = {
+  add_generation_prompt: true,
+  return_dict: true,
+  // Models with a thinking mode (Qwen3, SmolLM3) would otherwise think before replying; other templates ignore it.
+  enable_thinking: false,
+} as const;
+
+function startsWith(ids: number[], prefix: number[]): boolean {
+  return ids.length >= prefix.length && prefix.every((id, i) => ids[i] === id);
+}
+
+/**
+ * Greedy chat replies from one causal LM, streamed and cancellable, keeping the KV cache across
+ * turns: when a new prompt extends the last prompt + reply, only the new tokens are prefilled.
+ */
+export class ReplyEngine {
+  private kept: KeptCache | null = null;
+  private busy = false;
+  private readonly eosIds: Set<number>;
+
+  constructor(private readonly bundle: LlmBundle) {
+    const eos = (bundle.model.generation_config as { eos_token_id?: number | number[] } | null)?.eos_token_id;
+    this.eosIds = new Set(eos === undefined ? [] : Array.isArray(eos) ? eos : [eos]);
+  }
+
+  async generate(messages: ChatMessage[], options: ReplyOptions): Promise<Reply> {
+    // One generation at a time: the KV cache belongs to a single sequence.
+    if (this.busy) throw new Error('ReplyEngine is already generating; cancel the running reply first.');
+    this.busy = true;
+    try {
+      return await this.generateOnce(messages, options);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Forgets the conversation: the next reply prefills its whole prompt. */
+  async reset(): Promise<void> {
+    const kept = this.kept;
+    this.kept = null;
+    await kept?.pastKeyValues.dispose();
+  }
+
+  private async generateOnce(messages: ChatMessage[], { maxNewTokens, onToken, signal }: ReplyOptions): Promise<Reply> {
+    const startMs = performance.now();
+    if (signal?.aborted) return { text: '', tokens: 0, stopReason: 'cancelled', timingsMs: { promptBuild: 0, prompt: 0, firstToken: 0, total: 0 } };
+    const { model, tokenizer } = this.bundle;
+    const inputs = tokenizer.apply_chat_template(messages, TEMPLATE_OPTIONS) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+    const promptIds = (inputs.input_ids.tolist() as bigint[][])[0]!.map(Number);
+    const pastKeyValues = await this.takeCacheFor(promptIds);
+
+    const stopper = new InterruptableStoppingCriteria();
+    const interrupt = () => stopper.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
+    let firstTokenAtMs: number | undefined;
+    const streamer = new TextStreamer(tokenizer, {
+      skip_prompt: true,
+      skip_special_tokens: true,
+      callback_function: onToken,
+      token_callback_function: () => {
+        firstTokenAtMs ??= performance.now();
+      },
+    });
+    const generateStartMs = performance.now();
+    let output: GenerateOutput;
+    try {
+      output = (await model.generate({
+        ...inputs,
+        ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
+        max_new_tokens: maxNewTokens,
+        do_sample: false,
+        streamer,
+        stopping_criteria: stopper,
+        // Hands back the cache (and keeps generate() from disposing it) for the next turn.
+        return_dict_in_generate: true,
+      } as unknown as Parameters<typeof model.generate>[0])) as unknown as GenerateOutput;
+    } catch (error) {
+      // A failed step may leave the cache half-updated: the next turn prefills from scratch.
+      await pastKeyValues?.dispose();
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+    }
+    const endMs = performance.now();
+
+    const ids = (output.sequences.tolist() as bigint[][])[0]!.map(Number);
+    this.kept = { ids, pastKeyValues: output.past_key_values };
+    const generated = ids.slice(promptIds.length);
+    const firstMs = firstTokenAtMs ?? endMs;
+    return {
+      text: tokenizer.decode(generated, { skip_special_tokens: true }),
+      tokens: generated.length,
+      stopReason: this.stopReason(generated, stopper.interrupted),
+      timingsMs: { promptBuild: generateStartMs - startMs, prompt: firstMs - generateStartMs, firstToken: firstMs - startMs, total: endMs - startMs },
+    };
+  }
+
+  /** The kept cache if this prompt extends what it holds; otherwise it is disposed. */
+  private async takeCacheFor(promptIds: number[]): Promise<DynamicCache | undefined> {
+    const kept = this.kept;
+    this.kept = null;
+    if (!kept) return undefined;
+    if (startsWith(promptIds, kept.ids)) return kept.pastKeyValues;
+    await kept.pastKeyValues.dispose();
+    return undefined;
+  }
+
+  private stopReason(generated: number[], interrupted: boolean): StopReason {
+    const last = generated.at(-1);
+    if (last !== undefined && this.eosIds.has(last)) return 'eos';
+    // Besides EOS and the interrupt, generate() stops only on length.
+    return interrupted ? 'cancelled' : 'maxTokens';
+  }
+}

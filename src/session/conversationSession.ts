@@ -1,0 +1,66 @@
+import { Conversation, type ConversationEvent, type Replier, type Transcriber } from '../conversation/conversation';
+import { conversationNoticeChanged, dialogueChanged, replyTimed, transcribingChanged } from '../state/actions';
+import { useStore } from '../state/store';
+import type { Turn } from '../turns/turn';
+import { modelClient } from './modelSession';
+
+const transcriber: Transcriber = {
+  transcribe: (pcm16k) => {
+    // A copy travels to the worker; the turn keeps its audio for the speech path.
+    const copy = pcm16k.slice();
+    return modelClient('asr').call('transcribe', { pcm16k: copy }, { transfer: [copy.buffer] });
+  },
+};
+
+const replier: Replier = {
+  reply: (dialogue, settings, onText, signal) => modelClient('llm').call('reply', { dialogue, settings }, { onChunk: onText, signal }),
+};
+
+function onEvent(event: ConversationEvent, dialogue: Parameters<typeof dialogueChanged>[0]): void {
+  dialogueChanged(dialogue);
+  switch (event.type) {
+    case 'transcribing':
+      transcribingChanged(true);
+      return;
+    case 'userTurn':
+      transcribingChanged(false);
+      conversationNoticeChanged(null);
+      return;
+    case 'replyEnded':
+      if (event.notice) conversationNoticeChanged(event.notice);
+      replyTimed(event.replyId, event.timingsMs);
+      return;
+    case 'replyStarted':
+    case 'replyText':
+      return;
+  }
+}
+
+const conversation = new Conversation(
+  transcriber,
+  replier,
+  () => {
+    const { tauDb, maxNewTokens, affectCuesInPrompt, cues } = useStore.getState().settings;
+    return { tauDb, maxNewTokens, affectCuesInPrompt, cues };
+  },
+  onEvent,
+);
+
+/** A finished turn is answered when speech recognition and the language model are ready. */
+export function answerTurn(turn: Turn): void {
+  const { components } = useStore.getState();
+  if (components.asr?.status !== 'ready' || components.llm?.status !== 'ready') {
+    conversationNoticeChanged('The turn was measured but not answered: the speech recognition and language models are not loaded (see Models).');
+    return;
+  }
+  conversation.handleTurn(turn).catch((error: unknown) => {
+    transcribingChanged(false);
+    conversationNoticeChanged(`The turn could not be transcribed: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}
+
+/** Stops the reply in flight and forgets the dialogue, here and in the LLM's KV cache. */
+export async function resetConversation(): Promise<void> {
+  await conversation.reset();
+  if (useStore.getState().components.llm?.status === 'ready') await modelClient('llm').call('reset', null).catch(() => undefined);
+}

@@ -1,0 +1,57 @@
+import { useStore } from '../state/store';
+import type { DialogueTurn } from '../conversation/dialogue';
+
+function TurnBubble({ turn }: { turn: DialogueTurn }) {
+  if (turn.kind === 'user') {
+    return (
+      <li className="bubble bubble-user" data-testid="user-turn">
+        <span className="speaker">You</span>
+        <p>{turn.transcript || <em>(nothing recognised)</em>}</p>
+        <span className="meta">
+          {turn.strategy} · {turn.energyDb.toFixed(1)} dB{turn.cues.wordsPerSecond !== null ? ` · ${turn.cues.wordsPerSecond.toFixed(1)} words/s` : ''}
+        </span>
+      </li>
+    );
+  }
+  const status = turn.streaming ? 'streaming' : turn.failed ? 'failed' : turn.interrupted ? 'interrupted' : 'done';
+  return (
+    <li className={`bubble bubble-assistant is-${status}`} data-testid="assistant-turn" data-status={status} aria-busy={turn.streaming}>
+      <span className="speaker">Assistant</span>
+      <p data-testid="assistant-text">
+        {turn.text}
+        {turn.streaming && <span className="caret" aria-hidden="true" />}
+      </p>
+      {turn.interrupted && !turn.failed && <span className="meta">interrupted</span>}
+      {turn.failed && <span className="meta problem">stopped early</span>}
+    </li>
+  );
+}
+
+/** Captions for both sides: the user's transcripts and the assistant's replies as they stream. */
+export function ConversationView() {
+  const turns = useStore((s) => s.dialogue.turns);
+  const transcribing = useStore((s) => s.transcribing);
+  const notice = useStore((s) => s.conversationNotice);
+
+  return (
+    <section className="conversation" aria-label="Conversation">
+      <h2>Conversation</h2>
+      {turns.length === 0 && !transcribing && <p className="empty">Your words and the replies appear here.</p>}
+      <ol className="bubbles" aria-live="polite">
+        {turns.map((turn) => (
+          <TurnBubble key={turn.id} turn={turn} />
+        ))}
+      </ol>
+      {transcribing && (
+        <p className="note" data-testid="transcribing" role="status">
+          Transcribing…
+        </p>
+      )}
+      {notice && (
+        <p className="talk-problem" role="alert" data-testid="conversation-notice">
+          {notice}
+        </p>
+      )}
+    </section>
+  );
+}
