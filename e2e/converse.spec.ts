@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+import { chromiumLaunch, fakeMicrophoneArgs } from './support/chromium';
+import { DIALOGUE_TIMEOUT_MS, FIXTURE_TURN_COUNT, ListenPage } from './pages/listenPage';
+import { ModelsPanel } from './pages/modelsPanel';
+
+test.use({ launchOptions: chromiumLaunch(fakeMicrophoneArgs('dialogue-rising-48k.wav')) });
+
+/** The tiny pack's designed outputs (scripts/tinyPack): Whisper's transcript of speech, the LLM's two replies. */
+const TRANSCRIPT = 'Hello, how are you?';
+const LISTENING_REPLY = 'i hear you, that sounds really hard.';
+const ENCOURAGING_REPLY = 'you can do this, one step at a time!';
+
+test('spoken turns are transcribed and answered with streamed replies; rising energy brings an encouraging one', async ({ page }) => {
+  const listen = new ListenPage(page);
+  const models = new ModelsPanel(page);
+  await listen.open();
+  await models.expectReady('asr', 'wasm');
+  await models.expectReady('llm', 'wasm');
+  await listen.talk.click();
+  const userTurns = page.getByTestId('user-turn');
+  const replies = page.getByTestId('assistant-text');
+  await expect(userTurns).toHaveCount(FIXTURE_TURN_COUNT, { timeout: DIALOGUE_TIMEOUT_MS });
+  for (const turn of await userTurns.all()) await expect(turn).toContainText(TRANSCRIPT);
+  await expect(replies).toHaveCount(FIXTURE_TURN_COUNT);
+  await expect(page.getByTestId('assistant-turn').last()).toHaveAttribute('data-status', 'done');
+  // Turns 1 and 2 are quiet and level (neutral); turn 3 is 12 dB louder, so the prompt asks to encourage.
+  await expect(replies.nth(0)).toHaveText(LISTENING_REPLY);
+  await expect(replies.nth(1)).toHaveText(LISTENING_REPLY);
+  await expect(replies.nth(2)).toHaveText(ENCOURAGING_REPLY);
+  await expect(userTurns.nth(2)).toContainText('encourage');
+  await expect(page.getByTestId('conversation-notice')).toHaveCount(0);
+});
