@@ -9,6 +9,9 @@ export interface Transcriber {
   transcribe(pcm16k: Float32Array, signal?: AbortSignal): Promise<{ text: string; timingsMs: Record<string, number> }>;
 }
 
+/** Reply length cap; 128 is the ES4R release's default. */
+export const DEFAULT_MAX_NEW_TOKENS = 128;
+
 export interface ReplySettings {
   cues: CueSwitches;
   affectCuesInPrompt: boolean;

@@ -3,6 +3,7 @@ import { DEFAULT_MIC_PROCESSING, type MicProcessing } from '../audio/capture';
 import { DEFAULT_TAU_DB } from '../conversation/strategy';
 import type { DevicePreference } from '../models/device/chooseDevice';
 import { ALL_CUES_ON, type CueSwitches } from '../conversation/affectCues';
+import { DEFAULT_MAX_NEW_TOKENS } from '../conversation/conversation';
 
 export interface Settings {
   /** Strategy threshold tau: |Delta_e| at or beyond it leaves neutral. */
@@ -28,7 +29,6 @@ export interface SettingsSlice {
 }
 
 export const DEFAULT_END_SILENCE_MS = 500;
-export const DEFAULT_MAX_NEW_TOKENS = 128;
 
 export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({
   settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON },

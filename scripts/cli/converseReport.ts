@@ -1,0 +1,28 @@
+// The per-turn report of `npm run converse`, as readable text.
+
+export interface ConverseTurn {
+  startMs: number;
+  endMs: number;
+  transcript: string;
+  strategy: string;
+  deltaDb: number | null;
+  /** The affect-cue note the prompt carried, in words. */
+  cues: string;
+  reply: string;
+  timingsMs: Record<string, number>;
+}
+
+export function formatConverseTurn(turn: ConverseTurn, index: number): string {
+  const delta = turn.deltaDb === null ? 'n/a' : `${turn.deltaDb >= 0 ? '+' : ''}${turn.deltaDb.toFixed(1)} dB`;
+  const timings = Object.entries(turn.timingsMs)
+    .map(([stage, ms]) => `${stage} ${ms.toFixed(0)}`)
+    .join(', ');
+  return [
+    `turn ${index + 1}  ${(turn.startMs / 1000).toFixed(2)}-${(turn.endMs / 1000).toFixed(2)} s  strategy ${turn.strategy} (delta ${delta})`,
+    `  user:   ${turn.transcript}`,
+    `  cues:   ${turn.cues || '(none)'}`,
+    `  reply:  ${turn.reply}`,
+    `  ms:     ${timings}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const fixture = (name: string): string => join(ROOT, 'fixtures', name);
+
+function converse(args: string[]) {
+  const result = spawnSync(TSX, [join(ROOT, 'scripts', 'converse.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The tiny pack's designed outputs (scripts/tinyPack): the same transcript for any speech, two replies. */
+const TRANSCRIPT = 'Hello, how are you?';
+const LISTENING_REPLY = 'i hear you, that sounds really hard.';
+const ENCOURAGING_REPLY = 'you can do this, one step at a time!';
+
+describe('npm run converse', () => {
+  it('needs the tiny pack and the fixtures', () => {
+    expect(existsSync(join(ROOT, 'public/models/tiny/llm/onnx/model.onnx')), "run 'npm run make:tiny-pack'").toBe(true);
+    expect(existsSync(fixture('dialogue-rising-48k.wav')), "run 'npm run fixtures'").toBe(true);
+  });
+
+  it('answers each turn of a rising dialogue, the last one encouragingly, as JSON only on stdout', () => {
+    const { status, stdout, stderr } = converse([fixture('dialogue-rising-48k.wav'), '--pack', 'tiny', '--json']);
+    expect(status, stderr).toBe(0);
+    const { turns } = JSON.parse(stdout) as { turns: { startMs: number; endMs: number; transcript: string; strategy: string; deltaDb: number | null; reply: string; timingsMs: Record<string, number> }[] };
+    expect(turns.map((t) => t.transcript)).toEqual([TRANSCRIPT, TRANSCRIPT, TRANSCRIPT]);
+    expect(turns.map((t) => t.strategy)).toEqual(['neutral', 'neutral', 'encourage']);
+    expect(turns.map((t) => t.reply)).toEqual([LISTENING_REPLY, LISTENING_REPLY, ENCOURAGING_REPLY]);
+    expect(turns[0]!.deltaDb).toBeNull();
+    // Turn 3 is 12 dB louder than turns 1-2 (sox gain), within a dB for the different sentence.
+    expect(turns[2]!.deltaDb!).toBeGreaterThan(11);
+    expect(turns[2]!.deltaDb!).toBeLessThan(13.5);
+    for (const turn of turns) {
+      expect(turn.endMs).toBeGreaterThan(turn.startMs);
+      expect(Object.keys(turn.timingsMs)).toEqual(expect.arrayContaining(['asr.encoder', 'asr.decoder', 'llm.firstToken', 'endOfTurnToReply']));
+    }
+  });
+
+  it('prints a readable report with the cues the prompt carried', () => {
+    const { status, stdout } = converse([fixture('dialogue-falling-48k.wav'), '--pack', 'tiny']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('turn 3');
+    expect(stdout).toContain('strategy comfort');
+    expect(stdout).toMatch(/cues: +\[.*much quieter.*comforting/);
+    expect(stdout).toContain(`reply:  ${LISTENING_REPLY}`);
+  });
+
+  it('rejects a broken WAV with exit code 2 and names a missing pack with the command that fetches it', () => {
+    const broken = converse([join(ROOT, 'README.md'), '--pack', 'tiny']);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr.trim()).toMatch(/^converse: .*README\.md: not a WAV file/);
+    const missing = converse([fixture('dialogue-falling-48k.wav'), '--pack', 'quality']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`the "quality" pack is not installed`);
+    expect(missing.stderr).toContain("npm run models -- quality");
+  });
+});
