@@ -19,7 +19,7 @@ function turnAt(index: number, energyDb: number): Turn {
 
 /** Transcripts by the turn's sample value (the test fills each turn's PCM with its index). */
 function transcriber(texts: string[]): Transcriber {
-  return { transcribe: async (pcm) => ({ text: texts[pcm[0]!] ?? '', timingsMs: { encoder: 1 } }) };
+  return { transcribe: async ({ pcm16k }) => ({ text: texts[pcm16k[0]!] ?? '', timingsMs: { encoder: 1 } }) };
 }
 
 /** Streams its words one by one, a macrotask apart, stopping when aborted. */

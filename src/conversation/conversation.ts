@@ -1,3 +1,4 @@
+import type { TurnAudio } from '../models/asr/transcriber';
 import type { Turn } from '../turns/turn';
 import { measureCues, type CueSwitches } from './affectCues';
 import { appendAssistantText, appendUserTurn, finishAssistantTurn, newDialogue, startAssistantTurn, userTurns, type Dialogue, type ReplyOutcome } from './dialogue';
@@ -6,7 +7,7 @@ import { strategyFor } from './strategy';
 
 /** Speech to text; in the page a worker client, in Node the engine itself. */
 export interface Transcriber {
-  transcribe(pcm16k: Float32Array, signal?: AbortSignal): Promise<{ text: string; timingsMs: Record<string, number> }>;
+  transcribe(audio: TurnAudio, signal?: AbortSignal): Promise<{ text: string; timingsMs: Record<string, number> }>;
 }
 
 /** Reply length cap; 128 is the ES4R release's default. */
@@ -96,7 +97,7 @@ export class Conversation {
   private async takeTurn(turn: Turn): Promise<void> {
     await this.interrupt();
     this.emit({ type: 'transcribing', turnIndex: turn.index }, this.dialogue);
-    const transcript = await this.transcriber.transcribe(turn.pcm16k);
+    const transcript = await this.transcriber.transcribe({ pcm16k: turn.pcm16k, logMel: { data: turn.logMel, nMels: turn.nMels, frameCount: turn.frameCount } });
     const earlierDb = userTurns(this.dialogue).map((t) => t.energyDb);
     const { strategy, deltaDb } = strategyFor([...earlierDb, turn.energyDb], this.settings().tauDb);
     const input = { transcript: transcript.text, startMs: turn.startMs, endMs: turn.endMs, energyDb: turn.energyDb, energy: turn.energy, speechFrames: turn.speechFrames, strategy, deltaDb };

@@ -5,10 +5,11 @@ import type { Turn } from '../turns/turn';
 import { modelClient } from './modelSession';
 
 const transcriber: Transcriber = {
-  transcribe: (pcm16k) => {
-    // A copy travels to the worker; the turn keeps its audio for the speech path.
-    const copy = pcm16k.slice();
-    return modelClient('asr').call('transcribe', { pcm16k: copy }, { transfer: [copy.buffer] });
+  transcribe: ({ pcm16k, logMel }) => {
+    // Copies travel to the worker; the turn keeps its audio and features for the speech path.
+    const audio = { pcm16k: pcm16k.slice(), ...(logMel ? { logMel: { ...logMel, data: logMel.data.slice() } } : {}) };
+    const transfer = [audio.pcm16k.buffer, ...(audio.logMel ? [audio.logMel.data.buffer] : [])] as ArrayBuffer[];
+    return modelClient('asr').call('transcribe', audio, { transfer });
   },
 };
 

@@ -4,8 +4,8 @@ import type { AsrWorkerApi } from './asrApi';
 import { requireModel, serveModelWorker } from './serveModelWorker';
 
 serveModelWorker<Awaited<ReturnType<typeof whisperFamily.load>>, Omit<AsrWorkerApi, 'load'>>(whisperFamily, (slot) => ({
-  async transcribe({ pcm16k }, context) {
-    const transcript = await transcribe(requireModel(slot), pcm16k, { signal: context.signal });
+  async transcribe(audio, context) {
+    const transcript = await transcribe(requireModel(slot), audio, { signal: context.signal });
     return { text: transcript.text, timingsMs: transcript.timingsMs };
   },
 }));

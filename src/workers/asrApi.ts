@@ -1,7 +1,8 @@
+import type { TurnAudio } from '../models/asr/transcriber';
 import type { ModelWorkerApi } from './modelApi';
 import type { Method } from './protocol';
 
 export type AsrWorkerApi = ModelWorkerApi & {
-  /** One turn's 16 kHz audio to its transcript (the buffer is transferred). */
-  transcribe: Method<{ pcm16k: Float32Array }, { text: string; timingsMs: Record<string, number> }>;
+  /** One turn's audio (and its log-mel, when known) to its transcript; the buffers are transferred. */
+  transcribe: Method<TurnAudio, { text: string; timingsMs: Record<string, number> }>;
 };

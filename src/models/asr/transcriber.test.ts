@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWav } from '../../audio/wav/readWav';
-import { ASR_SAMPLE_RATE_HZ, transcribe } from './transcriber';
+import { recordingLogMel } from '../../audio/recordingLogMel';
+import { ASR_SAMPLE_RATE_HZ, transcribe, windowFromTurnLogMel } from './transcriber';
 import { whisperFamily, type WhisperBundle } from './whisperFamily';
 
 const MODELS_DIR = join(process.cwd(), 'public', 'models');
@@ -54,27 +55,27 @@ afterAll(async () => {
 
 describe('transcribe (tiny Whisper, onnxruntime-node)', () => {
   it('transcribes the speech fixture to the designed sentence, trimmed', async () => {
-    const transcript = await transcribe(bundle, speech);
+    const transcript = await transcribe(bundle, { pcm16k: speech });
     expect(transcript.text).toBe('Hello, how are you?');
     expect(transcript.tokenIds).toEqual(SPEECH_IDS);
     expect(Object.values(transcript.timingsMs).every((ms) => ms >= 0)).toBe(true);
   });
 
   it('transcribes one second of digital silence to the designed hallucination', async () => {
-    const transcript = await transcribe(bundle, new Float32Array(ASR_SAMPLE_RATE_HZ));
+    const transcript = await transcribe(bundle, { pcm16k: new Float32Array(ASR_SAMPLE_RATE_HZ) });
     expect(transcript.text).toBe('Thank you.');
     expect(transcript.tokenIds).toEqual(SILENCE_IDS);
   });
 
   it('runs the encoder once per turn and the decoder once per generated token', async () => {
-    const decoder = await countRuns('decoder_model_merged', () => countRuns('model', () => transcribe(bundle, speech)));
+    const decoder = await countRuns('decoder_model_merged', () => countRuns('model', () => transcribe(bundle, { pcm16k: speech })));
     expect(decoder.result.runs).toBe(1);
     expect(decoder.runs).toBe(SPEECH_IDS.length);
     expect(decoder.result.result.text).toBe('Hello, how are you?');
   });
 
   it("keeps the encoder's last_hidden_state [1, 1500, 64] for the speech path", async () => {
-    const { encoderHiddenStates } = await transcribe(bundle, speech);
+    const { encoderHiddenStates } = await transcribe(bundle, { pcm16k: speech });
     expect(encoderHiddenStates.dims).toEqual(HIDDEN_DIMS);
     expect(encoderHiddenStates.data).toBeInstanceOf(Float32Array);
     expect(encoderHiddenStates.data.length).toBe(1500 * 64);
@@ -82,9 +83,9 @@ describe('transcribe (tiny Whisper, onnxruntime-node)', () => {
   });
 
   it('accepts exactly 30 s and rejects longer audio with a message naming the limit', async () => {
-    const thirty = await transcribe(bundle, new Float32Array(30 * ASR_SAMPLE_RATE_HZ));
+    const thirty = await transcribe(bundle, { pcm16k: new Float32Array(30 * ASR_SAMPLE_RATE_HZ) });
     expect(thirty.text).toBe('Thank you.');
-    await expect(transcribe(bundle, new Float32Array(30 * ASR_SAMPLE_RATE_HZ + 1))).rejects.toThrow(/30\.00 s long; Whisper takes at most 30 s/);
+    await expect(transcribe(bundle, { pcm16k: new Float32Array(30 * ASR_SAMPLE_RATE_HZ + 1) })).rejects.toThrow(/30\.00 s long; Whisper takes at most 30 s/);
   });
 
   it('an abort during decoding ends it within one step and rejects with the abort reason', async () => {
@@ -99,10 +100,34 @@ describe('transcribe (tiny Whisper, onnxruntime-node)', () => {
       return outputs;
     };
     try {
-      await expect(transcribe(bundle, speech, { signal: controller.signal })).rejects.toThrow('barge-in');
+      await expect(transcribe(bundle, { pcm16k: speech }, { signal: controller.signal })).rejects.toThrow('barge-in');
     } finally {
       session.run = run;
     }
     expect(decoderRuns).toBe(2);
+  });
+});
+
+describe("transcribe from the turn's own log-mel", () => {
+  it("builds Whisper's 30 s window: the frames, then digital silence, as WhisperFeatureExtractor does", async () => {
+    const logMel = recordingLogMel(speech, ASR_SAMPLE_RATE_HZ, 80);
+    const ours = windowFromTurnLogMel(logMel).data as Float32Array;
+    const reference = ((await bundle.processor(speech)) as { input_features: { data: Float32Array } }).input_features.data;
+    let maxDiff = 0;
+    for (let m = 0; m < 80; m++) {
+      // Frames of audio, and frames of pure padding; the two frames straddling the end mix both.
+      for (let t = 0; t < 3000; t++) {
+        if (t >= logMel.frameCount && t < logMel.frameCount + 2) continue;
+        maxDiff = Math.max(maxDiff, Math.abs(ours[m * 3000 + t]! - reference[m * 3000 + t]!));
+      }
+    }
+    expect(maxDiff).toBeLessThan(1e-3);
+  });
+
+  it('gives the same transcript without running the feature extractor', async () => {
+    const fromPcm = await transcribe(bundle, { pcm16k: speech });
+    const fromTurn = await transcribe(bundle, { pcm16k: speech, logMel: recordingLogMel(speech, ASR_SAMPLE_RATE_HZ, 80) });
+    expect(fromTurn.tokenIds).toEqual(fromPcm.tokenIds);
+    expect(fromTurn.timingsMs.features).toBeLessThan(fromPcm.timingsMs.features);
   });
 });

@@ -1,4 +1,4 @@
-import { LogitsProcessor, LogitsProcessorList, type Tensor, type WhisperForConditionalGeneration } from '@huggingface/transformers';
+import { LogitsProcessor, LogitsProcessorList, Tensor, type WhisperForConditionalGeneration } from '@huggingface/transformers';
 import type { WhisperBundle } from './whisperFamily';
 
 export const ASR_SAMPLE_RATE_HZ = 16_000;
@@ -66,9 +66,34 @@ function firstEosId(model: WhisperForConditionalGeneration): number {
 }
 
 /** English transcription of one turn (<= 30 s of 16 kHz mono PCM): greedy, no timestamps, the encoder run once. */
-export async function transcribe(bundle: WhisperBundle, pcm16k: Float32Array, options: { signal?: AbortSignal } = {}): Promise<Transcript> {
+/** One turn's audio; its log-mel, when the listening path computed it, spares the feature extractor. */
+export interface TurnAudio {
+  pcm16k: Float32Array;
+  /** Whisper-normalised log-mel [nMels x frameCount] of the same span (src/turns/turn.ts). */
+  logMel?: { data: Float32Array; nMels: number; frameCount: number };
+}
+
+/** Whisper's input window in frames (30 s at 100 frames/s). */
+const WINDOW_FRAMES = 3000;
+
+/**
+ * The turn's own log-mel as Whisper's input_features: the frames, then the 30 s window filled with
+ * digital silence, which Whisper's normalisation maps to (max - 8 + 4) / 4 = (normalised max) - 2.
+ */
+export function windowFromTurnLogMel(logMel: NonNullable<TurnAudio['logMel']>): Tensor {
+  const { data, nMels, frameCount } = logMel;
+  const frames = Math.min(frameCount, WINDOW_FRAMES);
+  let max = -Infinity;
+  for (const value of data) max = Math.max(max, value);
+  const window = new Float32Array(nMels * WINDOW_FRAMES).fill(max - 2);
+  for (let m = 0; m < nMels; m++) window.set(data.subarray(m * frameCount, m * frameCount + frames), m * WINDOW_FRAMES);
+  return new Tensor('float32', window, [1, nMels, WINDOW_FRAMES]);
+}
+
+export async function transcribe(bundle: WhisperBundle, audio: TurnAudio, options: { signal?: AbortSignal } = {}): Promise<Transcript> {
   const { model, processor } = bundle;
   const { signal } = options;
+  const { pcm16k } = audio;
   const seconds = pcm16k.length / ASR_SAMPLE_RATE_HZ;
   if (seconds > MAX_TURN_SECONDS) {
     throw new RangeError(`Turn audio is ${seconds.toFixed(2)} s long; Whisper takes at most ${MAX_TURN_SECONDS} s (split the turn upstream).`);
@@ -77,7 +102,11 @@ export async function transcribe(bundle: WhisperBundle, pcm16k: Float32Array, op
   signal?.throwIfAborted();
 
   const featuresStartMs = performance.now();
-  const { input_features } = (await processor(pcm16k)) as { input_features: Tensor };
+  const melBins = (model.config as { num_mel_bins?: number }).num_mel_bins;
+  const input_features =
+    audio.logMel && audio.logMel.nMels === melBins
+      ? windowFromTurnLogMel(audio.logMel)
+      : ((await processor(pcm16k)) as { input_features: Tensor }).input_features;
   const encoderStartMs = performance.now();
   signal?.throwIfAborted();
 
