@@ -1,5 +1,6 @@
 import { useStore } from '../state/store';
 import { updateSettings } from '../state/actions';
+import { NumberSetting } from './NumberSetting';
 import type { MicProcessing } from '../audio/capture';
 import type { DevicePreference } from '../models/device/chooseDevice';
 import type { CueSwitches } from '../conversation/affectCues';
@@ -27,29 +28,16 @@ export function SettingsPanel() {
   return (
     <details className="settings">
       <summary>Settings</summary>
-      <label>
-        Strategy threshold τ (dB)
-        <input
-          type="number"
-          min={0.5}
-          max={20}
-          step={0.5}
-          value={settings.tauDb}
-          onChange={(e) => Number.isFinite(e.target.valueAsNumber) && updateSettings({ tauDb: e.target.valueAsNumber })}
-        />
-      </label>
-      <label>
-        Pause that ends a turn (ms)
-        <input
-          type="number"
-          min={200}
-          max={3000}
-          step={50}
-          value={settings.endSilenceMs}
-          disabled={listening}
-          onChange={(e) => Number.isFinite(e.target.valueAsNumber) && updateSettings({ endSilenceMs: e.target.valueAsNumber })}
-        />
-      </label>
+      <NumberSetting label="Strategy threshold τ (dB)" min={0.5} max={20} step={0.5} value={settings.tauDb} onChange={(tauDb) => updateSettings({ tauDb })} />
+      <NumberSetting
+        label="Pause that ends a turn (ms)"
+        min={200}
+        max={3000}
+        step={50}
+        value={settings.endSilenceMs}
+        disabled={listening}
+        onChange={(endSilenceMs) => updateSettings({ endSilenceMs })}
+      />
       <label>
         Mel bins
         <select
@@ -77,17 +65,14 @@ export function SettingsPanel() {
       {listening && <p className="note">Stop to change the input settings.</p>}
       <fieldset>
         <legend>Replies</legend>
-        <label>
-          Longest reply (tokens)
-          <input
-            type="number"
-            min={16}
-            max={512}
-            step={16}
-            value={settings.maxNewTokens}
-            onChange={(e) => Number.isFinite(e.target.valueAsNumber) && updateSettings({ maxNewTokens: e.target.valueAsNumber })}
-          />
-        </label>
+        <NumberSetting
+          label="Longest reply (tokens)"
+          min={16}
+          max={512}
+          step={16}
+          value={settings.maxNewTokens}
+          onChange={(maxNewTokens) => updateSettings({ maxNewTokens })}
+        />
         <label className="checkbox">
           <input type="checkbox" checked={settings.affectCuesInPrompt} onChange={(e) => updateSettings({ affectCuesInPrompt: e.target.checked })} />
           Tell the language model how the user sounded (off: a plain ASR + LLM cascade)
