@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { GpuInfo } from '../models/device/gpuInfo';
+import type { ModelFamily } from '../models/loadModel';
+import { verdictKey } from '../models/selfCheck/verdict';
+import { createModelHandlers, type ModelSlot } from './modelHandlers';
+import type { ModelLoadRequest } from './modelApi';
+import type { CallContext, Progress } from './protocol';
+
+const GPU: GpuInfo = { adapterKey: 'acme|x1|-|-', isFallbackAdapter: false, shaderF16: true, maxBufferSizeBytes: 1 << 30, maxStorageBufferBindingSizeBytes: 1 << 27 };
+
+/** A family whose WebGPU output is off by `gpuError`; it reports one file's progress per load. */
+function fakeFamily(gpuError: number, disposed: string[]): ModelFamily<{ device: string; id: number }> {
+  let loads = 0;
+  return {
+    selfCheckTolerance: 1e-3,
+    async load(_modelId, device, _dtype, onFileProgress) {
+      onFileProgress({ file: 'onnx/model.onnx', loadedBytes: 10, totalBytes: 10 });
+      return { device, id: loads++ };
+    },
+    async warmUp(model) {
+      return [Float32Array.from([1 + (model.device === 'webgpu' ? gpuError : 0)])];
+    },
+    async dispose(model) {
+      disposed.push(`${model.device}#${model.id}`);
+    },
+  };
+}
+
+const REQUEST: ModelLoadRequest = { pack: 'tiny', modelId: 'tiny/kokoro', dtypes: { webgpu: 'fp32', wasm: 'fp32' }, preference: 'auto', fingerprint: 'abc123', verdicts: {}, recheck: false };
+
+function context(progress: Progress[]): CallContext<never> {
+  return { signal: new AbortController().signal, chunk: () => {}, progress: (p) => progress.push(p) };
+}
+
+describe('model worker load handler', () => {
+  it('keys a new verdict by adapter and weights, reports file progress, and fills the slot', async () => {
+    const slot: ModelSlot<{ device: string; id: number }> = { current: null };
+    const handlers = createModelHandlers(fakeFamily(0.5, []), slot, { findGpu: async () => GPU });
+    const progress: Progress[] = [];
+    const result = await handlers.load(REQUEST, context(progress));
+    expect(result).toMatchObject({ device: 'wasm', gpu: GPU, newVerdict: { key: verdictKey(GPU.adapterKey, 'abc123'), verdict: { agrees: false } } });
+    expect(progress[0]).toEqual({ stage: 'onnx/model.onnx', loadedBytes: 10, totalBytes: 10 });
+    expect(slot.current?.device).toBe('wasm');
+  });
+
+  it('uses a remembered verdict, and releases the previous model before loading again', async () => {
+    const disposed: string[] = [];
+    const slot: ModelSlot<{ device: string; id: number }> = { current: null };
+    const handlers = createModelHandlers(fakeFamily(0, disposed), slot, { findGpu: async () => GPU });
+    const verdicts = { [verdictKey(GPU.adapterKey, 'abc123')]: { agrees: true, relativeError: 0, tolerance: 1e-3, checkedAtMs: 1 } };
+    const first = await handlers.load({ ...REQUEST, verdicts }, context([]));
+    expect(first).toMatchObject({ device: 'webgpu', newVerdict: null });
+    await handlers.load({ ...REQUEST, verdicts }, context([]));
+    expect(disposed).toEqual(['webgpu#0']);
+  });
+
+  it('turns a load error into the one the user should see', async () => {
+    const broken: ModelFamily<never> = { selfCheckTolerance: 1, load: async () => Promise.reject(new Error('file not found locally')), warmUp: async () => [], dispose: async () => {} };
+    const handlers = createModelHandlers(broken, { current: null }, { findGpu: async () => null, explainError: () => new Error('/models/tiny/llm/onnx/model.onnx is missing. Run npm run make:tiny-pack.') });
+    await expect(handlers.load(REQUEST, context([]))).rejects.toThrow('Run npm run make:tiny-pack.');
+  });
+});
