@@ -106,3 +106,17 @@ describe('Conversation', () => {
     expect(userTurns(conversation.current)).toHaveLength(2);
   });
 });
+
+describe('Conversation barge-in', () => {
+  it('marks a reply interrupted when the user cuts in while it is spoken, even after it was fully written', async () => {
+    const { events, emit } = record();
+    const conversation = new Conversation(transcriber(['tell me something please']), new WordReplier(['Sure, ', 'here it is.']), () => SETTINGS, emit);
+    await conversation.handleTurn(turnAt(0, -20));
+    await conversation.settled();
+    const reply = conversation.current.turns[1]!;
+    expect(reply).toMatchObject({ interrupted: false, text: 'Sure, here it is.' });
+    await conversation.bargeIn(reply.id);
+    expect(conversation.current.turns[1]).toMatchObject({ interrupted: true, streaming: false, text: 'Sure, here it is.' });
+    expect(events.at(-1)).toMatchObject({ type: 'replyEnded', outcome: 'interrupted' });
+  });
+});

@@ -1,7 +1,7 @@
 import type { TurnAudio } from '../models/asr/transcriber';
 import type { Turn } from '../turns/turn';
 import { measureCues, type CueSwitches } from './affectCues';
-import { appendAssistantText, appendUserTurn, finishAssistantTurn, newDialogue, startAssistantTurn, userTurns, type Dialogue, type ReplyOutcome } from './dialogue';
+import { appendAssistantText, appendUserTurn, finishAssistantTurn, markReplyInterrupted, newDialogue, startAssistantTurn, userTurns, type Dialogue, type ReplyOutcome } from './dialogue';
 import { askToRepeatReply } from './prompt';
 import { strategyFor } from './strategy';
 
@@ -76,6 +76,13 @@ export class Conversation {
     if (!replying) return;
     replying.controller.abort();
     await replying.done;
+  }
+
+  /** The user cut in while reply `replyId` was being spoken: stop it if it is still written, and mark it. */
+  async bargeIn(replyId: number): Promise<void> {
+    await this.interrupt();
+    this.dialogue = markReplyInterrupted(this.dialogue, replyId);
+    this.emit({ type: 'replyEnded', replyId, outcome: 'interrupted', notice: null, timingsMs: {} }, this.dialogue);
   }
 
   async reset(): Promise<void> {

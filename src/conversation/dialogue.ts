@@ -101,6 +101,16 @@ export function finishAssistantTurn(dialogue: Dialogue, id: number, outcome: Rep
   }));
 }
 
+/** The user cut in while a finished reply was still being spoken: it counts as interrupted. */
+export function markReplyInterrupted(dialogue: Dialogue, id: number): Dialogue {
+  const index = dialogue.turns.findIndex((turn) => turn.id === id);
+  const turn = dialogue.turns[index];
+  if (turn === undefined || turn.kind !== 'assistant' || turn.interrupted) return dialogue;
+  const turns = dialogue.turns.slice();
+  turns[index] = { ...turn, streaming: false, interrupted: true };
+  return { ...dialogue, turns };
+}
+
 function updateStreamingReply(dialogue: Dialogue, id: number, update: (turn: AssistantTurn) => AssistantTurn): Dialogue {
   const index = dialogue.turns.findIndex((turn) => turn.id === id);
   const turn = dialogue.turns[index];

@@ -84,26 +84,59 @@ export const modelFileSchema = z
     path: ['verified'],
   });
 
-export const componentSchema = z
-  .object({
-    modelId: z.string().min(1).describe('the id transformers.js loads: files live under /models/<modelId>/'),
-    source: sourceSchema,
-    licence: licenceSchema,
-    dtype: z.object({
-      webgpu: dtypeChoiceSchema,
-      webgpuNoF16: dtypeChoiceSchema.optional().describe('when the adapter lacks shader-f16; defaults to webgpu'),
-      wasm: dtypeChoiceSchema,
-    }),
-    files: z.array(modelFileSchema).min(1),
-  })
+const componentFields = {
+  modelId: z.string().min(1).describe('the id transformers.js loads: files live under /models/<modelId>/'),
+  source: sourceSchema,
+  licence: licenceSchema,
+  dtype: z.object({
+    webgpu: dtypeChoiceSchema,
+    webgpuNoF16: dtypeChoiceSchema.optional().describe('when the adapter lacks shader-f16; defaults to webgpu'),
+    wasm: dtypeChoiceSchema,
+  }),
+  files: z.array(modelFileSchema).min(1),
+};
+
+type ComponentFields = z.infer<z.ZodObject<typeof componentFields>>;
+
+/** Hub files must sit under the model id, because transformers.js resolves /models/<id>/<path in repo>. */
+function checkHubPaths(component: ComponentFields, ctx: z.RefinementCtx): void {
+  if (component.source.kind !== 'hub') return;
+  component.files.forEach((file, index) => {
+    if (!file.path.startsWith(`${component.modelId}/`)) {
+      ctx.addIssue({ code: 'custom', message: `must start with "${component.modelId}/"`, path: ['files', index, 'path'] });
+    }
+  });
+}
+
+export const componentSchema = z.object(componentFields).superRefine(checkHubPaths);
+
+export const voicePresetSchema = z.object({
+  mix: z.record(z.string().min(1), z.number().positive()).refine((mix) => Object.keys(mix).length > 0, { message: 'needs at least one voice' })
+    .describe('voice name -> weight; weights are normalised when blending'),
+  speed: z.number().positive().describe('1 = the voice\'s natural pace'),
+});
+
+/** Voice presets per ES4R strategy (ES4R.md Stage 3), used when the pack has no style encoder. */
+export const voicesSchema = z.object({
+  default: z.string().min(1).describe('the voice name (voices/<name>.bin) spoken when nothing else is chosen'),
+  presets: z.object({ comfort: voicePresetSchema, encourage: voicePresetSchema, neutral: voicePresetSchema }),
+});
+
+export const ttsComponentSchema = z
+  .object({ ...componentFields, voices: voicesSchema.optional() })
+  .superRefine(checkHubPaths)
   .superRefine((component, ctx) => {
-    // Hub files must sit under the model id, because transformers.js resolves /models/<id>/<path in repo>.
-    if (component.source.kind !== 'hub') return;
-    component.files.forEach((file, index) => {
-      if (!file.path.startsWith(`${component.modelId}/`)) {
-        ctx.addIssue({ code: 'custom', message: `must start with "${component.modelId}/"`, path: ['files', index, 'path'] });
-      }
-    });
+    // Every voice a preset names must be a file of the component, or blending would fail at run time.
+    if (!component.voices) return;
+    const shipped = new Set(component.files.map((file) => /\/voices\/([^/]+)\.bin$/.exec(file.path)?.[1]).filter(Boolean));
+    const { default: defaultVoice, presets } = component.voices;
+    const named: [string, PropertyKey[]][] = [[defaultVoice, ['voices', 'default']]];
+    for (const [strategy, preset] of Object.entries(presets)) {
+      for (const name of Object.keys(preset.mix)) named.push([name, ['voices', 'presets', strategy, 'mix', name]]);
+    }
+    for (const [name, path] of named) {
+      if (!shipped.has(name)) ctx.addIssue({ code: 'custom', message: `no voices/${name}.bin in the component's files`, path });
+    }
   });
 
 export const packSchema = z.object({
@@ -112,7 +145,7 @@ export const packSchema = z.object({
     vad: componentSchema,
     asr: componentSchema,
     llm: componentSchema,
-    tts: componentSchema,
+    tts: ttsComponentSchema,
     style_encoder: componentSchema.optional(),
     es4r: componentSchema.optional(),
   }),
@@ -128,6 +161,8 @@ export type HubSource = z.infer<typeof hubSourceSchema>;
 export type ModelSource = z.infer<typeof sourceSchema>;
 export type ModelFile = z.infer<typeof modelFileSchema>;
 export type ModelComponent = z.infer<typeof componentSchema>;
+export type VoicePreset = z.infer<typeof voicePresetSchema>;
+export type VoicePresets = z.infer<typeof voicesSchema>;
 export type Pack = z.infer<typeof packSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
 
