@@ -10,12 +10,12 @@ const TRANSCRIPT = 'Hello, how are you?';
 const LISTENING_REPLY = 'i hear you, that sounds really hard.';
 const ENCOURAGING_REPLY = 'you can do this, one step at a time!';
 
-test('spoken turns are transcribed and answered with streamed replies; rising energy brings an encouraging one', async ({ page }) => {
+test('spoken turns are transcribed, answered with streamed replies and spoken; rising energy brings an encouraging one', async ({ page }) => {
   const listen = new ListenPage(page);
   const models = new ModelsPanel(page);
   await listen.open();
-  await models.expectReady('asr', 'wasm');
-  await models.expectReady('llm', 'wasm');
+  for (const role of ['asr', 'llm', 'tts'] as const) await models.expectReady(role, 'wasm');
+  await page.evaluate(() => window.__es4r!.startOutputCapture());
   await listen.talk.click();
   const userTurns = page.getByTestId('user-turn');
   const replies = page.getByTestId('assistant-text');
@@ -29,4 +29,12 @@ test('spoken turns are transcribed and answered with streamed replies; rising en
   await expect(replies.nth(2)).toHaveText(ENCOURAGING_REPLY);
   await expect(userTurns.nth(2)).toContainText('encourage');
   await expect(page.getByTestId('conversation-notice')).toHaveCount(0);
+  // The last reply is spoken to its end in the encourage preset's voice, its text highlighted as it plays.
+  await expect(page.getByTestId('voice')).toContainText('encourage preset');
+  await expect(page.getByTestId('spoken')).toBeVisible();
+  await expect(page.getByTestId('spoken')).toHaveCount(0, { timeout: 20_000 });
+  const output = await page.evaluate(() => window.__es4r!.stopOutputCapture());
+  // The tiny TTS speaks round(6T/speed)*300 samples at 24 kHz per chunk: the last reply alone is over a second.
+  expect(output.audibleSamples / output.outputRateHz).toBeGreaterThan(1);
+  expect(output.peak).toBeGreaterThan(0.01);
 });

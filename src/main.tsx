@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
-import { exposeTestHandle } from './state/testHandle';
+import { exposeTestHandle } from './session/testHandle';
 import './ui/styles.css';
 import { loadModels } from './session/modelSession';
 import { prepareListening } from './session/listenSession';

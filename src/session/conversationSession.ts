@@ -3,6 +3,7 @@ import { conversationNoticeChanged, dialogueChanged, replyTimed, transcribingCha
 import { useStore } from '../state/store';
 import type { Turn } from '../turns/turn';
 import { modelClient } from './modelSession';
+import { audibleReply, speakConversation, stopSpeaking } from './speechSession';
 
 const transcriber: Transcriber = {
   transcribe: ({ pcm16k, logMel }) => {
@@ -19,6 +20,7 @@ const replier: Replier = {
 
 function onEvent(event: ConversationEvent, dialogue: Parameters<typeof dialogueChanged>[0]): void {
   dialogueChanged(dialogue);
+  speakConversation(event, dialogue);
   switch (event.type) {
     case 'transcribing':
       transcribingChanged(true);
@@ -62,6 +64,17 @@ export function answerTurn(turn: Turn): void {
 
 /** Stops the reply in flight and forgets the dialogue, here and in the LLM's KV cache. */
 export async function resetConversation(): Promise<void> {
+  await stopSpeaking();
   await conversation.reset();
   if (useStore.getState().components.llm?.status === 'ready') await modelClient('llm').call('reset', null).catch(() => undefined);
+}
+
+/** The user started speaking: if the assistant is speaking or still writing, it stops and the reply is marked interrupted. */
+export async function bargeIn(): Promise<void> {
+  const latest = conversation.current.turns.at(-1);
+  const writing = latest?.kind === 'assistant' && latest.streaming ? latest.id : null;
+  const replyId = audibleReply() ?? writing;
+  if (replyId === null) return;
+  await stopSpeaking();
+  await conversation.bargeIn(replyId);
 }

@@ -12,7 +12,8 @@ import {
 import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
 import type { ListenApi, ListenUpdate } from '../workers/listenApi';
-import { answerTurn, resetConversation } from './conversationSession';
+import { answerTurn, bargeIn, resetConversation } from './conversationSession';
+import { prepareSpeech } from './speechSession';
 import { summarizeTurn } from './summarizeTurn';
 
 /** Frames per worklet batch: 30 ms keeps the input meter near 33 Hz. */
@@ -31,6 +32,8 @@ function onUpdate(update: ListenUpdate): void {
       return;
     case 'speechStart':
       speechActivityChanged(true);
+      // A 30 s split continues the same speech: only a fresh onset cuts the assistant off.
+      if (!update.continued) void bargeIn();
       return;
     case 'misfire':
       speechActivityChanged(false);
@@ -91,6 +94,7 @@ export async function startListening(): Promise<void> {
   const { micStatus, settings } = useStore.getState();
   if (micStatus === 'starting' || micStatus === 'listening') return;
   micStatusChanged('starting');
+  prepareSpeech();
   let worker: WorkerClient<ListenApi>;
   try {
     worker = await listenWorker();

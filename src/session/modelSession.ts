@@ -10,6 +10,7 @@ import { WorkerClient } from '../workers/client';
 import type { AsrWorkerApi } from '../workers/asrApi';
 import type { LlmWorkerApi } from '../workers/llmApi';
 import type { ModelWorkerApi } from '../workers/modelApi';
+import type { TtsWorkerApi } from '../workers/ttsApi';
 import { forgetVerdicts, readVerdicts, rememberVerdict } from './verdictMemory';
 
 const MODELS_URL = `${import.meta.env.BASE_URL}models/`;
@@ -25,8 +26,19 @@ const START_WORKER: Record<ModelRole, () => Worker> = {
 };
 
 /** Each family's worker speaks `load` plus its own methods. */
-type RoleApis = { asr: AsrWorkerApi; llm: LlmWorkerApi; tts: ModelWorkerApi };
+type RoleApis = { asr: AsrWorkerApi; llm: LlmWorkerApi; tts: TtsWorkerApi };
 const clients: { [R in ModelRole]?: WorkerClient<RoleApis[R]> } = {};
+
+/** The chosen pack's voices: where their files are and the presets per strategy. */
+export interface PackVoices {
+  voicesUrl: string;
+  presets: NonNullable<Manifest['packs'][string]['components']['tts']['voices']>;
+}
+let packVoices: PackVoices | null = null;
+
+export function chosenPackVoices(): PackVoices | null {
+  return packVoices;
+}
 
 export function modelClient<R extends ModelRole>(role: R): WorkerClient<RoleApis[R]> {
   const existing = clients[role];
@@ -120,6 +132,8 @@ export async function loadModels({ recheck = false } = {}): Promise<void> {
   const totalBytes = availability.find((pack) => pack.pack === chosen)?.totalBytes ?? null;
   packProbed({ status: 'chosen', available, chosen, totalBytes, advice: null });
   const components = manifest.packs[chosen]!.components;
+  const { voices } = components.tts;
+  packVoices = voices ? { voicesUrl: `${MODELS_URL}${components.tts.modelId}/voices/`, presets: voices } : null;
   await Promise.all(ROLES.map((role) => loadComponent(role, components[role], chosen, recheck)));
   await keepPackOffline(manifest, chosen);
 }

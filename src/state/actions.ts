@@ -1,6 +1,7 @@
 import { strategyFor } from '../conversation/strategy';
 import type { MicStatus } from './micSlice';
 import type { ComponentLoad, FileLoad, ModelRole } from './modelsSlice';
+import type { SpokenSpan } from './speechSlice';
 import type { GpuInfo } from '../models/device/gpuInfo';
 import { newDialogue, type Dialogue } from '../conversation/dialogue';
 import type { TurnSummary } from './dialogueSlice';
@@ -92,4 +93,20 @@ export function conversationNoticeChanged(conversationNotice: string | null): vo
 
 export function replyTimed(replyId: number, timingsMs: Record<string, number>): void {
   useStore.setState((state) => ({ replyTimingsMs: { ...state.replyTimingsMs, [replyId]: timingsMs } }));
+}
+
+export function speakingChanged(speaking: SpokenSpan | null): void {
+  useStore.setState({ speaking });
+}
+
+export function outputLevelMeasured(outputLevelDb: number): void {
+  useStore.setState({ outputLevelDb });
+}
+
+export function playbackSuspendedChanged(playbackSuspended: boolean): void {
+  useStore.setState({ playbackSuspended });
+}
+
+export function voiceChosen(voice: AppState['voice']): void {
+  useStore.setState({ voice });
 }

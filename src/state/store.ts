@@ -5,8 +5,9 @@ import { createDialogueSlice, type DialogueSlice } from './dialogueSlice';
 import { createMicSlice, type MicSlice } from './micSlice';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
+import { createSpeechSlice, type SpeechSlice } from './speechSlice';
 
-export type AppState = MicSlice & DialogueSlice & SettingsSlice & ModelsSlice & ConversationSlice;
+export type AppState = MicSlice & DialogueSlice & SettingsSlice & ModelsSlice & ConversationSlice & SpeechSlice;
 
 /** Only the user's settings outlive a reload; bump the version when their shape changes. */
 const SETTINGS_STORAGE_KEY = 'es4r.settings';
@@ -20,6 +21,7 @@ export const useStore = create<AppState>()(
       ...createSettingsSlice(...a),
       ...createModelsSlice(...a),
       ...createConversationSlice(...a),
+      ...createSpeechSlice(...a),
     }),
     {
       name: SETTINGS_STORAGE_KEY,

@@ -1,5 +1,5 @@
 import { TalkControl } from './TalkControl';
-import { InputMeter } from './InputMeter';
+import { LevelMeter } from './LevelMeter';
 import { StrategyCard } from './StrategyCard';
 import { EnergyPlot } from './EnergyPlot';
 import { TurnList } from './TurnList';
@@ -7,6 +7,11 @@ import { SettingsPanel } from './SettingsPanel';
 import { LoadingPanel } from './LoadingPanel';
 import { ConversationView } from './ConversationView';
 import { startNewConversation } from '../session/listenSession';
+import type { AppState } from '../state/store';
+import { PlaybackHint } from './PlaybackHint';
+
+const inputLevel = (state: AppState) => state.inputLevelDb;
+const outputLevel = (state: AppState) => state.outputLevelDb;
 
 export function App() {
   return (
@@ -16,7 +21,9 @@ export function App() {
         <p className="subtitle">Runs on this device: no audio or text leaves your browser.</p>
       </header>
       <TalkControl />
-      <InputMeter />
+      <LevelMeter label="You" level={inputLevel} testId="input-meter" />
+      <LevelMeter label="Voice" level={outputLevel} testId="output-meter" />
+      <PlaybackHint />
       <ConversationView />
       <div className="grid">
         <StrategyCard />

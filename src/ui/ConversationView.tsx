@@ -1,7 +1,20 @@
 import { useStore } from '../state/store';
 import type { DialogueTurn } from '../conversation/dialogue';
+import type { SpokenSpan } from '../state/speechSlice';
 
-function TurnBubble({ turn }: { turn: DialogueTurn }) {
+/** The reply text with the part being spoken marked, for captions that follow the voice. */
+function SpokenText({ text, span }: { text: string; span: SpokenSpan | null }) {
+  if (!span) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, span.startChar)}
+      <mark data-testid="spoken">{text.slice(span.startChar, span.endChar)}</mark>
+      {text.slice(span.endChar)}
+    </>
+  );
+}
+
+function TurnBubble({ turn, speaking }: { turn: DialogueTurn; speaking: SpokenSpan | null }) {
   if (turn.kind === 'user') {
     return (
       <li className="bubble bubble-user" data-testid="user-turn">
@@ -18,7 +31,7 @@ function TurnBubble({ turn }: { turn: DialogueTurn }) {
     <li className={`bubble bubble-assistant is-${status}`} data-testid="assistant-turn" data-status={status} aria-busy={turn.streaming}>
       <span className="speaker">Assistant</span>
       <p data-testid="assistant-text">
-        {turn.text}
+        <SpokenText text={turn.text} span={speaking?.replyId === turn.id ? speaking : null} />
         {turn.streaming && <span className="caret" aria-hidden="true" />}
       </p>
       {turn.interrupted && !turn.failed && <span className="meta">interrupted</span>}
@@ -32,6 +45,8 @@ export function ConversationView() {
   const turns = useStore((s) => s.dialogue.turns);
   const transcribing = useStore((s) => s.transcribing);
   const notice = useStore((s) => s.conversationNotice);
+  const speaking = useStore((s) => s.speaking);
+  const voice = useStore((s) => s.voice);
 
   return (
     <section className="conversation" aria-label="Conversation">
@@ -39,9 +54,14 @@ export function ConversationView() {
       {turns.length === 0 && !transcribing && <p className="empty">Your words and the replies appear here.</p>}
       <ol className="bubbles" aria-live="polite">
         {turns.map((turn) => (
-          <TurnBubble key={turn.id} turn={turn} />
+          <TurnBubble key={turn.id} turn={turn} speaking={speaking} />
         ))}
       </ol>
+      {voice && (
+        <p className="note" data-testid="voice">
+          Voice: {voice.strategy} preset at {voice.speed}x ({voice.styleSource === 'presets' ? 'style from voice presets: no style encoder in this pack' : 'style from your own turns'})
+        </p>
+      )}
       {transcribing && (
         <p className="note" data-testid="transcribing" role="status">
           Transcribing…

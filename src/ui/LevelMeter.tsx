@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useStore } from '../state/store';
+import { useStore, type AppState } from '../state/store';
 
 /** dB range the meter spans: frame energy of the power mel, where close speech peaks near +10 dB. */
 const FLOOR_DB = -70;
@@ -10,8 +10,15 @@ function meterLabel(levelDb: number): string {
   return levelDb < FLOOR_DB ? 'silence' : `${levelDb.toFixed(0)} dB`;
 }
 
+interface LevelMeterProps {
+  label: string;
+  /** Which level to show: the microphone's or the voice's. */
+  level: (state: AppState) => number;
+  testId: string;
+}
+
 /** Transient meter: writes the DOM from a store subscription, never re-rendering React per batch. */
-export function InputMeter() {
+export function LevelMeter({ label, level, testId }: LevelMeterProps) {
   const barRef = useRef<HTMLDivElement>(null);
   const labelRef = useRef<HTMLSpanElement>(null);
 
@@ -25,18 +32,19 @@ export function InputMeter() {
         if (labelRef.current) labelRef.current.textContent = meterLabel(levelDb);
       });
     };
-    paint(useStore.getState().inputLevelDb);
+    paint(level(useStore.getState()));
     const unsubscribe = useStore.subscribe((state, previous) => {
-      if (state.inputLevelDb !== previous.inputLevelDb) paint(state.inputLevelDb);
+      if (level(state) !== level(previous)) paint(level(state));
     });
     return () => {
       unsubscribe();
       cancelAnimationFrame(frame);
     };
-  }, []);
+  }, [level]);
 
   return (
-    <div className="meter" role="img" aria-label="Input level">
+    <div className="meter" role="img" aria-label={label} data-testid={testId}>
+      <span className="meter-name">{label}</span>
       <div className="meter-track">
         <div className="meter-bar" ref={barRef} />
       </div>

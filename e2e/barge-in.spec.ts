@@ -1,0 +1,24 @@
+import { expect, test } from '@playwright/test';
+import { chromiumLaunch, fakeMicrophoneArgs } from './support/chromium';
+import { ListenPage } from './pages/listenPage';
+import { ModelsPanel } from './pages/modelsPanel';
+
+// Two sentences; the second starts 2.2 s after the first ends, while the reply to the first is being spoken.
+test.use({ launchOptions: chromiumLaunch(fakeMicrophoneArgs('barge-in-48k.wav')) });
+
+test('speaking while the assistant speaks stops its voice and marks that reply interrupted', async ({ page }) => {
+  const listen = new ListenPage(page);
+  const models = new ModelsPanel(page);
+  await listen.open();
+  for (const role of ['asr', 'llm', 'tts'] as const) await models.expectReady(role, 'wasm');
+  await listen.talk.click();
+  const replies = page.getByTestId('assistant-turn');
+  // The first reply is heard...
+  await expect(page.getByTestId('spoken')).toBeVisible({ timeout: 30_000 });
+  // ...until the second sentence cuts in: the reply keeps its text and is marked interrupted.
+  await expect(replies.first()).toHaveAttribute('data-status', 'interrupted', { timeout: 15_000 });
+  await expect(replies.first()).toContainText('interrupted');
+  await expect(page.getByTestId('user-turn')).toHaveCount(2, { timeout: 20_000 });
+  await expect(replies).toHaveCount(2);
+  await expect(replies.nth(1)).toHaveAttribute('data-status', 'done');
+});

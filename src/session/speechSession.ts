@@ -1,0 +1,138 @@
+import type { ConversationEvent } from '../conversation/conversation';
+import type { Dialogue } from '../conversation/dialogue';
+import { ReplySpeech, type Synthesizer } from '../conversation/replySpeech';
+import { voiceFor, type VoiceChoice } from '../conversation/voiceStyle';
+import { createPlayer, type Player } from '../audio/playback';
+import { conversationNoticeChanged, outputLevelMeasured, playbackSuspendedChanged, speakingChanged, voiceChosen } from '../state/actions';
+import { useStore } from '../state/store';
+import { chosenPackVoices, modelClient } from './modelSession';
+
+/** Which reply and which part of its text each player chunk is. */
+const chunkSpans = new Map<number, { replyId: number; startChar: number; endChar: number }>();
+let nextChunkId = 0;
+let player: Promise<Player> | null = null;
+let current: { replyId: number; speech: ReplySpeech } | null = null;
+/** The reply whose audio is queued or playing, until the player drains. */
+let audibleReplyId: number | null = null;
+
+function startPlayer(): Promise<Player> {
+  player ??= createPlayer().then((created) => {
+    created.onProgress(({ chunkId, levelDb }) => {
+      outputLevelMeasured(levelDb);
+      const span = chunkSpans.get(chunkId);
+      const speaking = useStore.getState().speaking;
+      if (span && (speaking?.replyId !== span.replyId || speaking.startChar !== span.startChar)) speakingChanged(span);
+    });
+    created.onDrained(() => {
+      audibleReplyId = null;
+      speakingChanged(null);
+      outputLevelMeasured(-Infinity);
+    });
+    created.onStateChange((state) => playbackSuspendedChanged(state === 'suspended'));
+    playbackSuspendedChanged(created.state === 'suspended');
+    return created;
+  });
+  return player;
+}
+
+/** A user gesture lets a paused AudioContext play again. */
+export function resumePlayback(): void {
+  void player?.then((created) => created.resume());
+}
+
+function synthesizerFor(voice: VoiceChoice, voicesUrl: string): Synthesizer {
+  return {
+    synthesize: async (text, signal) => (await modelClient('tts').call('speak', { text, voice, voicesUrl }, { signal })).audio24k,
+  };
+}
+
+function startSpeaking(replyId: number, dialogue: Dialogue): void {
+  const voices = chosenPackVoices();
+  if (useStore.getState().components.tts?.status !== 'ready' || !voices) return;
+  const latestUser = [...dialogue.turns].reverse().find((turn) => turn.kind === 'user');
+  const strategy = latestUser?.kind === 'user' ? latestUser.strategy : 'neutral';
+  const voice = voiceFor(strategy, voices.presets);
+  voiceChosen({ strategy, speed: voice.speed, styleSource: 'presets' });
+  const speech = new ReplySpeech(
+    synthesizerFor(voice, voices.voicesUrl),
+    (chunk) => {
+      const chunkId = nextChunkId++;
+      chunkSpans.set(chunkId, { replyId, ...chunk.span });
+      audibleReplyId = replyId;
+      void startPlayer().then((created) => created.enqueue(chunk.audio24k, chunkId));
+    },
+    conversationNoticeChanged,
+  );
+  current = { replyId, speech };
+}
+
+/** Follows the conversation: each reply is spoken while it is written. */
+export function speakConversation(event: ConversationEvent, dialogue: Dialogue): void {
+  switch (event.type) {
+    case 'replyStarted':
+      startSpeaking(event.replyId, dialogue);
+      return;
+    case 'replyText':
+      if (current?.replyId === event.replyId) current.speech.push(event.textDelta);
+      return;
+    case 'replyEnded':
+      if (current?.replyId !== event.replyId) return;
+      if (event.outcome === 'interrupted') current.speech.cancel();
+      else void current.speech.finish();
+      return;
+    case 'transcribing':
+    case 'userTurn':
+      return;
+  }
+}
+
+/** The reply whose audio is queued or playing, if any: the one a barge-in interrupts. */
+export function audibleReply(): number | null {
+  return audibleReplyId;
+}
+
+/** Barge-in: the voice stops (fading out within a few ms) and nothing more is synthesized. */
+export async function stopSpeaking(): Promise<void> {
+  current?.speech.cancel();
+  current = null;
+  audibleReplyId = null;
+  speakingChanged(null);
+  outputLevelMeasured(-Infinity);
+  if (player) await (await player).stop();
+}
+
+/** What the voice actually played, summarised: for end-to-end tests and for checking a setup by hand. */
+export interface OutputSummary {
+  outputRateHz: number;
+  samples: number;
+  /** Samples louder than -80 dBFS: the voice, not the silence around it. */
+  audibleSamples: number;
+  peak: number;
+}
+
+let capture: { rateHz: number; stop(): Promise<Float32Array> } | null = null;
+
+export async function startOutputCapture(): Promise<void> {
+  const created = await startPlayer();
+  capture = { rateHz: created.outputRateHz, ...created.captureOutput() };
+}
+
+export async function stopOutputCapture(): Promise<OutputSummary> {
+  if (!capture) throw new Error('no output capture is running');
+  const { rateHz } = capture;
+  const samples = await capture.stop();
+  capture = null;
+  let audibleSamples = 0;
+  let peak = 0;
+  for (const sample of samples) {
+    const magnitude = Math.abs(sample);
+    if (magnitude > 1e-4) audibleSamples++;
+    peak = Math.max(peak, magnitude);
+  }
+  return { outputRateHz: rateHz, samples: samples.length, audibleSamples, peak };
+}
+
+/** Creates the audio output inside a user gesture (Talk), so autoplay rules let it play. */
+export function prepareSpeech(): void {
+  void startPlayer().catch(() => undefined);
+}
