@@ -15,18 +15,26 @@ import { loadWav } from './cli/loadWav';
 import { parseCliArgs } from './cli/parseCliArgs';
 import { runCli } from './cli/runCli';
 import { formatConverseTurn, type ConverseTurn } from './cli/converseReport';
+import { ReplySpeaker } from './cli/speakReplies';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeWav16 } from '../src/audio/wav/writeWav';
+import { KOKORO_SAMPLE_RATE_HZ } from '../src/models/tts/kokoroSpeaker';
 
 const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: true, tauDb: DEFAULT_TAU_DB, maxNewTokens: DEFAULT_MAX_NEW_TOKENS };
 
 await runCli('converse', async () => {
   const { values, positionals } = parseCliArgs({
-    usage: 'npm run -s converse -- <dialogue.wav> [--pack tiny|default|lite|quality] [--json]',
+    usage: 'npm run -s converse -- <dialogue.wav> [--pack tiny|default|lite|quality] [--tts <out-dir>] [--json]',
     positionals: ['<dialogue.wav>'],
-    options: { json: { type: 'boolean', default: false }, pack: { type: 'string', default: 'default' } },
+    options: { json: { type: 'boolean', default: false }, pack: { type: 'string', default: 'default' }, tts: { type: 'string' } },
   });
   const [inPath = ''] = positionals;
   const wav = loadWav(inPath);
-  const models = await loadPackInNode(String(values.pack));
+  const ttsDir = typeof values.tts === 'string' ? values.tts : null;
+  if (ttsDir) mkdirSync(ttsDir, { recursive: true });
+  const models = await loadPackInNode(String(values.pack), { withTts: ttsDir !== null });
+  const speaker = models.tts ? new ReplySpeaker(models.tts) : null;
   const vad = await SileroVad.create(loadVadModel());
   try {
     const listenStartMs = performance.now();
@@ -39,17 +47,22 @@ await runCli('converse', async () => {
       { transcribe: async (audio) => transcribe(models.asr, audio) },
       { reply: (dialogue, settings, onText, signal) => replyToDialogue(engine, models.llm, dialogue, settings, onText, signal) },
       () => SETTINGS,
-      (event) => {
+      (event, dialogue) => {
+        speaker?.onEvent(event, dialogue);
         if (event.type === 'userTurn') stageTimes.set(event.userTurnId, prefixed('asr', event.timingsMs));
         if (event.type === 'replyEnded') stageTimes.set(-event.replyId, prefixed('llm', event.timingsMs));
       },
     );
     const report: ConverseTurn[] = [];
-    for (const turn of turns) {
+    for (const [index, turn] of turns.entries()) {
       const startMs = performance.now();
+      speaker?.turnEnded();
       await conversation.handleTurn(turn);
       await conversation.settled();
       const endToReplyMs = performance.now() - startMs;
+      const spoken = await speaker?.take();
+      if (spoken && ttsDir) writeFileSync(join(ttsDir, `turn-${index + 1}.wav`), encodeWav16(spoken.audio24k, KOKORO_SAMPLE_RATE_HZ));
+      spoken?.notices.forEach((notice) => process.stderr.write(`converse: turn ${index + 1}: ${notice}\n`));
       const user = userTurns(conversation.current).at(-1)!;
       const reply = conversation.current.turns.at(-1) as AssistantTurn;
       report.push({
@@ -61,6 +74,7 @@ await runCli('converse', async () => {
         cues: cueNote(user, SETTINGS) ?? '',
         reply: reply.text,
         timingsMs: { ...stageTimes.get(user.id), ...stageTimes.get(-reply.id), endOfTurnToReply: endToReplyMs },
+        ...(spoken ? { voice: spoken.voice, ttfaMs: spoken.ttfaMs } : {}),
       });
     }
     if (values.json) {

@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -47,6 +48,32 @@ describe('npm run converse', () => {
     expect(stdout).toContain('strategy comfort');
     expect(stdout).toMatch(/cues: +\[.*much quieter.*comforting/);
     expect(stdout).toContain(`reply:  ${LISTENING_REPLY}`);
+  });
+
+  it('with --tts writes each reply as a 24 kHz WAV and reports the voice and the time to first audio', () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'converse-tts-'));
+    try {
+      const { status, stdout, stderr } = converse([fixture('dialogue-falling-48k.wav'), '--pack', 'tiny', '--tts', outDir, '--json']);
+      expect(status, stderr).toBe(0);
+      const { turns } = JSON.parse(stdout) as { turns: { voice: { strategy: string; speed: number; styleSource: string }; ttfaMs: number }[] };
+      // Falling energy: neutral first, then comfort, spoken slower (the pack's comfort preset is 0.9x).
+      expect(turns.map((t) => t.voice)).toEqual([
+        { strategy: 'neutral', speed: 1, styleSource: 'presets' },
+        { strategy: 'comfort', speed: 0.9, styleSource: 'presets' },
+        { strategy: 'comfort', speed: 0.9, styleSource: 'presets' },
+      ]);
+      for (const [i, turn] of turns.entries()) {
+        expect(turn.ttfaMs).toBeGreaterThan(0);
+        const wav = join(outDir, `turn-${i + 1}.wav`);
+        expect(execFileSync('soxi', ['-r', wav]).toString().trim()).toBe('24000');
+        expect(Number(execFileSync('soxi', ['-D', wav]).toString())).toBeGreaterThan(1);
+      }
+      // The same reply at 0.9x lasts 1/0.9 as long (the tiny TTS: round(6T/speed) frames of 300 samples).
+      const seconds = (n: number) => Number(execFileSync('soxi', ['-D', join(outDir, `turn-${n}.wav`)]).toString());
+      expect(seconds(2) / seconds(1)).toBeCloseTo(1 / 0.9, 1);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a broken WAV with exit code 2 and names a missing pack with the command that fetches it', () => {

@@ -10,6 +10,9 @@ export interface ConverseTurn {
   cues: string;
   reply: string;
   timingsMs: Record<string, number>;
+  /** With --tts: how the reply was voiced, and end of turn -> first reply audio sample. */
+  voice?: { strategy: string; speed: number; styleSource: string };
+  ttfaMs?: number | null;
 }
 
 export function formatConverseTurn(turn: ConverseTurn, index: number): string {
@@ -23,6 +26,7 @@ export function formatConverseTurn(turn: ConverseTurn, index: number): string {
     `  cues:   ${turn.cues || '(none)'}`,
     `  reply:  ${turn.reply}`,
     `  ms:     ${timings}`,
+    ...(turn.voice ? [`  voice:  ${turn.voice.strategy} preset at ${turn.voice.speed}x (${turn.voice.styleSource}), first audio after ${turn.ttfaMs?.toFixed(0) ?? '-'} ms`] : []),
     '',
   ].join('\n');
 }

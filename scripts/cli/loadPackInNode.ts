@@ -4,15 +4,28 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { whisperFamily, type WhisperBundle } from '../../src/models/asr/whisperFamily';
 import { llmFamily, type LlmBundle } from '../../src/models/llm/llmFamily';
+import { kokoroFamily, type KokoroBundle } from '../../src/models/tts/kokoroFamily';
+import { loadVoiceTable } from '../../src/models/tts/kokoroSpeaker';
+import type { VoicePresets } from '../../src/models/manifest';
+import { readFileSync } from 'node:fs';
 import { packRemedy } from '../../src/models/runtime/packRemedy';
 import { readManifestFile } from '../models/manifestFile';
 import { packStatuses } from '../models/packStatus';
 import { DEFAULT_MODELS_DIR } from '../models/paths';
 import { CliError, EXIT_BAD_INPUT, EXIT_ENVIRONMENT } from './cliError';
 
+/** The pack's voice: the model, its voice tables by name, and the presets per strategy. */
+export interface NodeVoice {
+  bundle: KokoroBundle;
+  tables: Record<string, Float32Array>;
+  presets: VoicePresets;
+}
+
 export interface NodeModels {
   asr: WhisperBundle;
   llm: LlmBundle;
+  /** Loaded only when asked for (`--tts`). */
+  tts: NodeVoice | null;
   loadMs: number;
   release(): Promise<void>;
 }
@@ -26,7 +39,7 @@ function sizeOf(pathUnderModels: string): number | null {
 }
 
 /** A pack that is not complete is a one-line error naming it and the command that fetches it. */
-export async function loadPackInNode(pack: string): Promise<NodeModels> {
+export async function loadPackInNode(pack: string, { withTts = false } = {}): Promise<NodeModels> {
   const manifest = await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'));
   const components = manifest.packs[pack]?.components;
   if (!components) throw new CliError(`no pack "${pack}" (packs: ${Object.keys(manifest.packs).join(', ')})`, EXIT_BAD_INPUT);
@@ -42,13 +55,24 @@ export async function loadPackInNode(pack: string): Promise<NodeModels> {
   // The CPU runs the wasm dtypes: the ones made for a processor without a GPU.
   const asr = await whisperFamily.load(components.asr.modelId, 'cpu', components.asr.dtype.wasm, ignoreProgress);
   const llm = await llmFamily.load(components.llm.modelId, 'cpu', components.llm.dtype.wasm, ignoreProgress);
+  const tts = withTts ? await loadVoice(components.tts) : null;
   return {
     asr,
     llm,
+    tts,
     loadMs: performance.now() - startMs,
     async release() {
       await whisperFamily.dispose(asr);
       await llmFamily.dispose(llm);
+      if (tts) await kokoroFamily.dispose(tts.bundle);
     },
   };
+}
+
+async function loadVoice(component: { modelId: string; dtype: { wasm: string | Record<string, string> }; voices?: VoicePresets | undefined }): Promise<NodeVoice> {
+  if (!component.voices) throw new CliError(`the pack's speech synthesis (${component.modelId}) lists no voices`, EXIT_ENVIRONMENT);
+  const bundle = await kokoroFamily.load(component.modelId, 'cpu', component.dtype.wasm, () => {});
+  const names = new Set([component.voices.default, ...Object.values(component.voices.presets).flatMap((preset) => Object.keys(preset.mix))]);
+  const tables = Object.fromEntries([...names].map((name) => [name, loadVoiceTable(readFileSync(join(DEFAULT_MODELS_DIR, component.modelId, 'voices', `${name}.bin`)))]));
+  return { bundle, tables, presets: component.voices };
 }

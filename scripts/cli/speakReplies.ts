@@ -1,0 +1,74 @@
+// `converse --tts`: speaks each reply in-process the way the page does, and measures time to first audio.
+import type { ConversationEvent } from '../../src/conversation/conversation';
+import type { Dialogue } from '../../src/conversation/dialogue';
+import { ReplySpeech } from '../../src/conversation/replySpeech';
+import { blendVoices, voiceFor, type StyleSource } from '../../src/conversation/voiceStyle';
+import { synthesize } from '../../src/models/tts/kokoroSpeaker';
+import type { NodeVoice } from './loadPackInNode';
+
+export interface SpokenReply {
+  audio24k: Float32Array;
+  voice: { strategy: string; speed: number; styleSource: StyleSource };
+  /** From the moment the turn was handed over to the first synthesized sample; null if nothing was spoken. */
+  ttfaMs: number | null;
+  notices: string[];
+}
+
+/** Follows a Conversation's events and voices each reply; `take()` returns the last reply once spoken. */
+export class ReplySpeaker {
+  private speech: ReplySpeech | null = null;
+  private reply: SpokenReply | null = null;
+  private done: Promise<void> = Promise.resolve();
+  private turnStartMs = 0;
+  private readonly chunks: Float32Array[] = [];
+
+  constructor(private readonly voice: NodeVoice) {}
+
+  /** The user's turn has ended now (the time to first audio counts from here). */
+  turnEnded(): void {
+    this.turnStartMs = performance.now();
+  }
+
+  onEvent(event: ConversationEvent, dialogue: Dialogue): void {
+    if (event.type === 'replyStarted') this.start(dialogue);
+    if (event.type === 'replyText') this.speech?.push(event.textDelta);
+    if (event.type === 'replyEnded' && this.speech) this.done = this.speech.finish();
+  }
+
+  async take(): Promise<SpokenReply | null> {
+    await this.done;
+    const reply = this.reply;
+    if (reply) reply.audio24k = concat(this.chunks);
+    this.reply = null;
+    this.speech = null;
+    this.chunks.length = 0;
+    return reply;
+  }
+
+  private start(dialogue: Dialogue): void {
+    const latestUser = [...dialogue.turns].reverse().find((turn) => turn.kind === 'user');
+    const strategy = latestUser?.kind === 'user' ? latestUser.strategy : 'neutral';
+    const choice = voiceFor(strategy, this.voice.presets);
+    const table = blendVoices(this.voice.tables, choice.voiceMix);
+    const reply: SpokenReply = { audio24k: new Float32Array(0), voice: { strategy, speed: choice.speed, styleSource: 'presets' }, ttfaMs: null, notices: [] };
+    this.reply = reply;
+    this.speech = new ReplySpeech(
+      { synthesize: async (text, signal) => (await synthesize(this.voice.bundle, text, { style: null, voice: table, speed: choice.speed, signal })).audio },
+      (chunk) => {
+        reply.ttfaMs ??= performance.now() - this.turnStartMs;
+        this.chunks.push(chunk.audio24k);
+      },
+      (notice) => reply.notices.push(notice),
+    );
+  }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
