@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { env, pipeline, TextStreamer, type AutomaticSpeechRecognitionPipeline, type Tensor } from '@huggingface/transformers';
 import { recordingLogMel } from '../src/audio/recordingLogMel';
+import { measure } from './bench/measure';
 import { readWav } from '../src/audio/wav/readWav';
 import { transcribe } from '../src/models/asr/transcriber';
 import { whisperFamily } from '../src/models/asr/whisperFamily';
@@ -18,29 +19,10 @@ const MAX_NEW_TOKENS = 40;
 const SYSTEM_PROMPT = 'You are a kind listener.';
 const OVERHEAD_TARGET = 0.05;
 
+/** The shared measure() with this script's run counts. */
+const measureRuns = (runs: Parameters<typeof measure>[0]) => measure(runs, WARMUP_RUNS, TIMED_RUNS);
+
 const askFor = (heard: string): ChatMessage[] => [{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: heard }];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** Runs the named measurements interleaved (so drift hits all alike) and returns each field's median. */
-async function measure(runs: Record<string, () => Promise<Record<string, number>>>): Promise<Record<string, Record<string, number>>> {
-  const samples: Record<string, Record<string, number[]>> = {};
-  for (let i = 0; i < WARMUP_RUNS + TIMED_RUNS; i++) {
-    for (const [name, run] of Object.entries(runs)) {
-      const result = await run();
-      if (i < WARMUP_RUNS) continue;
-      const fields = (samples[name] ??= {});
-      for (const [field, value] of Object.entries(result)) (fields[field] ??= []).push(value);
-    }
-  }
-  return Object.fromEntries(
-    Object.entries(samples).map(([name, fields]) => [name, Object.fromEntries(Object.entries(fields).map(([f, v]) => [f, median(v)]))]),
-  );
-}
 
 const ms = (value: number) => `${value.toFixed(2).padStart(8)} ms`;
 const ratio = (ours: number, direct: number) => {
@@ -77,7 +59,7 @@ async function main(): Promise<void> {
   const logMel = recordingLogMel(pcm16k, 16_000, 80);
 
   // End to end, for the stage breakdown.
-  const { answer } = await measure({
+  const { answer } = await measureRuns({
     answer: async () => {
       const endOfTurnMs = performance.now();
       const heard = await transcribe(whisper, { pcm16k, logMel });
@@ -98,11 +80,11 @@ async function main(): Promise<void> {
     },
   });
   // Ours vs direct, ASR and LLM measured apart so the feature extractor's garbage collection does not land on the LLM runs.
-  const asr = await measure({
+  const asr = await measureRuns({
     ours: () => timed(() => transcribe(whisper, { pcm16k })),
     pipeline: () => timed(() => asrPipeline(pcm16k, { language: 'en', task: 'transcribe', return_timestamps: false })),
   });
-  const llmRuns = await measure({
+  const llmRuns = await measureRuns({
     ours: async () => {
       const { timingsMs } = await replyOnce();
       return { ms: timingsMs.total - timingsMs.promptBuild, withTemplate: timingsMs.total };

@@ -3,7 +3,7 @@ import type { Dialogue } from '../conversation/dialogue';
 import { ReplySpeech, type Synthesizer } from '../conversation/replySpeech';
 import { voiceFor, type VoiceChoice } from '../conversation/voiceStyle';
 import { createPlayer, type Player } from '../audio/playback';
-import { conversationNoticeChanged, outputLevelMeasured, playbackSuspendedChanged, speakingChanged, voiceChosen } from '../state/actions';
+import { conversationNoticeChanged, firstAudioTimed, outputLevelMeasured, playbackSuspendedChanged, speakingChanged, voiceChosen } from '../state/actions';
 import { useStore } from '../state/store';
 import { chosenPackVoices, modelClient } from './modelSession';
 
@@ -14,6 +14,8 @@ let player: Promise<Player> | null = null;
 let current: { replyId: number; speech: ReplySpeech } | null = null;
 /** The reply whose audio is queued or playing, until the player drains. */
 let audibleReplyId: number | null = null;
+/** When the latest user turn ended (its transcription began), for the time to first audio. */
+let turnEndedMs = 0;
 
 function startPlayer(): Promise<Player> {
   player ??= createPlayer().then((created) => {
@@ -56,6 +58,7 @@ function startSpeaking(replyId: number, dialogue: Dialogue): void {
   const speech = new ReplySpeech(
     synthesizerFor(voice, voices.voicesUrl),
     (chunk) => {
+      if (chunk.id === 0) firstAudioTimed(performance.now() - turnEndedMs);
       const chunkId = nextChunkId++;
       chunkSpans.set(chunkId, { replyId, ...chunk.span });
       audibleReplyId = replyId;
@@ -81,6 +84,8 @@ export function speakConversation(event: ConversationEvent, dialogue: Dialogue):
       else void current.speech.finish();
       return;
     case 'transcribing':
+      turnEndedMs = performance.now();
+      return;
     case 'userTurn':
       return;
   }

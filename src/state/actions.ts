@@ -110,3 +110,7 @@ export function playbackSuspendedChanged(playbackSuspended: boolean): void {
 export function voiceChosen(voice: AppState['voice']): void {
   useStore.setState({ voice });
 }
+
+export function firstAudioTimed(lastTtfaMs: number): void {
+  useStore.setState({ lastTtfaMs });
+}

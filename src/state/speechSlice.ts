@@ -16,6 +16,8 @@ export interface SpeechSlice {
   playbackSuspended: boolean;
   /** How the latest reply was voiced, for the page and the logs. */
   voice: { strategy: string; speed: number; styleSource: StyleSource } | null;
+  /** End of the latest user turn to its reply's first audio handed to the player. */
+  lastTtfaMs: number | null;
 }
 
 export const createSpeechSlice: StateCreator<SpeechSlice, [], [], SpeechSlice> = () => ({
@@ -23,4 +25,5 @@ export const createSpeechSlice: StateCreator<SpeechSlice, [], [], SpeechSlice> =
   outputLevelDb: -Infinity,
   playbackSuspended: false,
   voice: null,
+  lastTtfaMs: null,
 });

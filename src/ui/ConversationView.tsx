@@ -47,6 +47,7 @@ export function ConversationView() {
   const notice = useStore((s) => s.conversationNotice);
   const speaking = useStore((s) => s.speaking);
   const voice = useStore((s) => s.voice);
+  const ttfaMs = useStore((s) => s.lastTtfaMs);
 
   return (
     <section className="conversation" aria-label="Conversation">
@@ -60,6 +61,7 @@ export function ConversationView() {
       {voice && (
         <p className="note" data-testid="voice">
           Voice: {voice.strategy} preset at {voice.speed}x ({voice.styleSource === 'presets' ? 'style from voice presets: no style encoder in this pack' : 'style from your own turns'})
+          {ttfaMs !== null ? ` · first audio ${ttfaMs.toFixed(0)} ms after your turn ended` : ''}
         </p>
       )}
       {transcribing && (
