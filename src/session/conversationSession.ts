@@ -1,5 +1,5 @@
 import { Conversation, type ConversationEvent, type Replier, type Transcriber } from '../conversation/conversation';
-import { conversationNoticeChanged, dialogueChanged, replyTimed, transcribingChanged } from '../state/actions';
+import { bargeInTimed, conversationNoticeChanged, dialogueChanged, replyTimed, transcribingChanged } from '../state/actions';
 import { useStore } from '../state/store';
 import type { Turn } from '../turns/turn';
 import { modelClient } from './modelSession';
@@ -75,6 +75,8 @@ export async function bargeIn(): Promise<void> {
   const writing = latest?.kind === 'assistant' && latest.streaming ? latest.id : null;
   const replyId = audibleReply() ?? writing;
   if (replyId === null) return;
+  const onsetMs = performance.now();
   await stopSpeaking();
+  bargeInTimed(performance.now() - onsetMs);
   await conversation.bargeIn(replyId);
 }

@@ -114,3 +114,7 @@ export function voiceChosen(voice: AppState['voice']): void {
 export function firstAudioTimed(lastTtfaMs: number): void {
   useStore.setState({ lastTtfaMs });
 }
+
+export function bargeInTimed(lastBargeInStopMs: number): void {
+  useStore.setState({ lastBargeInStopMs });
+}

@@ -18,6 +18,8 @@ export interface SpeechSlice {
   voice: { strategy: string; speed: number; styleSource: StyleSource } | null;
   /** End of the latest user turn to its reply's first audio handed to the player. */
   lastTtfaMs: number | null;
+  /** The latest barge-in: from the VAD's onset reaching the page to the voice having faded out. */
+  lastBargeInStopMs: number | null;
 }
 
 export const createSpeechSlice: StateCreator<SpeechSlice, [], [], SpeechSlice> = () => ({
@@ -26,4 +28,5 @@ export const createSpeechSlice: StateCreator<SpeechSlice, [], [], SpeechSlice> =
   playbackSuspended: false,
   voice: null,
   lastTtfaMs: null,
+  lastBargeInStopMs: null,
 });
