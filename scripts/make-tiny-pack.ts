@@ -8,6 +8,7 @@ import { DEFAULT_MODELS_DIR } from './models/paths';
 import { writeTinyKokoro } from './tinyPack/kokoro';
 import { writeTinyLlm } from './tinyPack/llm';
 import { writeTinyLlmEmbeds } from './tinyPack/llmEmbeds';
+import { writeTinyStyleEncoder } from './tinyPack/styleEncoder';
 import { writeTinyWhisper } from './tinyPack/whisper';
 
 interface TinyModel {
@@ -20,6 +21,7 @@ const TINY_MODELS: TinyModel[] = [
   { role: 'asr', modelId: 'tiny/whisper', write: writeTinyWhisper },
   { role: 'llm', modelId: 'tiny/llm', write: writeTinyLlm },
   { role: 'tts', modelId: 'tiny/kokoro', write: writeTinyKokoro },
+  { role: 'style_encoder', modelId: 'tiny/style-encoder', write: writeTinyStyleEncoder },
   { role: 'es4r', modelId: 'tiny/llm-embeds', write: writeTinyLlmEmbeds },
 ];
 
