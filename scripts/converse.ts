@@ -56,7 +56,7 @@ await runCli('converse', async () => {
     const report: ConverseTurn[] = [];
     for (const [index, turn] of turns.entries()) {
       const startMs = performance.now();
-      speaker?.turnEnded();
+      await speaker?.turnEnded(turn);
       await conversation.handleTurn(turn);
       await conversation.settled();
       const endToReplyMs = performance.now() - startMs;

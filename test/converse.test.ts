@@ -56,11 +56,12 @@ describe('npm run converse', () => {
       const { status, stdout, stderr } = converse([fixture('dialogue-falling-48k.wav'), '--pack', 'tiny', '--tts', outDir, '--json']);
       expect(status, stderr).toBe(0);
       const { turns } = JSON.parse(stdout) as { turns: { voice: { strategy: string; speed: number; styleSource: string }; ttfaMs: number }[] };
-      // Falling energy: neutral first, then comfort, spoken slower (the pack's comfort preset is 0.9x).
+      // Falling energy: neutral first, then comfort, spoken slower (the pack's comfort preset is 0.9x);
+      // the tiny pack installs a style encoder, so the user's own turns shape the voice.
       expect(turns.map((t) => t.voice)).toEqual([
-        { strategy: 'neutral', speed: 1, styleSource: 'presets' },
-        { strategy: 'comfort', speed: 0.9, styleSource: 'presets' },
-        { strategy: 'comfort', speed: 0.9, styleSource: 'presets' },
+        { strategy: 'neutral', speed: 1, styleSource: 'encoder' },
+        { strategy: 'comfort', speed: 0.9, styleSource: 'encoder' },
+        { strategy: 'comfort', speed: 0.9, styleSource: 'encoder' },
       ]);
       for (const [i, turn] of turns.entries()) {
         expect(turn.ttfaMs).toBeGreaterThan(0);

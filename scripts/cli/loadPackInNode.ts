@@ -6,6 +6,7 @@ import { whisperFamily, type WhisperBundle } from '../../src/models/asr/whisperF
 import { llmFamily, type LlmBundle } from '../../src/models/llm/llmFamily';
 import { kokoroFamily, type KokoroBundle } from '../../src/models/tts/kokoroFamily';
 import { loadVoiceTable } from '../../src/models/tts/kokoroSpeaker';
+import { StyleEncoder } from '../../src/models/tts/styleEncoder';
 import type { VoicePresets } from '../../src/models/manifest';
 import { readFileSync } from 'node:fs';
 import { packRemedy } from '../../src/models/runtime/packRemedy';
@@ -19,6 +20,8 @@ export interface NodeVoice {
   bundle: KokoroBundle;
   tables: Record<string, Float32Array>;
   presets: VoicePresets;
+  /** The pack's style encoder, when it installs one. */
+  styleEncoder: StyleEncoder | null;
 }
 
 export interface NodeModels {
@@ -55,7 +58,7 @@ export async function loadPackInNode(pack: string, { withTts = false } = {}): Pr
   // The CPU runs the wasm dtypes: the ones made for a processor without a GPU.
   const asr = await whisperFamily.load(components.asr.modelId, 'cpu', components.asr.dtype.wasm, ignoreProgress);
   const llm = await llmFamily.load(components.llm.modelId, 'cpu', components.llm.dtype.wasm, ignoreProgress);
-  const tts = withTts ? await loadVoice(components.tts) : null;
+  const tts = withTts ? await loadVoice(components.tts, components.style_encoder?.modelId) : null;
   return {
     asr,
     llm,
@@ -65,14 +68,19 @@ export async function loadPackInNode(pack: string, { withTts = false } = {}): Pr
       await whisperFamily.dispose(asr);
       await llmFamily.dispose(llm);
       if (tts) await kokoroFamily.dispose(tts.bundle);
+      await tts?.styleEncoder?.release();
     },
   };
 }
 
-async function loadVoice(component: { modelId: string; dtype: { wasm: string | Record<string, string> }; voices?: VoicePresets | undefined }): Promise<NodeVoice> {
+async function loadVoice(
+  component: { modelId: string; dtype: { wasm: string | Record<string, string> }; voices?: VoicePresets | undefined },
+  styleEncoderId: string | undefined,
+): Promise<NodeVoice> {
   if (!component.voices) throw new CliError(`the pack's speech synthesis (${component.modelId}) lists no voices`, EXIT_ENVIRONMENT);
   const bundle = await kokoroFamily.load(component.modelId, 'cpu', component.dtype.wasm, () => {});
   const names = new Set([component.voices.default, ...Object.values(component.voices.presets).flatMap((preset) => Object.keys(preset.mix))]);
   const tables = Object.fromEntries([...names].map((name) => [name, loadVoiceTable(readFileSync(join(DEFAULT_MODELS_DIR, component.modelId, 'voices', `${name}.bin`)))]));
-  return { bundle, tables, presets: component.voices };
+  const styleEncoder = styleEncoderId ? await StyleEncoder.create(readFileSync(join(DEFAULT_MODELS_DIR, styleEncoderId, 'onnx', 'model.onnx'))) : null;
+  return { bundle, tables, presets: component.voices, styleEncoder };
 }

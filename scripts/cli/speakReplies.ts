@@ -2,7 +2,8 @@
 import type { ConversationEvent } from '../../src/conversation/conversation';
 import type { Dialogue } from '../../src/conversation/dialogue';
 import { ReplySpeech } from '../../src/conversation/replySpeech';
-import { blendVoices, voiceFor, type StyleSource } from '../../src/conversation/voiceStyle';
+import { blendVoices, fuseStyles, voiceFor, voiceWithStyle, type StyleSource, type TurnStyle } from '../../src/conversation/voiceStyle';
+import type { Turn } from '../../src/turns/turn';
 import { synthesize } from '../../src/models/tts/kokoroSpeaker';
 import type { NodeVoice } from './loadPackInNode';
 
@@ -21,12 +22,14 @@ export class ReplySpeaker {
   private done: Promise<void> = Promise.resolve();
   private turnStartMs = 0;
   private readonly chunks: Float32Array[] = [];
+  private readonly turnStyles: TurnStyle[] = [];
 
   constructor(private readonly voice: NodeVoice) {}
 
-  /** The user's turn has ended now (the time to first audio counts from here). */
-  turnEnded(): void {
+  /** The user's turn has ended now (the time to first audio counts from here); with an encoder, its style is taken. */
+  async turnEnded(turn: Turn): Promise<void> {
     this.turnStartMs = performance.now();
+    if (this.voice.styleEncoder && turn.energyMean > 0) this.turnStyles.push({ style: await this.voice.styleEncoder.styleOf(turn.pcm16k), energy: turn.energyMean });
   }
 
   onEvent(event: ConversationEvent, dialogue: Dialogue): void {
@@ -49,8 +52,11 @@ export class ReplySpeaker {
     const latestUser = [...dialogue.turns].reverse().find((turn) => turn.kind === 'user');
     const strategy = latestUser?.kind === 'user' ? latestUser.strategy : 'neutral';
     const choice = voiceFor(strategy, this.voice.presets);
-    const table = blendVoices(this.voice.tables, choice.voiceMix);
-    const reply: SpokenReply = { audio24k: new Float32Array(0), voice: { strategy, speed: choice.speed, styleSource: 'presets' }, ttfaMs: null, notices: [] };
+    const base = blendVoices(this.voice.tables, choice.voiceMix);
+    const useEncoder = this.turnStyles.length > 0;
+    const table = useEncoder ? voiceWithStyle(base, fuseStyles(this.turnStyles)) : base;
+    const styleSource: StyleSource = useEncoder ? 'encoder' : 'presets';
+    const reply: SpokenReply = { audio24k: new Float32Array(0), voice: { strategy, speed: choice.speed, styleSource }, ttfaMs: null, notices: [] };
     this.reply = reply;
     this.speech = new ReplySpeech(
       { synthesize: async (text, signal) => (await synthesize(this.voice.bundle, text, { style: null, voice: table, speed: choice.speed, signal })).audio },

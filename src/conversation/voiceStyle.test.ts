@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../models/manifest';
-import { blendVoices, fuseStyles, styleSourceFor, voiceFor } from './voiceStyle';
+import { blendVoices, fuseStyles, styleSourceFor, voiceFor, voiceWithStyle } from './voiceStyle';
 
 const manifest = parseManifest(JSON.parse(readFileSync(join(process.cwd(), 'public/models/manifest.json'), 'utf8')));
-const tinyTts = manifest.packs['tiny']!.components.tts;
 
 describe('fuseStyles (ES4R.md: w_i = (1/e_i) / sum_j 1/e_j)', () => {
   it('weighs energies 1 and 3 as 0.75 and 0.25', () => {
@@ -65,15 +64,26 @@ describe('voiceFor and styleSourceFor on the manifest presets', () => {
     }
   });
 
-  it('uses presets for the tiny pack (no style encoder) and the encoder when one is installed', () => {
+  it('uses the encoder where a pack installs one (the tiny pack does) and presets elsewhere', () => {
     const tiny = manifest.packs['tiny']!;
-    expect(styleSourceFor(tiny)).toBe('presets');
-    expect(styleSourceFor({ ...tiny, components: { ...tiny.components, style_encoder: tinyTts } })).toBe('encoder');
+    expect(styleSourceFor(tiny)).toBe('encoder');
+    expect(styleSourceFor(manifest.packs['default']!)).toBe('presets');
   });
 
   it('rejects presets naming a voice the pack does not ship', () => {
     const json = JSON.parse(readFileSync(join(process.cwd(), 'public/models/manifest.json'), 'utf8'));
     json.packs.tiny.components.tts.voices.presets.comfort.mix = { af_nobody: 1 };
     expect(() => parseManifest(json)).toThrow(/packs\.tiny\.components\.tts\.voices\.presets\.comfort\.mix\.af_nobody: no voices\/af_nobody\.bin/);
+  });
+});
+
+describe('voiceWithStyle', () => {
+  it('blends the style into every row of the base voice', () => {
+    const table = Float32Array.from([1, 2, 3, 4, 5, 6]); // three rows of two
+    const style = Float32Array.from([10, -10]);
+    // 0.5 * row + 0.5 * style
+    expect([...voiceWithStyle(table, style)]).toEqual([5.5, -4, 6.5, -3, 7.5, -2]);
+    expect([...voiceWithStyle(table, style, 0)]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(() => voiceWithStyle(table, Float32Array.from([1, 2, 3, 4]))).toThrow('does not hold rows of 4');
   });
 });

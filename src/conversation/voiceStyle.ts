@@ -67,3 +67,17 @@ export function fuseStyles(turnStyles: readonly TurnStyle[]): Float32Array {
   const total = inverse.reduce((sum, x) => sum + x, 0);
   return weightedSum(turnStyles.map(({ style }) => style), inverse.map((x) => x / total));
 }
+
+/** How much of the fused user style goes into each row of the base voice. */
+export const USER_STYLE_WEIGHT = 0.5;
+
+/**
+ * The base voice with the user's fused style blended into every row (ES4R.md: "blended with the
+ * base voice"), so the row Kokoro picks by phoneme count still exists.
+ */
+export function voiceWithStyle(table: Float32Array, style: Float32Array, styleWeight = USER_STYLE_WEIGHT): Float32Array {
+  if (table.length % style.length !== 0) throw new Error(`a voice table of ${table.length} floats does not hold rows of ${style.length}`);
+  const blended = new Float32Array(table.length);
+  for (let i = 0; i < table.length; i++) blended[i] = (1 - styleWeight) * table[i]! + styleWeight * style[i % style.length]!;
+  return blended;
+}

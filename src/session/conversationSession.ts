@@ -3,7 +3,7 @@ import { bargeInTimed, conversationNoticeChanged, dialogueChanged, replyTimed, t
 import { useStore } from '../state/store';
 import type { Turn } from '../turns/turn';
 import { modelClient } from './modelSession';
-import { audibleReply, speakConversation, stopSpeaking } from './speechSession';
+import { audibleReply, forgetTurnStyles, rememberTurnStyle, speakConversation, stopSpeaking } from './speechSession';
 
 const transcriber: Transcriber = {
   transcribe: ({ pcm16k, logMel }) => {
@@ -56,6 +56,7 @@ export function answerTurn(turn: Turn): void {
     conversationNoticeChanged('The turn was measured but not answered: the speech recognition and language models are not loaded (see Models).');
     return;
   }
+  rememberTurnStyle(turn);
   conversation.handleTurn(turn).catch((error: unknown) => {
     transcribingChanged(false);
     conversationNoticeChanged(`The turn could not be transcribed: ${error instanceof Error ? error.message : String(error)}`);
@@ -65,6 +66,7 @@ export function answerTurn(turn: Turn): void {
 /** Stops the reply in flight and forgets the dialogue, here and in the LLM's KV cache. */
 export async function resetConversation(): Promise<void> {
   await stopSpeaking();
+  forgetTurnStyles();
   await conversation.reset();
   if (useStore.getState().components.llm?.status === 'ready') await modelClient('llm').call('reset', null).catch(() => undefined);
 }

@@ -3,7 +3,7 @@ import { packFiles, parseManifest, type Manifest, type ModelComponent } from '..
 import { cachePackFiles } from '../models/packCache';
 import { probePacks } from '../models/packProbe';
 import { packRemedy } from '../models/runtime/packRemedy';
-import { componentChanged, componentFileProgress, gpuDetected, packProbed } from '../state/actions';
+import { componentChanged, componentFileProgress, conversationNoticeChanged, gpuDetected, packProbed } from '../state/actions';
 import type { ModelRole } from '../state/modelsSlice';
 import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
@@ -38,6 +38,25 @@ let packVoices: PackVoices | null = null;
 
 export function chosenPackVoices(): PackVoices | null {
   return packVoices;
+}
+
+/** True once the chosen pack's style encoder runs in the TTS worker (only packs that install one). */
+let styleEncoderLoaded = false;
+
+export function styleEncoderReady(): boolean {
+  return styleEncoderLoaded;
+}
+
+/** The style encoder lives in the TTS worker, beside the voice it shapes. */
+async function loadStyleEncoder(component: ModelComponent | undefined): Promise<void> {
+  styleEncoderLoaded = false;
+  if (!component || useStore.getState().components.tts?.status !== 'ready') return;
+  try {
+    await modelClient('tts').call('loadStyleEncoder', { modelUrl: `${MODELS_URL}${component.modelId}/onnx/model.onnx` });
+    styleEncoderLoaded = true;
+  } catch (error) {
+    conversationNoticeChanged(`The style encoder could not be loaded (${message(error)}); replies use the voice presets.`);
+  }
 }
 
 export function modelClient<R extends ModelRole>(role: R): WorkerClient<RoleApis[R]> {
@@ -135,6 +154,7 @@ export async function loadModels({ recheck = false } = {}): Promise<void> {
   const { voices } = components.tts;
   packVoices = voices ? { voicesUrl: `${MODELS_URL}${components.tts.modelId}/voices/`, presets: voices } : null;
   await Promise.all(ROLES.map((role) => loadComponent(role, components[role], chosen, recheck)));
+  await loadStyleEncoder(components.style_encoder);
   await keepPackOffline(manifest, chosen);
 }
 

@@ -1,11 +1,12 @@
 import type { ConversationEvent } from '../conversation/conversation';
 import type { Dialogue } from '../conversation/dialogue';
 import { ReplySpeech, type Synthesizer } from '../conversation/replySpeech';
-import { voiceFor, type VoiceChoice } from '../conversation/voiceStyle';
+import { fuseStyles, voiceFor, type TurnStyle, type VoiceChoice } from '../conversation/voiceStyle';
+import type { Turn } from '../turns/turn';
 import { createPlayer, type Player } from '../audio/playback';
 import { conversationNoticeChanged, firstAudioTimed, outputLevelMeasured, playbackSuspendedChanged, speakingChanged, voiceChosen } from '../state/actions';
 import { useStore } from '../state/store';
-import { chosenPackVoices, modelClient } from './modelSession';
+import { chosenPackVoices, modelClient, styleEncoderReady } from './modelSession';
 
 /** Which reply and which part of its text each player chunk is. */
 const chunkSpans = new Map<number, { replyId: number; startChar: number; endChar: number }>();
@@ -42,9 +43,34 @@ export function resumePlayback(): void {
   void player?.then((created) => created.resume());
 }
 
-function synthesizerFor(voice: VoiceChoice, voicesUrl: string): Synthesizer {
+/** Per user turn of this conversation: its style (pending while the encoder runs) and its energy e_k. */
+let turnStyles: Promise<TurnStyle | null>[] = [];
+
+/** With a style encoder, each user turn's own style joins the voice (ES4R Stage 3, the paper's method). */
+export function rememberTurnStyle(turn: Turn): void {
+  if (!styleEncoderReady()) return;
+  const pcm16k = turn.pcm16k.slice();
+  turnStyles.push(
+    modelClient('tts')
+      .call('styleOf', { pcm16k }, { transfer: [pcm16k.buffer] })
+      .then((style) => ({ style, energy: turn.energyMean }))
+      .catch(() => null),
+  );
+}
+
+export function forgetTurnStyles(): void {
+  turnStyles = [];
+}
+
+/** The inverse-energy fusion of the turns' styles so far, or null without an encoder. */
+async function fusedStyle(): Promise<Float32Array | null> {
+  const styles = (await Promise.all(turnStyles)).filter((style): style is TurnStyle => style !== null && style.energy > 0);
+  return styles.length > 0 ? fuseStyles(styles) : null;
+}
+
+function synthesizerFor(voice: VoiceChoice, voicesUrl: string, style: Promise<Float32Array | null>): Synthesizer {
   return {
-    synthesize: async (text, signal) => (await modelClient('tts').call('speak', { text, voice, voicesUrl }, { signal })).audio24k,
+    synthesize: async (text, signal) => (await modelClient('tts').call('speak', { text, voice, voicesUrl, style: await style }, { signal })).audio24k,
   };
 }
 
@@ -54,9 +80,10 @@ function startSpeaking(replyId: number, dialogue: Dialogue): void {
   const latestUser = [...dialogue.turns].reverse().find((turn) => turn.kind === 'user');
   const strategy = latestUser?.kind === 'user' ? latestUser.strategy : 'neutral';
   const voice = voiceFor(strategy, voices.presets);
-  voiceChosen({ strategy, speed: voice.speed, styleSource: 'presets' });
+  const useEncoder = styleEncoderReady() && turnStyles.length > 0;
+  voiceChosen({ strategy, speed: voice.speed, styleSource: useEncoder ? 'encoder' : 'presets' });
   const speech = new ReplySpeech(
-    synthesizerFor(voice, voices.voicesUrl),
+    synthesizerFor(voice, voices.voicesUrl, useEncoder ? fusedStyle() : Promise.resolve(null)),
     (chunk) => {
       if (chunk.id === 0) firstAudioTimed(performance.now() - turnEndedMs);
       const chunkId = nextChunkId++;

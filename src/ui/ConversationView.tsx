@@ -60,7 +60,7 @@ export function ConversationView() {
       </ol>
       {voice && (
         <p className="note" data-testid="voice">
-          Voice: {voice.strategy} preset at {voice.speed}x ({voice.styleSource === 'presets' ? 'style from voice presets: no style encoder in this pack' : 'style from your own turns'})
+          Voice: {voice.strategy} preset at {voice.speed}x ({voice.styleSource === 'presets' ? 'style from voice presets: no style encoder in this pack' : 'blended with the style of your own turns, quieter turns weighing more'})
           {ttfaMs !== null ? ` · first audio ${ttfaMs.toFixed(0)} ms after your turn ended` : ''}
         </p>
       )}

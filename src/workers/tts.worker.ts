@@ -1,9 +1,12 @@
-import { blendVoices } from '../conversation/voiceStyle';
+import { blendVoices, voiceWithStyle } from '../conversation/voiceStyle';
 import { cachedModelFile, MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { kokoroFamily, type KokoroBundle } from '../models/tts/kokoroFamily';
 import { loadVoiceTable, synthesize } from '../models/tts/kokoroSpeaker';
+import { StyleEncoder } from '../models/tts/styleEncoder';
 import { requireModel, serveModelWorker } from './serveModelWorker';
 import type { TtsWorkerApi } from './ttsApi';
+
+const PACK_REMEDY = 'The file is part of the model pack; fetch the pack again.';
 
 /** Voice tables by URL: read once, blended per reply. */
 const voiceTables = new Map<string, Promise<Float32Array>>();
@@ -13,7 +16,7 @@ function voiceTable(url: string): Promise<Float32Array> {
   if (!table) {
     table = (async () => {
       const cache = await caches.open(MODEL_CACHE_NAME).catch(() => null);
-      return loadVoiceTable(await cachedModelFile(url, "The voice file is part of the model pack; fetch the pack again.", cache));
+      return loadVoiceTable(await cachedModelFile(url, PACK_REMEDY, cache));
     })();
     table.catch(() => voiceTables.delete(url));
     voiceTables.set(url, table);
@@ -21,12 +24,25 @@ function voiceTable(url: string): Promise<Float32Array> {
   return table;
 }
 
+let styleEncoder: StyleEncoder | null = null;
+
 serveModelWorker<KokoroBundle, Omit<TtsWorkerApi, 'load'>>(kokoroFamily, (slot) => ({
-  async speak({ text, voice, voicesUrl }, context) {
+  async speak({ text, voice, voicesUrl, style }, context) {
     const bundle = requireModel(slot);
     const names = Object.keys(voice.voiceMix);
     const tables = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await voiceTable(`${voicesUrl}${name}.bin`)] as const)));
-    const speech = await synthesize(bundle, text, { style: null, voice: blendVoices(tables, voice.voiceMix), speed: voice.speed, signal: context.signal });
+    const base = blendVoices(tables, voice.voiceMix);
+    const speech = await synthesize(bundle, text, { style: null, voice: style ? voiceWithStyle(base, style) : base, speed: voice.speed, signal: context.signal });
     return { audio24k: speech.audio, timingsMs: speech.timingsMs };
+  },
+  async loadStyleEncoder({ modelUrl }) {
+    const cache = await caches.open(MODEL_CACHE_NAME).catch(() => null);
+    await styleEncoder?.release();
+    styleEncoder = await StyleEncoder.create(await cachedModelFile(modelUrl, PACK_REMEDY, cache));
+    return null;
+  },
+  async styleOf({ pcm16k }) {
+    if (!styleEncoder) throw new Error('the style encoder is not loaded');
+    return styleEncoder.styleOf(pcm16k);
   },
 }));
