@@ -31,6 +31,8 @@ test('spoken turns are transcribed, answered with streamed replies and spoken; r
   await expect(page.getByTestId('conversation-notice')).toHaveCount(0);
   // The last reply is spoken to its end in the encourage preset's voice, its text highlighted as it plays.
   await expect(page.getByTestId('voice')).toContainText('encourage preset');
+  // The tiny pack installs a style encoder: the user's own turns shape the voice (ES4R Stage 3).
+  await expect(page.getByTestId('voice')).toContainText('style of your own turns');
   await expect(page.getByTestId('spoken')).toBeVisible();
   await expect(page.getByTestId('spoken')).toHaveCount(0, { timeout: 20_000 });
   const output = await page.evaluate(() => window.__es4r!.stopOutputCapture());
