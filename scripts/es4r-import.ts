@@ -1,0 +1,138 @@
+// npm run es4r:import -- <checkpoint.safetensors> <config.json> <pack> [--models-dir DIR] [--manifest FILE]
+//
+// Imports an official-release ES4R checkpoint (GitHub z786z786/ES4R naming, safetensors F32/F16/BF16) and its
+// config.json: maps the tensors (src/models/es4r/checkpoint/releaseNames.ts), builds the ONNX graphs (front:
+// subsampler + dual-level affect attention; adapter: CFormer; cross-attention) and writes them with es4r.json
+// into <models-dir>/<modelId>/. modelId is the pack's es4r component id when that component is an ES4R
+// directory (its files hold es4r.json), else `<pack>/es4r`. The Whisper it pairs with is the pack's asr
+// component; the LLM is the pack's es4r component when that is an LLM (the tiny pack's embeds-input LLM), else
+// its llm component. The manifest is only read. Bad input: one line on stderr, exit code 2.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { CheckpointError, parseReleaseConfig, tensorSourceFromMap, weightsFromRelease, type Es4rDims } from '../src/models/es4r/checkpoint/releaseNames.ts';
+import { readFloatTensors, SafetensorsError } from '../src/models/es4r/checkpoint/safetensors.ts';
+import { CliError } from './cli/cliError.ts';
+import { parseCliArgs } from './cli/parseCliArgs.ts';
+import { runCli } from './cli/runCli.ts';
+import { DEFAULT_MODELS_DIR } from './models/paths.ts';
+import { ES4R_FILES, writeEs4rModel } from './tinyPack/es4r.ts';
+
+const TOOL = 'es4r-import';
+const USAGE = 'npm run es4r:import -- <checkpoint.safetensors> <config.json> <pack> [--models-dir DIR] [--manifest FILE]';
+
+/** Only what this tool needs from manifest.json (the full schema lives in src/models/manifest.ts). */
+const looseManifestSchema = z.object({
+  packs: z.record(
+    z.string(),
+    z.object({
+      components: z.record(z.string(), z.object({ modelId: z.string(), files: z.array(z.object({ path: z.string() })).optional() })),
+    }),
+  ),
+});
+
+export interface Es4rImportResult {
+  modelId: string;
+  modelDir: string;
+  /** Paths relative to modelDir. */
+  files: string[];
+  dims: Es4rDims;
+  pairs: { whisper: string | null; llm: string | null };
+}
+
+async function readInput(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read ${what} ${path}${code ? ` (${code})` : ''}`);
+  }
+}
+
+function parseJson(bytes: Uint8Array, path: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new CliError(`${path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ');
+}
+
+/** Checks a paired model's config.json (when installed under modelsDir) against the ES4R dims. */
+async function checkPair(modelsDir: string, id: string | null, read: (config: Record<string, unknown>) => unknown, expected: number, what: string): Promise<void> {
+  if (!id) return;
+  const path = join(modelsDir, id, 'config.json');
+  if (!existsSync(path)) return;
+  const config = parseJson(await readInput(path, 'model config'), path);
+  if (typeof config !== 'object' || config === null) return;
+  const actual = read(config as Record<string, unknown>);
+  if (typeof actual === 'number' && actual !== expected) throw new CliError(`${what} of ${id} is ${actual}, but the ES4R checkpoint expects ${expected}`);
+}
+
+export async function importEs4r(argv: string[]): Promise<Es4rImportResult> {
+  const { values, positionals } = parseCliArgs(
+    { usage: USAGE, positionals: ['<checkpoint.safetensors>', '<config.json>', '<pack>'], options: { 'models-dir': { type: 'string' }, manifest: { type: 'string' } } },
+    argv,
+  );
+  const [checkpointPath, configPath, pack] = positionals as [string, string, string];
+  const modelsDir = resolve(values['models-dir'] ?? DEFAULT_MODELS_DIR);
+  const manifestPath = resolve(values.manifest ?? join(modelsDir, 'manifest.json'));
+
+  const manifestParsed = looseManifestSchema.safeParse(parseJson(await readInput(manifestPath, 'manifest'), manifestPath));
+  if (!manifestParsed.success) throw new CliError(`${manifestPath}: not a model-pack manifest`);
+  const packEntry = manifestParsed.data.packs[pack];
+  if (!packEntry) throw new CliError(`unknown pack '${pack}' (manifest has: ${Object.keys(manifestParsed.data.packs).join(', ')})`);
+  const es4rComponent = packEntry.components.es4r;
+  const es4rIsDir = es4rComponent?.files?.some((f) => f.path.endsWith(`/${ES4R_FILES.config}`)) ?? false;
+  const modelId = es4rComponent && es4rIsDir ? es4rComponent.modelId : `${pack}/es4r`;
+  const pairs = {
+    whisper: packEntry.components.asr?.modelId ?? null,
+    llm: es4rComponent && !es4rIsDir ? es4rComponent.modelId : (packEntry.components.llm?.modelId ?? null),
+  };
+
+  const fail = (error: unknown): never => {
+    if (error instanceof CheckpointError) throw new CliError(oneLine(error.message));
+    if (error instanceof SafetensorsError) throw new CliError(`${checkpointPath}: ${oneLine(error.message)}`);
+    throw error;
+  };
+  const configJson = parseJson(await readInput(configPath, 'config'), configPath);
+  let dims: Es4rDims;
+  try {
+    ({ dims } = parseReleaseConfig(configJson));
+  } catch (error) {
+    return fail(error);
+  }
+  // The paired models, when installed, must have the widths the checkpoint was trained with.
+  const llmHidden = (c: Record<string, unknown>) => c.hidden_size ?? (c.text_config as Record<string, unknown> | undefined)?.hidden_size;
+  await checkPair(modelsDir, pairs.whisper, (c) => c.d_model, dims.dModel, 'Whisper d_model');
+  await checkPair(modelsDir, pairs.llm, llmHidden, dims.llmHidden, 'LLM hidden_size');
+
+  const checkpointBytes = await readInput(checkpointPath, 'checkpoint');
+  let weights;
+  try {
+    const tensors = readFloatTensors(checkpointBytes);
+    weights = weightsFromRelease(tensorSourceFromMap(tensors), dims, tensors.keys());
+  } catch (error) {
+    return fail(error);
+  }
+
+  const modelDir = join(modelsDir, modelId);
+  const files = await writeEs4rModel(modelDir, weights, dims, { pairs, source: { checkpoint: basename(checkpointPath), config: basename(configPath) } });
+  return { modelId, modelDir, files, dims, pairs };
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  await runCli(TOOL, async () => {
+    const r = await importEs4r(process.argv.slice(2));
+    const d = r.dims;
+    process.stdout.write(
+      `${TOOL}: wrote ${r.files.length} files to ${r.modelDir} (Whisper d=${d.dModel}, ${d.preLayers}+${d.postLayers} CFormer layers, LLM H=${d.llmHidden}/${d.llmHeads} heads; pairs ${r.pairs.whisper ?? '-'} + ${r.pairs.llm ?? '-'})\n`,
+    );
+  });
+}
