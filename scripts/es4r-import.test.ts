@@ -6,19 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomCheckpoint } from '../src/models/es4r/checkpoint/randomCheckpoint.ts';
-import type { Es4rDims } from '../src/models/es4r/checkpoint/releaseNames.ts';
-import { writeSafetensors } from '../src/models/es4r/checkpoint/safetensors.ts';
-import { padTurns, stage1Reference } from '../src/models/es4r/stage1/dualLevel.reference.ts';
-import { randomArray } from '../src/models/es4r/stage1/randomWeights.ts';
-import { subsampleReference } from '../src/models/es4r/stage1/subsampler.reference.ts';
-import { cformerReference } from '../src/models/es4r/stage2/cformer.reference.ts';
-import { crossAttentionReference } from '../src/models/es4r/stage2/crossAttention.reference.ts';
-import { matrix } from '../src/models/es4r/stage2/math.reference.ts';
-import { randomActivations } from '../src/models/es4r/stage2/weights.ts';
-import { CliError } from './cli/cliError.ts';
-import { importEs4r, type Es4rImportResult } from './es4r-import.ts';
-import { ES4R_FILES, TINY_ES4R_DIMS, writeTinyEs4r } from './tinyPack/es4r.ts';
+import { randomCheckpoint } from '../src/models/es4r/checkpoint/randomCheckpoint';
+import type { Es4rDims } from '../src/models/es4r/checkpoint/releaseNames';
+import { writeSafetensors } from '../src/models/es4r/checkpoint/safetensors';
+import { padTurns, stage1Reference } from '../src/models/es4r/stage1/dualLevel.reference';
+import { randomArray } from '../src/models/es4r/stage1/randomWeights';
+import { subsampleReference } from '../src/models/es4r/stage1/subsampler.reference';
+import { cformerReference } from '../src/models/es4r/stage2/cformer.reference';
+import { crossAttentionReference } from '../src/models/es4r/stage2/crossAttention.reference';
+import { matrix } from '../src/models/es4r/stage2/math.reference';
+import { randomActivations } from '../src/models/es4r/stage2/weights';
+import { CliError } from './cli/cliError';
+import { importEs4r, type Es4rImportResult } from './es4r-import';
+import { ES4R_FILES, TINY_ES4R_DIMS, writeTinyEs4r } from './tinyPack/es4r';
 
 ort.env.wasm.numThreads = 1;
 
@@ -49,7 +49,7 @@ beforeAll(async () => {
   const manifest = {
     packs: {
       p: { components: { asr: { modelId: 'p/whisper' }, llm: { modelId: 'p/llm' } } },
-      q: { components: { asr: { modelId: 'p/whisper' }, es4r: { modelId: 'q/llm-embeds', files: [{ path: 'q/llm-embeds/config.json' }] } } },
+      q: { components: { asr: { modelId: 'p/whisper' }, llm: { modelId: 'q/llm' }, speech_llm: { modelId: 'q/llm-embeds' } } },
     },
   };
   await mkdir(join(modelsDir, 'p', 'whisper'), { recursive: true });
@@ -75,7 +75,7 @@ describe('es4r-import', () => {
     expect(json.source).toEqual({ checkpoint: 'ckpt.safetensors', config: 'config.json' });
   });
 
-  it('pairs with the es4r component LLM when the pack has one', async () => {
+  it("pairs with the pack's speech LLM (embeddings in) over its text LLM", async () => {
     const r = await importEs4r([...args, 'q', '--models-dir', modelsDir]);
     expect(r.modelId).toBe('q/es4r');
     expect(r.pairs).toEqual({ whisper: 'p/whisper', llm: 'q/llm-embeds' });

@@ -3,22 +3,21 @@
 // Imports an official-release ES4R checkpoint (GitHub z786z786/ES4R naming, safetensors F32/F16/BF16) and its
 // config.json: maps the tensors (src/models/es4r/checkpoint/releaseNames.ts), builds the ONNX graphs (front:
 // subsampler + dual-level affect attention; adapter: CFormer; cross-attention) and writes them with es4r.json
-// into <models-dir>/<modelId>/. modelId is the pack's es4r component id when that component is an ES4R
-// directory (its files hold es4r.json), else `<pack>/es4r`. The Whisper it pairs with is the pack's asr
-// component; the LLM is the pack's es4r component when that is an LLM (the tiny pack's embeds-input LLM), else
-// its llm component. The manifest is only read. Bad input: one line on stderr, exit code 2.
+// into <models-dir>/<modelId>/. modelId is the pack's es4r component id, else `<pack>/es4r`. The Whisper it
+// pairs with is the pack's asr component; the LLM is its speech_llm component (embeddings in), else its llm.
+// The manifest is only read. Bad input: one line on stderr, exit code 2.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CheckpointError, parseReleaseConfig, tensorSourceFromMap, weightsFromRelease, type Es4rDims } from '../src/models/es4r/checkpoint/releaseNames.ts';
-import { readFloatTensors, SafetensorsError } from '../src/models/es4r/checkpoint/safetensors.ts';
-import { CliError } from './cli/cliError.ts';
-import { parseCliArgs } from './cli/parseCliArgs.ts';
-import { runCli } from './cli/runCli.ts';
-import { DEFAULT_MODELS_DIR } from './models/paths.ts';
-import { ES4R_FILES, writeEs4rModel } from './tinyPack/es4r.ts';
+import { CheckpointError, parseReleaseConfig, tensorSourceFromMap, weightsFromRelease, type Es4rDims } from '../src/models/es4r/checkpoint/releaseNames';
+import { readFloatTensors, SafetensorsError } from '../src/models/es4r/checkpoint/safetensors';
+import { CliError } from './cli/cliError';
+import { parseCliArgs } from './cli/parseCliArgs';
+import { runCli } from './cli/runCli';
+import { DEFAULT_MODELS_DIR } from './models/paths';
+import { writeEs4rModel } from './tinyPack/es4r';
 
 const TOOL = 'es4r-import';
 const USAGE = 'npm run es4r:import -- <checkpoint.safetensors> <config.json> <pack> [--models-dir DIR] [--manifest FILE]';
@@ -87,12 +86,11 @@ export async function importEs4r(argv: string[]): Promise<Es4rImportResult> {
   if (!manifestParsed.success) throw new CliError(`${manifestPath}: not a model-pack manifest`);
   const packEntry = manifestParsed.data.packs[pack];
   if (!packEntry) throw new CliError(`unknown pack '${pack}' (manifest has: ${Object.keys(manifestParsed.data.packs).join(', ')})`);
-  const es4rComponent = packEntry.components.es4r;
-  const es4rIsDir = es4rComponent?.files?.some((f) => f.path.endsWith(`/${ES4R_FILES.config}`)) ?? false;
-  const modelId = es4rComponent && es4rIsDir ? es4rComponent.modelId : `${pack}/es4r`;
+  const modelId = packEntry.components.es4r?.modelId ?? `${pack}/es4r`;
+  // The speech path needs the LLM that takes embeddings; a pack without one pairs with its text LLM.
   const pairs = {
     whisper: packEntry.components.asr?.modelId ?? null,
-    llm: es4rComponent && !es4rIsDir ? es4rComponent.modelId : (packEntry.components.llm?.modelId ?? null),
+    llm: packEntry.components.speech_llm?.modelId ?? packEntry.components.llm?.modelId ?? null,
   };
 
   const fail = (error: unknown): never => {

@@ -7,6 +7,7 @@ import { readManifestFile, writeManifestFile } from './models/manifestFile';
 import { DEFAULT_MODELS_DIR } from './models/paths';
 import { writeTinyKokoro } from './tinyPack/kokoro';
 import { writeTinyLlm } from './tinyPack/llm';
+import { writeTinyEs4r } from './tinyPack/es4r';
 import { writeTinyLlmEmbeds } from './tinyPack/llmEmbeds';
 import { writeTinyStyleEncoder } from './tinyPack/styleEncoder';
 import { writeTinyWhisper } from './tinyPack/whisper';
@@ -22,7 +23,8 @@ const TINY_MODELS: TinyModel[] = [
   { role: 'llm', modelId: 'tiny/llm', write: writeTinyLlm },
   { role: 'tts', modelId: 'tiny/kokoro', write: writeTinyKokoro },
   { role: 'style_encoder', modelId: 'tiny/style-encoder', write: writeTinyStyleEncoder },
-  { role: 'es4r', modelId: 'tiny/llm-embeds', write: writeTinyLlmEmbeds },
+  { role: 'speech_llm', modelId: 'tiny/llm-embeds', write: writeTinyLlmEmbeds },
+  { role: 'es4r', modelId: 'tiny/es4r', write: writeTinyEs4r },
 ];
 
 async function describeFile(modelsDir: string, path: string): Promise<ModelFile> {

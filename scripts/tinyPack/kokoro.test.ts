@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { AutoTokenizer, StyleTextToSpeech2Model, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KOKORO_CONV_IN_CHANNELS, KOKORO_CONV_OUT_CHANNELS, KOKORO_FRAMES_PER_TOKEN, KOKORO_SAMPLES_PER_FRAME, KOKORO_STYLE_DIM } from './kokoroGraph.ts';
-import { KOKORO_VOICE_NAMES, KOKORO_VOICE_ROWS } from './kokoroVoices.ts';
-import { writeTinyKokoro } from './kokoro.ts';
-import { packHashes } from './packHashes.ts';
+import { KOKORO_CONV_IN_CHANNELS, KOKORO_CONV_OUT_CHANNELS, KOKORO_FRAMES_PER_TOKEN, KOKORO_SAMPLES_PER_FRAME, KOKORO_STYLE_DIM } from './kokoroGraph';
+import { KOKORO_VOICE_NAMES, KOKORO_VOICE_ROWS } from './kokoroVoices';
+import { writeTinyKokoro } from './kokoro';
+import { packHashes } from './packHashes';
 
 const { onnx } = onnxProto;
 const MODEL_ID = 'kokoro';

@@ -1,7 +1,7 @@
-import { kokoroModel } from './kokoroGraph.ts';
-import { kokoroTokenizerConfig, kokoroTokenizerJson } from './kokoroTokenizer.ts';
-import { KOKORO_VOICE_NAMES, kokoroVoice } from './kokoroVoices.ts';
-import { packJson, writePackFile } from './packFiles.ts';
+import { kokoroModel } from './kokoroGraph';
+import { kokoroTokenizerConfig, kokoroTokenizerJson } from './kokoroTokenizer';
+import { KOKORO_VOICE_NAMES, kokoroVoice } from './kokoroVoices';
+import { packJson, writePackFile } from './packFiles';
 
 /**
  * Writes a Kokoro-82M-v1.0-shaped TTS in the onnx-community layout (config.json, tokenizer files, onnx/model.onnx,

@@ -1,6 +1,6 @@
-import { GraphBuilder, attr } from './onnxGraph.ts';
-import { KOKORO_VOCAB_ROWS } from './kokoroTokenizer.ts';
-import { seededRandom, uniformArray } from './seededRandom.ts';
+import { GraphBuilder, attr } from './onnxGraph';
+import { KOKORO_VOCAB_ROWS } from './kokoroTokenizer';
+import { seededRandom, uniformArray } from './seededRandom';
 
 export const KOKORO_SAMPLE_RATE_HZ = 24_000;
 export const KOKORO_STYLE_DIM = 256;

@@ -1,5 +1,5 @@
-import { KOKORO_STYLE_DIM } from './kokoroGraph.ts';
-import { hashString, seededRandom } from './seededRandom.ts';
+import { KOKORO_STYLE_DIM } from './kokoroGraph';
+import { hashString, seededRandom } from './seededRandom';
 
 /** Rows of a voice file: one style per phoneme count (0..509), as the real voices/*.bin. */
 export const KOKORO_VOICE_ROWS = 510;

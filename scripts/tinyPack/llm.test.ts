@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LLM_DIMS, LLM_REPLY_TEXT } from './llmDesign.ts';
-import { writeTinyLlm } from './llm.ts';
-import { packHashes } from './packHashes.ts';
+import { LLM_DIMS, LLM_REPLY_TEXT } from './llmDesign';
+import { writeTinyLlm } from './llm';
+import { packHashes } from './packHashes';
 
 const MODEL_ID = 'llm';
 const EOS_ID = 2;

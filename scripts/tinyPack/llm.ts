@@ -1,8 +1,8 @@
-import { llmTextConfig, llmGenerationConfig } from './llmConfig.ts';
-import { llmWeights } from './llmDesign.ts';
-import { decoderModel } from './llmGraph.ts';
-import { llmTokenizerConfig, llmTokenizerJson } from './llmTokenizer.ts';
-import { packJson, writePackFile } from './packFiles.ts';
+import { llmTextConfig, llmGenerationConfig } from './llmConfig';
+import { llmWeights } from './llmDesign';
+import { decoderModel } from './llmGraph';
+import { llmTokenizerConfig, llmTokenizerJson } from './llmTokenizer';
+import { packJson, writePackFile } from './packFiles';
 
 /**
  * Writes the tiny instruct LLM in transformers.js' decoder-only layout (Qwen2ForCausalLM: one onnx/model.onnx).

@@ -1,5 +1,5 @@
-import { LLM_DIMS } from './llmDesign.ts';
-import { LLM_SPECIAL_TOKENS } from './llmVocab.ts';
+import { LLM_DIMS } from './llmDesign';
+import { LLM_SPECIAL_TOKENS } from './llmVocab';
 
 /** The decoder's hyper-parameters under the names transformers.js normalises (num_key_value_heads, head_dim, ...). */
 export function llmTextConfig(vocabSize: number): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { LLM_SPECIAL_TOKENS, llmVocabulary } from './llmVocab.ts';
+import { LLM_SPECIAL_TOKENS, llmVocabulary } from './llmVocab';
 
 /** Sizes of the tiny decoder (Qwen2-like: grouped-query attention with 2 query heads sharing 1 KV head). */
 export const LLM_DIMS = {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LLM_DIMS, LLM_REPLY_TEXT } from './llmDesign.ts';
-import { writeTinyLlm } from './llm.ts';
-import { writeTinyLlmEmbeds } from './llmEmbeds.ts';
-import { packHashes } from './packHashes.ts';
+import { LLM_DIMS, LLM_REPLY_TEXT } from './llmDesign';
+import { writeTinyLlm } from './llm';
+import { writeTinyLlmEmbeds } from './llmEmbeds';
+import { packHashes } from './packHashes';
 
 const EMBEDS_ID = 'llm-embeds';
 const PLAIN_ID = 'llm';

@@ -1,8 +1,8 @@
-import { llmGenerationConfig, llmTextConfig } from './llmConfig.ts';
-import { llmWeights } from './llmDesign.ts';
-import { decoderFromEmbedsModel, embedTokensModel } from './llmGraph.ts';
-import { llmTokenizerConfig, llmTokenizerJson } from './llmTokenizer.ts';
-import { packJson, writePackFile } from './packFiles.ts';
+import { llmGenerationConfig, llmTextConfig } from './llmConfig';
+import { llmWeights } from './llmDesign';
+import { decoderFromEmbedsModel, embedTokensModel } from './llmGraph';
+import { llmTokenizerConfig, llmTokenizerJson } from './llmTokenizer';
+import { packJson, writePackFile } from './packFiles';
 
 /**
  * Writes the same tiny LLM split as onnx/embed_tokens.onnx + onnx/decoder_model_merged.onnx, so that a later stage can

@@ -1,5 +1,5 @@
-import { GraphBuilder, attr } from './onnxGraph.ts';
-import { LLM_DIMS, type LlmWeights } from './llmDesign.ts';
+import { GraphBuilder, attr } from './onnxGraph';
+import { LLM_DIMS, type LlmWeights } from './llmDesign';
 
 const ONNX_FLOAT = 1;
 const ONNX_BOOL = 9;

@@ -1,4 +1,4 @@
-import { LLM_SPECIAL_TOKENS } from './llmVocab.ts';
+import { LLM_SPECIAL_TOKENS } from './llmVocab';
 
 /** ChatML, as Qwen2.5/SmolLM2 instruct use it: one `<|im_start|>role\n...<|im_end|>\n` block per message. */
 export const LLM_CHAT_TEMPLATE =

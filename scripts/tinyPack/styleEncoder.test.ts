@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packHashes } from './packHashes.ts';
-import { STYLE_ENCODER_HIDDEN, STYLE_ENCODER_MELS, STYLE_ENCODER_STYLE_DIM, writeTinyStyleEncoder } from './styleEncoder.ts';
+import { packHashes } from './packHashes';
+import { STYLE_ENCODER_HIDDEN, STYLE_ENCODER_MELS, STYLE_ENCODER_STYLE_DIM, writeTinyStyleEncoder } from './styleEncoder';
 
 const { onnx } = onnxProto;
 const FRAMES = 37;

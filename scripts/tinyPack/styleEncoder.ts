@@ -1,6 +1,6 @@
-import { GraphBuilder, attr } from './onnxGraph.ts';
-import { packJson, writePackFile } from './packFiles.ts';
-import { seededRandom, uniformArray } from './seededRandom.ts';
+import { GraphBuilder, attr } from './onnxGraph';
+import { packJson, writePackFile } from './packFiles';
+import { seededRandom, uniformArray } from './seededRandom';
 
 export const STYLE_ENCODER_MELS = 80;
 export const STYLE_ENCODER_HIDDEN = 64;

@@ -7,8 +7,8 @@ import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWav } from '../../src/audio/wav/readWav.ts';
-import { writeTinyWhisper } from './whisper.ts';
+import { readWav } from '../../src/audio/wav/readWav';
+import { writeTinyWhisper } from './whisper';
 
 /** The pack layout the app uses: localModelPath = <models root>, model id = 'tiny/whisper'. */
 const MODEL_ID = 'tiny/whisper';

@@ -1,14 +1,14 @@
 /** Writes the tiny Whisper of the test pack: the real file layout and ONNX contracts, hand-designed weights. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { generationConfigJson, modelConfigJson, preprocessorConfigJson } from './whisper/configFiles.ts';
-import { decoderModel } from './whisper/decoderGraph.ts';
-import { decoderTables } from './whisper/design.ts';
-import { encoderModel } from './whisper/encoderGraph.ts';
-import { Params } from './whisper/layers.ts';
-import { Xorshift32Random } from './seededRandom.ts';
-import { tokenizerConfigJson, tokenizerJson } from './whisper/tokenizerFiles.ts';
-import { tokenizerLayout } from './whisper/tokenizerLayout.ts';
+import { generationConfigJson, modelConfigJson, preprocessorConfigJson } from './whisper/configFiles';
+import { decoderModel } from './whisper/decoderGraph';
+import { decoderTables } from './whisper/design';
+import { encoderModel } from './whisper/encoderGraph';
+import { Params } from './whisper/layers';
+import { Xorshift32Random } from './seededRandom';
+import { tokenizerConfigJson, tokenizerJson } from './whisper/tokenizerFiles';
+import { tokenizerLayout } from './whisper/tokenizerLayout';
 
 const ENCODER_SEED = 0x5eed_0001;
 const DECODER_SEED = 0x5eed_0002;

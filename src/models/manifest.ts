@@ -17,7 +17,7 @@ const DTYPE_SUFFIX: Record<Dtype, string> = {
   bnb4: '_bnb4',
 };
 
-export const COMPONENT_ROLES = ['vad', 'asr', 'llm', 'tts', 'style_encoder', 'es4r'] as const;
+export const COMPONENT_ROLES = ['vad', 'asr', 'llm', 'tts', 'style_encoder', 'es4r', 'speech_llm'] as const;
 export type ComponentRole = (typeof COMPONENT_ROLES)[number];
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -147,7 +147,8 @@ export const packSchema = z.object({
     llm: componentSchema,
     tts: ttsComponentSchema,
     style_encoder: componentSchema.optional(),
-    es4r: componentSchema.optional(),
+    es4r: componentSchema.optional().describe('the ES4R front, adapter and cross-attention graphs (es4r.json + onnx/)'),
+    speech_llm: componentSchema.optional().describe('the LLM in the embed_tokens + decoder_model_merged layout, fed speech vectors as embeddings'),
   }),
 });
 

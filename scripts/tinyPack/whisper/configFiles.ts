@@ -9,8 +9,8 @@ import {
   MEL_FRAMES,
   SOURCE_POSITIONS,
   TARGET_POSITIONS,
-} from './design.ts';
-import { WHISPER_LANGUAGE_CODES, type TokenizerLayout } from './tokenizerLayout.ts';
+} from './design';
+import { WHISPER_LANGUAGE_CODES, type TokenizerLayout } from './tokenizerLayout';
 
 const SAMPLE_RATE_HZ = 16000;
 const CHUNK_LENGTH_S = 30;

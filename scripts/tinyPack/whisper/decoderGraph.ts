@@ -3,7 +3,7 @@
  * use_cache_branch false) and the cached steps; an If on use_cache_branch either computes the cross-attention
  * K/V from encoder_hidden_states or passes the past ones through.
  */
-import { attr, GraphBuilder } from '../onnxGraph.ts';
+import { attr, GraphBuilder } from '../onnxGraph';
 import {
   addDirection,
   AUDIO_DIRECTION,
@@ -15,8 +15,8 @@ import {
   HEAD_DIM,
   HEADS,
   TARGET_POSITIONS,
-} from './design.ts';
-import { attend, feedForward, keyValue, layerNorm, linear, OUTPUT_AMPLITUDE, outputProjection, type Params, query, VALUE_AMPLITUDE } from './layers.ts';
+} from './design';
+import { attend, feedForward, keyValue, layerNorm, linear, OUTPUT_AMPLITUDE, outputProjection, type Params, query, VALUE_AMPLITUDE } from './layers';
 
 const PAST_DECODER = 'past_decoder_sequence_length';
 const ENCODER_OUT = 'encoder_sequence_length_out';

@@ -16,8 +16,8 @@
  * decoding picks, at every step, the token that both the previous token and the position vote for; at the
  * first step both transcripts tie on those votes and the audio sign decides.
  */
-import type { TokenizerLayout } from './tokenizerLayout.ts';
-import type { Xorshift32Random } from '../seededRandom.ts';
+import type { TokenizerLayout } from './tokenizerLayout';
+import type { Xorshift32Random } from '../seededRandom';
 
 export const D_MODEL = 64;
 export const HEADS = 4;

@@ -1,7 +1,7 @@
 /** onnx/encoder_model.onnx: input_features [batch_size, 80, 3000] -> last_hidden_state [batch_size, 1500, 64]. */
-import { attr, GraphBuilder } from '../onnxGraph.ts';
-import { D_MODEL, ENCODER_LAYERS, FFN_DIM, MEL_BINS, MEL_FRAMES, SILENCE_THRESHOLD, SOURCE_POSITIONS, SPEECH_GAIN } from './design.ts';
-import { attend, feedForward, gelu, keyValue, layerNorm, outputProjection, type Params, query } from './layers.ts';
+import { attr, GraphBuilder } from '../onnxGraph';
+import { D_MODEL, ENCODER_LAYERS, FFN_DIM, MEL_BINS, MEL_FRAMES, SILENCE_THRESHOLD, SOURCE_POSITIONS, SPEECH_GAIN } from './design';
+import { attend, feedForward, gelu, keyValue, layerNorm, outputProjection, type Params, query } from './layers';
 
 const KERNEL = 3;
 const CENTER_TAP = 1;

@@ -1,7 +1,7 @@
 /** Transformer building blocks on top of GraphBuilder, shared by the tiny Whisper encoder and decoder. */
-import { attr, type GraphBuilder } from '../onnxGraph.ts';
-import { D_MODEL, HEAD_DIM, HEADS } from './design.ts';
-import type { Xorshift32Random } from '../seededRandom.ts';
+import { attr, type GraphBuilder } from '../onnxGraph';
+import { D_MODEL, HEAD_DIM, HEADS } from './design';
+import type { Xorshift32Random } from '../seededRandom';
 
 /** Gives every initializer a model-wide unique name, since If branches see the outer graph's names. */
 export class Params {

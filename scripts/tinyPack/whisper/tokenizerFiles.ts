@@ -1,5 +1,5 @@
 /** tokenizer.json and tokenizer_config.json in the layout of the real Whisper tokenizers. */
-import type { TokenizerLayout } from './tokenizerLayout.ts';
+import type { TokenizerLayout } from './tokenizerLayout';
 
 const addedToken = (id: number, content: string, special: boolean) => ({
   id,

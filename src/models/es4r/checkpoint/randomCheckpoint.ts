@@ -3,11 +3,11 @@
 // (through the stage 1/2 random-weight helpers), so the same seed gives the same bytes on every machine.
 // Besides the tensors ES4R-web uses it holds a few the importer must ignore (adapter.lm_head, hidden2emotion),
 // as a release checkpoint does.
-import { seededRandom, uniformArray } from '../../../../scripts/tinyPack/seededRandom.ts';
-import { randomAttentionWeights, randomSubsamplerWeights } from '../stage1/randomWeights.ts';
-import { randomCformer, randomCrossAttention } from '../stage2/weights.ts';
-import { releaseConfigFor, releaseTensorsFromWeights, SUBSAMPLER_HIDDEN, type Es4rDims, type Es4rWeights, type ReleaseTensor } from './releaseNames.ts';
-import { writeSafetensors } from './safetensors.ts';
+import { seededRandom, uniformArray } from '../../../../scripts/tinyPack/seededRandom';
+import { randomAttentionWeights, randomSubsamplerWeights } from '../stage1/randomWeights';
+import { randomCformer, randomCrossAttention } from '../stage2/weights';
+import { releaseConfigFor, releaseTensorsFromWeights, SUBSAMPLER_HIDDEN, type Es4rDims, type Es4rWeights, type ReleaseTensor } from './releaseNames';
+import { writeSafetensors } from './safetensors';
 
 /** Vocabulary size of the ignored adapter.lm_head tensor, and the release's default num_emotions. */
 const IGNORED_VOCAB = 16;

@@ -21,8 +21,8 @@ import {
   MEL_BINS,
   type MultiheadAttentionWeights,
   type SubsamplerWeights,
-} from '../stage1/stage1Types.ts';
-import type { CformerWeights, CrossAttentionWeights, EncoderLayerWeights, LinearWeights } from '../stage2/weights.ts';
+} from '../stage1/stage1Types';
+import type { CformerWeights, CrossAttentionWeights, EncoderLayerWeights, LinearWeights } from '../stage2/weights';
 
 /** The release's Subsampler mid_dim (fc1: 80 -> 80 -> fc2). */
 export const SUBSAMPLER_HIDDEN = 80;

@@ -1,9 +1,9 @@
 // Reference CFormer adapter (tests only): pre-CIF layers -> CIF -> cif_proj (d-1 -> d) -> post-CIF layers
 // -> token_embed_proj (d -> LLM hidden). Input: Whisper encoder output [T, d]; output [N, H].
-import { cifReference } from './cif.reference.ts';
-import { encoderLayersReference } from './encoderLayer.reference.ts';
-import { linear, type Matrix } from './math.reference.ts';
-import type { CformerWeights } from './weights.ts';
+import { cifReference } from './cif.reference';
+import { encoderLayersReference } from './encoderLayer.reference';
+import { linear, type Matrix } from './math.reference';
+import type { CformerWeights } from './weights';
 
 export function cformerReference(x: Matrix, w: CformerWeights): { speech: Matrix; tokenCount: number } {
   const pre = encoderLayersReference(x, w.preLayers);

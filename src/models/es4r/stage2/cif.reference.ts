@@ -10,7 +10,7 @@
 //  - if it leaves the total slightly over N, firing stops after N vectors and the excess (~1e-7) is dropped.
 // Equivalently (the closed form used by the ONNX graph), vector k = sum_t w[k,t] h_t with
 //   w[k,t] = max(0, min(c_t, k+1) - max(c_{t-1}, k)),  c_t = alpha_1 + ... + alpha_t, k = 0..N-1.
-import { matrix, sigmoid, type Matrix } from './math.reference.ts';
+import { matrix, sigmoid, type Matrix } from './math.reference';
 
 /** Round half to even, as torch.round and ONNX Round. */
 export function roundHalfToEven(x: number): number {

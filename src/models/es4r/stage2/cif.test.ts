@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cifAlphas, cifReference, integrateAndFire, roundHalfToEven } from './cif.reference.ts';
-import { matrix } from './math.reference.ts';
+import { cifAlphas, cifReference, integrateAndFire, roundHalfToEven } from './cif.reference';
+import { matrix } from './math.reference';
 
 const rows = (m: { rows: number; cols: number; data: Float32Array }) =>
   Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));

@@ -7,8 +7,8 @@
 // exactly what sequential integrate-and-fire gives (the crossing frame split between two vectors, a frame with
 // alpha > 1 spread over several). Only k < N exists, so a total slightly over N drops the excess; a total
 // slightly short of N leaves the last vector's weight slightly under 1 (fired at the end of the input).
-import { attr, type GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph.ts';
-import { constFloat, constInt64 } from './onnxLayers.ts';
+import { attr, type GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph';
+import { constFloat, constInt64 } from './onnxLayers';
 
 export interface CifOutputs {
   /** [1, N, d-1] float32. */

@@ -3,8 +3,8 @@
 //   q = speech Wq^T + bq, k = hist Wk^T + bk, v = hist Wv^T + bv  ([Wq; Wk; Wv] = in_proj_weight)
 //   out = concat_h softmax(q_h k_h^T / sqrt(E/heads)) v_h, then out_proj. The output replaces the speech
 //   vectors (no residual, no norm).
-import { linear, multiHeadAttention, type Matrix } from './math.reference.ts';
-import type { CrossAttentionWeights } from './weights.ts';
+import { linear, multiHeadAttention, type Matrix } from './math.reference';
+import type { CrossAttentionWeights } from './weights';
 
 export function crossAttentionReference(speech: Matrix, history: Matrix, w: CrossAttentionWeights): Matrix {
   const e = w.embed;

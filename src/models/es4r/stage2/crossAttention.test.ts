@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crossAttentionReference } from './crossAttention.reference.ts';
-import { matrix } from './math.reference.ts';
-import type { CrossAttentionWeights } from './weights.ts';
+import { crossAttentionReference } from './crossAttention.reference';
+import { matrix } from './math.reference';
+import type { CrossAttentionWeights } from './weights';
 
 describe('cross-attention reference (nn.MultiheadAttention, speech as query)', () => {
   it('matches a hand-computed one-head case', () => {

@@ -1,8 +1,8 @@
 // Cross-modal attention as ONNX, matching PyTorch nn.MultiheadAttention(E, heads) with query = speech
 // [1, N, E] and key = value = text-history embeddings [1, S, E]; no masks, no residual.
-import type { GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph.ts';
-import { addAttention, addLinear } from './onnxLayers.ts';
-import type { CrossAttentionWeights } from './weights.ts';
+import type { GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph';
+import { addAttention, addLinear } from './onnxLayers';
+import type { CrossAttentionWeights } from './weights';
 
 export function addCrossAttention(g: GraphBuilder, speech: string, history: string, w: CrossAttentionWeights, name: string): string {
   const e = w.embed;

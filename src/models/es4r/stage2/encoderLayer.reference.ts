@@ -1,8 +1,8 @@
 // Reference Whisper-style encoder layer (tests only):
 //   h = x + out_proj(attn(q_proj(LN1(x)), k_proj(LN1(x)) [no bias], v_proj(LN1(x))))   (8 heads, no mask)
 //   y = h + fc2(gelu(fc1(LN2(h))))
-import { add, gelu, layerNorm, linear, map, multiHeadAttention, type Matrix } from './math.reference.ts';
-import type { EncoderLayerWeights } from './weights.ts';
+import { add, gelu, layerNorm, linear, map, multiHeadAttention, type Matrix } from './math.reference';
+import type { EncoderLayerWeights } from './weights';
 
 export function encoderLayerReference(x: Matrix, w: EncoderLayerWeights): Matrix {
   const d = w.dModel;

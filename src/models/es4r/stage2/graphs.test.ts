@@ -1,14 +1,14 @@
 // ONNX graphs (onnxruntime-web, wasm, Node) vs the TypeScript references on seeded random inputs.
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../../scripts/tinyPack/seededRandom.ts';
-import { cformerReference } from './cformer.reference.ts';
-import { cifReference } from './cif.reference.ts';
-import { crossAttentionReference } from './crossAttention.reference.ts';
-import { encoderLayersReference } from './encoderLayer.reference.ts';
-import { matrix, type Matrix } from './math.reference.ts';
-import { buildCformerModel, buildCifModel, buildCrossAttentionModel, buildEncoderLayersModel } from './stage2Graphs.ts';
-import { randomActivations, randomCformer, randomCrossAttention, randomEncoderLayer } from './weights.ts';
+import { seededRandom } from '../../../../scripts/tinyPack/seededRandom';
+import { cformerReference } from './cformer.reference';
+import { cifReference } from './cif.reference';
+import { crossAttentionReference } from './crossAttention.reference';
+import { encoderLayersReference } from './encoderLayer.reference';
+import { matrix, type Matrix } from './math.reference';
+import { buildCformerModel, buildCifModel, buildCrossAttentionModel, buildEncoderLayersModel } from './stage2Graphs';
+import { randomActivations, randomCformer, randomCrossAttention, randomEncoderLayer } from './weights';
 
 ort.env.wasm.numThreads = 1;
 

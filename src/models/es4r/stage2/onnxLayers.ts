@@ -1,8 +1,8 @@
 // ONNX building blocks for ES4R Stage 2 (IR 8, opset 17): linear, LayerNorm, exact GELU, multi-head attention
 // and the Whisper-style encoder layer. Activations are [1, L, E] (batch 1). Every helper adds its weights under
 // the caller's `name` prefix, which must be unique within the graph.
-import { attr, type GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph.ts';
-import type { EncoderLayerWeights } from './weights.ts';
+import { attr, type GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph';
+import type { EncoderLayerWeights } from './weights';
 
 /** [out, in] (nn.Linear) -> [in, out] for MatMul. */
 export function transposeWeight(weight: Float32Array, outFeatures: number, inFeatures: number): Float32Array {

@@ -10,11 +10,11 @@
 //
 // `frames` is the Whisper encoder output length after the (valid - 1) // 2 + 1 cut; `tokens` = N is decided by
 // CIF inside the graph (data-dependent, no Loop needed); H is the LLM hidden size.
-import { attr, GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph.ts';
-import { addCif } from './cifGraph.ts';
-import { addCrossAttention } from './crossAttentionGraph.ts';
-import { addEncoderLayers, addLinear } from './onnxLayers.ts';
-import type { CformerWeights, CrossAttentionWeights, EncoderLayerWeights } from './weights.ts';
+import { attr, GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph';
+import { addCif } from './cifGraph';
+import { addCrossAttention } from './crossAttentionGraph';
+import { addEncoderLayers, addLinear } from './onnxLayers';
+import type { CformerWeights, CrossAttentionWeights, EncoderLayerWeights } from './weights';
 
 const INT64 = 7;
 

@@ -1,6 +1,6 @@
 // Weight layouts for the ES4R Stage 2 adapter blocks (PyTorch naming and layouts: nn.Linear weights are
 // [out, in] row-major) and deterministic random weights for tests.
-import { seededRandom, uniformArray } from '../../../../scripts/tinyPack/seededRandom.ts';
+import { seededRandom, uniformArray } from '../../../../scripts/tinyPack/seededRandom';
 
 /** One Whisper-style encoder layer (WhisperEncoderLayer): k_proj has no bias. */
 export interface EncoderLayerWeights {
