@@ -1,4 +1,5 @@
 // `converse --tts`: speaks each reply in-process the way the page does, and measures time to first audio.
+import { concatFloat32 } from '../../src/audio/concatFloat32';
 import type { ConversationEvent } from '../../src/conversation/conversation';
 import type { Dialogue } from '../../src/conversation/dialogue';
 import { ReplySpeech } from '../../src/conversation/replySpeech';
@@ -41,7 +42,7 @@ export class ReplySpeaker {
   async take(): Promise<SpokenReply | null> {
     await this.done;
     const reply = this.reply;
-    if (reply) reply.audio24k = concat(this.chunks);
+    if (reply) reply.audio24k = concatFloat32(this.chunks);
     this.reply = null;
     this.speech = null;
     this.chunks.length = 0;
@@ -67,14 +68,4 @@ export class ReplySpeaker {
       (notice) => reply.notices.push(notice),
     );
   }
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

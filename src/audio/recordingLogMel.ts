@@ -1,3 +1,4 @@
+import { concatFloat32 } from './concatFloat32';
 import { HOP_SAMPLES, RENDER_QUANTUM_SAMPLES, SAMPLE_RATE_HZ } from './dsp/constants';
 import { normalizeWhisperLogMel, transposeFrameMajor } from './dsp/whisperNormalize';
 import { FeaturePipeline } from './featurePipeline';
@@ -32,21 +33,11 @@ export function recordingLogMel(samples: Float32Array, inputRateHz: number, nMel
   pipeline.flush();
 
   const frameCount = Math.floor(samples16k / HOP_SAMPLES);
-  const logMel = concat(frames);
+  const logMel = concatFloat32(frames);
   if (logMel.length < frameCount * nMels) {
     throw new Error(`FeaturePipeline gave ${logMel.length / nMels} frames for ${samples16k} samples at ${SAMPLE_RATE_HZ} Hz, expected ${frameCount}`);
   }
   const frameMajor = logMel.subarray(0, frameCount * nMels);
   normalizeWhisperLogMel(frameMajor);
   return { data: transposeFrameMajor(frameMajor, nMels), nMels, frameCount };
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
