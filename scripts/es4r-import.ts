@@ -7,15 +7,14 @@
 // pairs with is the pack's asr component; the LLM is its speech_llm component (embeddings in), else its llm.
 // The manifest is only read. Bad input: one line on stderr, exit code 2.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CheckpointError, parseReleaseConfig, tensorSourceFromMap, weightsFromRelease, type Es4rDims } from '../src/models/es4r/checkpoint/releaseNames';
-import { readFloatTensors, SafetensorsError } from '../src/models/es4r/checkpoint/safetensors';
+import type { Es4rDims } from '../src/models/es4r/checkpoint/releaseNames';
 import { CliError } from './cli/cliError';
 import { parseCliArgs } from './cli/parseCliArgs';
 import { runCli } from './cli/runCli';
+import { parseJson, readInput, readReleaseDims, readReleaseWeights } from './es4r/releaseInput';
 import { DEFAULT_MODELS_DIR } from './models/paths';
 import { writeEs4rModel } from './tinyPack/es4r';
 
@@ -39,27 +38,6 @@ export interface Es4rImportResult {
   files: string[];
   dims: Es4rDims;
   pairs: { whisper: string | null; llm: string | null };
-}
-
-async function readInput(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${what} ${path}${code ? ` (${code})` : ''}`);
-  }
-}
-
-function parseJson(bytes: Uint8Array, path: string): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new CliError(`${path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-}
-
-function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' ');
 }
 
 /** Checks a paired model's config.json (when installed under modelsDir) against the ES4R dims. */
@@ -93,31 +71,13 @@ export async function importEs4r(argv: string[]): Promise<Es4rImportResult> {
     llm: packEntry.components.speech_llm?.modelId ?? packEntry.components.llm?.modelId ?? null,
   };
 
-  const fail = (error: unknown): never => {
-    if (error instanceof CheckpointError) throw new CliError(oneLine(error.message));
-    if (error instanceof SafetensorsError) throw new CliError(`${checkpointPath}: ${oneLine(error.message)}`);
-    throw error;
-  };
-  const configJson = parseJson(await readInput(configPath, 'config'), configPath);
-  let dims: Es4rDims;
-  try {
-    ({ dims } = parseReleaseConfig(configJson));
-  } catch (error) {
-    return fail(error);
-  }
+  const dims = await readReleaseDims(configPath);
   // The paired models, when installed, must have the widths the checkpoint was trained with.
   const llmHidden = (c: Record<string, unknown>) => c.hidden_size ?? (c.text_config as Record<string, unknown> | undefined)?.hidden_size;
   await checkPair(modelsDir, pairs.whisper, (c) => c.d_model, dims.dModel, 'Whisper d_model');
   await checkPair(modelsDir, pairs.llm, llmHidden, dims.llmHidden, 'LLM hidden_size');
 
-  const checkpointBytes = await readInput(checkpointPath, 'checkpoint');
-  let weights;
-  try {
-    const tensors = readFloatTensors(checkpointBytes);
-    weights = weightsFromRelease(tensorSourceFromMap(tensors), dims, tensors.keys());
-  } catch (error) {
-    return fail(error);
-  }
+  const weights = await readReleaseWeights(checkpointPath, dims);
 
   const modelDir = join(modelsDir, modelId);
   const files = await writeEs4rModel(modelDir, weights, dims, { pairs, source: { checkpoint: basename(checkpointPath), config: basename(configPath) } });
