@@ -22,6 +22,7 @@ test('the tiny pack loads on WebGPU where it computes correctly, on wasm where i
   await expect(models.reason('tts')).toContainText('WebGPU output differs from wasm');
 
   // The verdicts are remembered per adapter and model: no second self-check after a reload.
+  await expect(page.getByTestId('pack-offline')).toHaveAttribute('data-offline', 'yes', { timeout: 60_000 });
   await page.reload();
   await models.expectReady('tts', 'wasm');
   await expect(models.reason('tts')).toContainText('on this GPU, WebGPU output differed from wasm');
@@ -29,6 +30,7 @@ test('the tiny pack loads on WebGPU where it computes correctly, on wasm where i
   await expect(models.reason('asr')).not.toContainText('self-check');
 
   // With the model files unreachable, a reload loads everything from Cache Storage.
+  await expect(page.getByTestId('pack-offline')).toHaveAttribute('data-offline', 'yes', { timeout: 60_000 });
   // Only the served model files (/models/...), not the app's own modules under /src/models/.
   await page.route((url) => url.pathname.startsWith('/models/'), (route) => route.abort('internetdisconnected'));
   modelRequests.length = 0;

@@ -3,7 +3,7 @@ import { packFiles, parseManifest, type Manifest, type ModelComponent } from '..
 import { cachePackFiles } from '../models/packCache';
 import { probePacks } from '../models/packProbe';
 import { packRemedy } from '../models/runtime/packRemedy';
-import { componentChanged, componentFileProgress, conversationNoticeChanged, gpuDetected, packProbed } from '../state/actions';
+import { componentChanged, componentFileProgress, conversationNoticeChanged, gpuDetected, packOfflineChanged, packProbed } from '../state/actions';
 import type { ModelRole } from '../state/modelsSlice';
 import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
@@ -160,14 +160,16 @@ export async function loadModels({ recheck = false } = {}): Promise<void> {
 
 /** After the models loaded, the rest of the pack (voices, later stages' files) joins the cache. */
 async function keepPackOffline(manifest: Manifest, pack: string): Promise<void> {
+  packOfflineChanged(false);
   if (typeof caches === 'undefined') return;
   const cache = await caches.open(MODEL_CACHE_NAME).catch(() => null);
   if (!cache) return;
-  await cachePackFiles(
+  const failed = await cachePackFiles(
     packFiles(manifest, pack).map(({ file }) => file.path),
     MODELS_URL,
     cache,
   );
+  packOfflineChanged(failed.length === 0);
 }
 
 /** Forgets every WebGPU verdict and loads the models again, checking each one. */

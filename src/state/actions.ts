@@ -118,3 +118,7 @@ export function firstAudioTimed(lastTtfaMs: number): void {
 export function bargeInTimed(lastBargeInStopMs: number): void {
   useStore.setState({ lastBargeInStopMs });
 }
+
+export function packOfflineChanged(packOffline: boolean): void {
+  useStore.setState({ packOffline });
+}

@@ -35,6 +35,8 @@ export interface PackState {
 }
 
 export interface ModelsSlice {
+  /** Every file of the chosen pack sits in Cache Storage: the page works offline from now on. */
+  packOffline: boolean;
   vadStatus: ModelStatus;
   /** The VAD's loading error, with the file and what to run. */
   vadError: string | null;
@@ -45,6 +47,7 @@ export interface ModelsSlice {
 }
 
 export const createModelsSlice: StateCreator<ModelsSlice, [], [], ModelsSlice> = () => ({
+  packOffline: false,
   vadStatus: 'idle',
   vadError: null,
   pack: { status: 'probing', available: [], chosen: null, totalBytes: null, advice: null },

@@ -50,6 +50,7 @@ function GpuLine() {
 export function LoadingPanel() {
   const pack = useStore((s) => s.pack);
   const components = useStore((s) => s.components);
+  const offline = useStore((s) => s.packOffline);
 
   return (
     <section className="models" aria-label="Models" data-testid="models">
@@ -65,6 +66,9 @@ export function LoadingPanel() {
           Pack <strong>{pack.chosen}</strong>
           {pack.totalBytes ? `, ${formatBytes(pack.totalBytes)} in all` : ''}
           {pack.available.length > 1 ? ` (also installed: ${pack.available.filter((p) => p !== pack.chosen).join(', ')})` : ''}
+          <span className="note" data-testid="pack-offline" data-offline={offline ? 'yes' : 'no'}>
+            {offline ? ' · kept in this browser: works offline' : ''}
+          </span>
         </p>
       )}
       <GpuLine />
