@@ -12,7 +12,7 @@ const ADVICE: Record<MicProblem, string> = {
   noDevice: 'No microphone was found. Plug one in or enable it in your system settings, then press Talk again.',
   busy: 'The microphone is in use by another application or could not be opened. Close the other app, then press Talk again.',
   unsupported:
-    'This page cannot use a microphone here: open it over https:// or http://localhost in a current Chrome, Edge or Firefox.',
+    'This page cannot use a microphone here: open it from a secure (https) address or from localhost, in a current Chrome, Edge or Firefox.',
   lost: 'The microphone was disconnected. The turn in progress was kept. Reconnect it and press Talk to go on.',
   failed: 'The microphone could not be started.',
 };

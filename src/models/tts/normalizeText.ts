@@ -18,7 +18,7 @@ const MARKUP_RULES: Rule[] = [
 /** Emoji, their joiners, variation selectors, skin tones and flags: nothing a voice can say. */
 const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u200d\ufe0e\ufe0f\u20e3]/gu;
 
-/** A URL is reduced to its host ("https://www.example.com/a?b" -> "example dot com"). */
+/** A web address is reduced to its host name, spoken with "dot" (the path and query are dropped). */
 const URL_RULE: Rule = [
   /\b(?:https?:\/\/|www\.)(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)[^\s)\]]*/gi,
   (_url, host: string) => host.split('.').join(' dot '),

@@ -1,4 +1,4 @@
-// The safetensors format (https://github.com/huggingface/safetensors), pure, Uint8Array in and out:
+// The safetensors format (Hugging Face's tensor container), pure, Uint8Array in and out:
 //   8 bytes   header length n, unsigned little-endian 64-bit
 //   n bytes   JSON header {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {string: string}}
 //   rest      raw little-endian tensor data; offsets are relative to the start of this region
