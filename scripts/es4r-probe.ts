@@ -28,6 +28,7 @@ import { CliError } from './cli/cliError';
 import { parseCliArgs } from './cli/parseCliArgs';
 import { runCli } from './cli/runCli';
 import { oneLine, readInput, readReleaseDims, readReleaseWeights } from './es4r/releaseInput';
+import { errorMessage } from '../src/errorMessage';
 
 const TOOL = 'es4r-probe';
 const USAGE =
@@ -81,7 +82,7 @@ async function readMatrix(path: string, what: string, check: (rows: number, cols
   try {
     npy = readNpy(bytes);
   } catch (error) {
-    throw new CliError(`${path}: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+    throw new CliError(`${path}: ${oneLine(errorMessage(error))}`);
   }
   const shape = npy.shape.length === 3 && npy.shape[0] === 1 ? npy.shape.slice(1) : npy.shape;
   if (shape.length !== 2) throw new CliError(`${path}: ${what} must be 2-D, got shape [${npy.shape.join(', ')}]`);

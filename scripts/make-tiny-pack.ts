@@ -11,6 +11,7 @@ import { writeTinyEs4r } from './tinyPack/es4r';
 import { writeTinyLlmEmbeds } from './tinyPack/llmEmbeds';
 import { writeTinyStyleEncoder } from './tinyPack/styleEncoder';
 import { writeTinyWhisper } from './tinyPack/whisper';
+import { errorMessage } from '../src/errorMessage';
 
 interface TinyModel {
   role: ComponentRole;
@@ -68,6 +69,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`make-tiny-pack: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`make-tiny-pack: ${errorMessage(error)}`);
   process.exitCode = 1;
 });

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { CliError } from './cliError';
+import { errorMessage } from '../../src/errorMessage';
 
 export interface CliSpec<O extends ParseArgsOptionsConfig> {
   /** One line such as "npm run -s analyze -- <in.wav> [--json]". */
@@ -19,7 +20,7 @@ export function parseCliArgs<O extends ParseArgsOptionsConfig>(spec: CliSpec<O>,
   try {
     parsed = parseArgs({ args: argv, options: spec.options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError(spec.usage, error instanceof Error ? error.message : String(error));
+    throw usageError(spec.usage, errorMessage(error));
   }
   if (parsed.positionals.length !== spec.positionals.length) {
     throw usageError(spec.usage, `expected ${spec.positionals.join(' and ')}, got ${parsed.positionals.length} argument(s)`);

@@ -1,7 +1,7 @@
 // `converse --tts`: speaks each reply in-process the way the page does, and measures time to first audio.
 import { concatFloat32 } from '../../src/audio/concatFloat32';
 import type { ConversationEvent } from '../../src/conversation/conversation';
-import type { Dialogue } from '../../src/conversation/dialogue';
+import { userTurns, type Dialogue } from '../../src/conversation/dialogue';
 import { ReplySpeech } from '../../src/conversation/replySpeech';
 import { blendVoices, fuseStyles, voiceFor, voiceWithStyle, type StyleSource, type TurnStyle } from '../../src/conversation/voiceStyle';
 import type { Turn } from '../../src/turns/turn';
@@ -50,8 +50,7 @@ export class ReplySpeaker {
   }
 
   private start(dialogue: Dialogue): void {
-    const latestUser = [...dialogue.turns].reverse().find((turn) => turn.kind === 'user');
-    const strategy = latestUser?.kind === 'user' ? latestUser.strategy : 'neutral';
+    const strategy = userTurns(dialogue).at(-1)?.strategy ?? 'neutral';
     const choice = voiceFor(strategy, this.voice.presets);
     const base = blendVoices(this.voice.tables, choice.voiceMix);
     const useEncoder = this.turnStyles.length > 0;

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { CheckpointError, parseReleaseConfig, tensorSourceFromMap, weightsFromRelease, type Es4rDims, type Es4rWeights } from '../../src/models/es4r/checkpoint/releaseNames';
 import { readFloatTensors, SafetensorsError } from '../../src/models/es4r/checkpoint/safetensors';
 import { CliError } from '../cli/cliError';
+import { errorMessage } from '../../src/errorMessage';
 
 export async function readInput(path: string, what: string): Promise<Uint8Array> {
   try {
@@ -18,7 +19,7 @@ export function parseJson(bytes: Uint8Array, path: string): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    throw new CliError(`${path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new CliError(`${path}: not valid JSON (${errorMessage(error)})`);
   }
 }
 

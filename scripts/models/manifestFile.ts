@@ -1,6 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { CliError, EXIT_ENVIRONMENT } from '../cli/cliError';
 import { parseManifest, type Manifest } from '../../src/models/manifest';
+import { errorMessage } from '../../src/errorMessage';
 
 export async function readManifestFile(path: string): Promise<Manifest> {
   let text: string;
@@ -12,7 +13,7 @@ export async function readManifestFile(path: string): Promise<Manifest> {
   try {
     return parseManifest(JSON.parse(text));
   } catch (error) {
-    throw new CliError(`${path}: ${error instanceof Error ? error.message : String(error)}`, EXIT_ENVIRONMENT);
+    throw new CliError(`${path}: ${errorMessage(error)}`, EXIT_ENVIRONMENT);
   }
 }
 

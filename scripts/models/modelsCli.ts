@@ -8,6 +8,7 @@ import { readManifestFile, writeManifestFile } from './manifestFile';
 import { DEFAULT_MODELS_DIR } from './paths';
 import type { ProgressOutput } from './progressBar';
 import { formatProblems, verifyPack } from './verify';
+import { errorMessage } from '../../src/errorMessage';
 
 /** A stalled connection is abandoned after this long without a byte. */
 const IDLE_TIMEOUT_MS = 30_000;
@@ -86,6 +87,6 @@ function filesOfPack(manifest: Manifest, packName: string) {
   try {
     return packFiles(manifest, packName);
   } catch (error) {
-    throw new CliError(error instanceof Error ? error.message : String(error));
+    throw new CliError(errorMessage(error));
   }
 }

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { parseManifest } from '../../src/models/manifest';
 import { describeStatuses, packStatuses } from './packStatus';
 import { DEFAULT_MODELS_DIR, REPO_ROOT } from './paths';
+import { errorMessage } from '../../src/errorMessage';
 
 function statUnder(modelsDir: string) {
   return (pathUnderModels: string): number | null => {
@@ -26,6 +27,6 @@ function report(modelsDir: string): void {
 try {
   report(DEFAULT_MODELS_DIR);
 } catch (error) {
-  process.stdout.write(`models: could not check the model packs (${error instanceof Error ? error.message : String(error)})\n`);
+  process.stdout.write(`models: could not check the model packs (${errorMessage(error)})\n`);
 }
 process.exitCode = 0;

@@ -4,6 +4,7 @@ import { measureCues, type CueSwitches } from './affectCues';
 import { appendAssistantText, appendUserTurn, finishAssistantTurn, markReplyInterrupted, newDialogue, startAssistantTurn, userTurns, type Dialogue, type ReplyOutcome } from './dialogue';
 import { askToRepeatReply } from './prompt';
 import { strategyFor } from './strategy';
+import { errorMessage } from '../errorMessage';
 
 /** Speech to text; in the page a worker client, in Node the engine itself. */
 export interface Transcriber {
@@ -38,9 +39,6 @@ export type ConversationEvent =
   | { type: 'replyText'; replyId: number; textDelta: string }
   | { type: 'replyEnded'; replyId: number; outcome: ReplyOutcome; notice: string | null; timingsMs: Record<string, number> };
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * ES4R's text path, turn by turn: transcribe, measure the affect cues, then answer. A turn that
@@ -142,7 +140,7 @@ export class Conversation {
       this.update(finishAssistantTurn(this.dialogue, id, outcome), { type: 'replyEnded', replyId: id, outcome, notice: null, timingsMs: result.timingsMs });
     } catch (error) {
       const outcome: ReplyOutcome = signal.aborted ? 'interrupted' : 'failed';
-      const notice = outcome === 'failed' ? `The reply stopped: ${message(error)}` : null;
+      const notice = outcome === 'failed' ? `The reply stopped: ${errorMessage(error)}` : null;
       this.update(finishAssistantTurn(this.dialogue, id, outcome), { type: 'replyEnded', replyId: id, outcome, notice, timingsMs: {} });
     }
   }

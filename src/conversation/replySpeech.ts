@@ -1,4 +1,5 @@
 import { SpeechChunker, type ChunkSpan } from './speechChunker';
+import { errorMessage } from '../errorMessage';
 
 /** Text to 24 kHz audio; in the page the TTS worker, in Node the engine itself. */
 export interface Synthesizer {
@@ -61,7 +62,7 @@ export class ReplySpeech {
       // Text with nothing speakable (emoji, markup) gives no audio: skip it, never play noise.
       if (!signal.aborted && audio24k.length > 0) this.speak({ id, text, span, audio24k });
     } catch (error) {
-      if (!signal.aborted) this.notice(`A part of the reply could not be spoken (${error instanceof Error ? error.message : String(error)}); the rest goes on.`);
+      if (!signal.aborted) this.notice(`A part of the reply could not be spoken (${errorMessage(error)}); the rest goes on.`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errorMessage';
 /** A model file could not be had: which file, why, and what fixes it. */
 export class ModelFileError extends Error {
   override readonly name = 'ModelFileError';
@@ -29,7 +30,7 @@ export async function fetchModelFile(
   try {
     response = await fetchImpl(url);
   } catch (error) {
-    throw new ModelFileError(url, `could not be fetched (${error instanceof Error ? error.message : String(error)})`, remedy);
+    throw new ModelFileError(url, `could not be fetched (${errorMessage(error)})`, remedy);
   }
   assertModelResponse(url, response, remedy);
   const declared = Number(response.headers.get('content-length'));

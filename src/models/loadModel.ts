@@ -2,6 +2,7 @@ import { chooseDevice, type Device, type DevicePreference, type Dtype, type Dtyp
 import type { GpuInfo } from './device/gpuInfo';
 import { compareOutputs } from './selfCheck/compareOutputs';
 import type { SelfCheckVerdict } from './selfCheck/verdict';
+import { errorMessage } from '../errorMessage';
 
 export interface FileProgress {
   file: string;
@@ -40,9 +41,6 @@ export interface LoadedModel<M> {
   warmUpMs: number;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 async function loadAndWarm<M>(family: ModelFamily<M>, modelId: string, device: Device, dtype: Dtype, onProgress: (p: FileProgress) => void) {
   const model = await family.load(modelId, device, dtype, onProgress);
@@ -75,7 +73,7 @@ export async function loadWithFallback<M>(family: ModelFamily<M>, request: LoadR
     gpu = await loadAndWarm(family, modelId, 'webgpu', choice.dtype, onProgress);
   } catch (error) {
     const loaded = await loadAndWarm(family, modelId, 'wasm', dtypes.wasm, onProgress);
-    return { model: loaded.model, device: 'wasm', dtype: dtypes.wasm, reason: `WebGPU failed (${message(error)}); using wasm`, warmUpMs: loaded.warmUpMs };
+    return { model: loaded.model, device: 'wasm', dtype: dtypes.wasm, reason: `WebGPU failed (${errorMessage(error)}); using wasm`, warmUpMs: loaded.warmUpMs };
   }
   if (known?.agrees || request.preference === 'webgpu') {
     return { model: gpu.model, device: 'webgpu', dtype: choice.dtype, reason: choice.reason, warmUpMs: gpu.warmUpMs };

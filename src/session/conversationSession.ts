@@ -4,6 +4,7 @@ import { useStore } from '../state/store';
 import type { Turn } from '../turns/turn';
 import { modelClient } from './modelSession';
 import { audibleReply, forgetTurnStyles, rememberTurnStyle, speakConversation, stopSpeaking } from './speechSession';
+import { errorMessage } from '../errorMessage';
 
 const transcriber: Transcriber = {
   transcribe: ({ pcm16k, logMel }) => {
@@ -59,7 +60,7 @@ export function answerTurn(turn: Turn): void {
   rememberTurnStyle(turn);
   conversation.handleTurn(turn).catch((error: unknown) => {
     transcribingChanged(false);
-    conversationNoticeChanged(`The turn could not be transcribed: ${error instanceof Error ? error.message : String(error)}`);
+    conversationNoticeChanged(`The turn could not be transcribed: ${errorMessage(error)}`);
   });
 }
 

@@ -15,6 +15,7 @@ import type { ListenApi, ListenUpdate } from '../workers/listenApi';
 import { answerTurn, bargeIn, resetConversation } from './conversationSession';
 import { prepareSpeech } from './speechSession';
 import { summarizeTurn } from './summarizeTurn';
+import { errorMessage } from '../errorMessage';
 
 /** Frames per worklet batch: 30 ms keeps the input meter near 33 Hz. */
 const BATCH_FRAMES = 3;
@@ -63,7 +64,7 @@ function listenWorker(): Promise<WorkerClient<ListenApi>> {
     return next;
   })().catch((error: unknown) => {
     loading = null;
-    vadStatusChanged('error', `The voice detector could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    vadStatusChanged('error', `The voice detector could not be loaded: ${errorMessage(error)}`);
     throw error;
   });
   return loading;
@@ -109,7 +110,7 @@ export async function startListening(): Promise<void> {
       { batches: channel.port2, nMels: settings.nMels, segmenter: { endSilenceMs: settings.endSilenceMs } },
       { transfer: [channel.port2], onChunk: onUpdate },
     )
-    .catch((error: unknown) => vadStatusChanged('error', `Listening stopped: ${error instanceof Error ? error.message : String(error)}`));
+    .catch((error: unknown) => vadStatusChanged('error', `Listening stopped: ${errorMessage(error)}`));
   try {
     capture = await startCapture({
       processing: settings.processing,

@@ -12,6 +12,7 @@ import type { LlmWorkerApi } from '../workers/llmApi';
 import type { ModelWorkerApi } from '../workers/modelApi';
 import type { TtsWorkerApi } from '../workers/ttsApi';
 import { forgetVerdicts, readVerdicts, rememberVerdict } from './verdictMemory';
+import { errorMessage } from '../errorMessage';
 
 const MODELS_URL = `${import.meta.env.BASE_URL}models/`;
 const ROLES: readonly ModelRole[] = ['asr', 'llm', 'tts'];
@@ -55,7 +56,7 @@ async function loadStyleEncoder(component: ModelComponent | undefined): Promise<
     await modelClient('tts').call('loadStyleEncoder', { modelUrl: `${MODELS_URL}${component.modelId}/onnx/model.onnx` });
     styleEncoderLoaded = true;
   } catch (error) {
-    conversationNoticeChanged(`The style encoder could not be loaded (${message(error)}); replies use the voice presets.`);
+    conversationNoticeChanged(`The style encoder could not be loaded (${errorMessage(error)}); replies use the voice presets.`);
   }
 }
 
@@ -67,9 +68,6 @@ export function modelClient<R extends ModelRole>(role: R): WorkerClient<RoleApis
   return created;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Identifies a model's weights for remembered verdicts: its largest file's hash, else id and sizes. */
 function fingerprint(component: ModelComponent): string {
@@ -120,7 +118,7 @@ async function loadComponent(role: ModelRole, component: ModelComponent, pack: s
     gpuDetected(result.gpu);
     componentChanged(role, { modelId, status: 'ready', device: result.device, dtype: result.dtype, reason: result.reason, loadMs: result.loadMs });
   } catch (error) {
-    componentChanged(role, { modelId, status: 'error', error: message(error) });
+    componentChanged(role, { modelId, status: 'error', error: errorMessage(error) });
   }
 }
 
@@ -131,7 +129,7 @@ export async function loadModels({ recheck = false } = {}): Promise<void> {
   try {
     manifest = await readManifest();
   } catch (error) {
-    packProbed({ status: 'none', available: [], chosen: null, totalBytes: null, advice: `The model manifest could not be read: ${message(error)}` });
+    packProbed({ status: 'none', available: [], chosen: null, totalBytes: null, advice: `The model manifest could not be read: ${errorMessage(error)}` });
     return;
   }
   const availability = await probePacks(manifest, MODELS_URL);

@@ -1,5 +1,5 @@
 import type { ConversationEvent } from '../conversation/conversation';
-import type { Dialogue } from '../conversation/dialogue';
+import { userTurns, type Dialogue } from '../conversation/dialogue';
 import { ReplySpeech, type Synthesizer } from '../conversation/replySpeech';
 import { fuseStyles, voiceFor, type TurnStyle, type VoiceChoice } from '../conversation/voiceStyle';
 import type { Turn } from '../turns/turn';
@@ -77,8 +77,7 @@ function synthesizerFor(voice: VoiceChoice, voicesUrl: string, style: Promise<Fl
 function startSpeaking(replyId: number, dialogue: Dialogue): void {
   const voices = chosenPackVoices();
   if (useStore.getState().components.tts?.status !== 'ready' || !voices) return;
-  const latestUser = [...dialogue.turns].reverse().find((turn) => turn.kind === 'user');
-  const strategy = latestUser?.kind === 'user' ? latestUser.strategy : 'neutral';
+  const strategy = userTurns(dialogue).at(-1)?.strategy ?? 'neutral';
   const voice = voiceFor(strategy, voices.presets);
   const useEncoder = styleEncoderReady() && turnStyles.length > 0;
   voiceChosen({ strategy, speed: voice.speed, styleSource: useEncoder ? 'encoder' : 'presets' });

@@ -22,11 +22,32 @@ export interface MelFilterbankOptions {
   sampleRateHz?: number;
   minHz?: number;
   maxHz?: number;
+  /** 'slaney' (librosa htk=False, Whisper) or 'htk' (torchaudio's default, StyleTTS2). */
+  melScale?: 'slaney' | 'htk';
+  /** Scale each triangle by 2 / (f_hi - f_lo) (norm='slaney'); false leaves peaks at 1 (norm=None). */
+  areaNormalised?: boolean;
+  /** Spacing of the FFT bins in Hz; torchaudio spaces them as (sampleRateHz // 2) / (bins - 1). */
+  binHz?: number;
 }
 
+/** Hz to mel on the HTK scale (torchaudio mel_scale='htk'). */
+export function hzToHtkMel(hz: number): number {
+  return 2595 * Math.log10(1 + hz / 700);
+}
+
+/** Mel on the HTK scale to Hz. */
+export function htkMelToHz(mel: number): number {
+  return 700 * (10 ** (mel / 2595) - 1);
+}
+
+const MEL_SCALES = {
+  slaney: { toMel: hzToSlaneyMel, toHz: slaneyMelToHz },
+  htk: { toMel: hzToHtkMel, toHz: htkMelToHz },
+} as const;
+
 /**
- * Slaney mel filterbank (librosa htk=False, norm='slaney'): triangles between mel-spaced
- * edges, each scaled by 2 / (f_hi - f_lo) so every filter has the same area.
+ * Triangular mel filterbank between mel-spaced edges: by default Slaney's (librosa htk=False,
+ * norm='slaney', Whisper's), each triangle scaled by 2 / (f_hi - f_lo) so all have the same area.
  * Stored sparse: each mel keeps only its non-zero run of FFT bins.
  */
 export class MelFilterbank {
@@ -41,14 +62,23 @@ export class MelFilterbank {
   /** Filter edges in Hz: filter m rises from edgesHz[m], peaks at edgesHz[m+1], falls to edgesHz[m+2]. */
   readonly edgesHz: Float64Array;
 
-  constructor({ nMels, nFft = N_FFT, sampleRateHz = SAMPLE_RATE_HZ, minHz = MEL_MIN_HZ, maxHz = MEL_MAX_HZ }: MelFilterbankOptions) {
+  constructor({
+    nMels,
+    nFft = N_FFT,
+    sampleRateHz = SAMPLE_RATE_HZ,
+    minHz = MEL_MIN_HZ,
+    maxHz = MEL_MAX_HZ,
+    melScale = 'slaney',
+    areaNormalised = true,
+    binHz = sampleRateHz / nFft,
+  }: MelFilterbankOptions) {
     this.nMels = nMels;
     this.binCount = Math.floor(nFft / 2) + 1;
-    const minMel = hzToSlaneyMel(minHz);
-    const maxMel = hzToSlaneyMel(maxHz);
+    const { toMel, toHz } = MEL_SCALES[melScale];
+    const minMel = toMel(minHz);
+    const maxMel = toMel(maxHz);
     this.edgesHz = new Float64Array(nMels + 2);
-    for (let i = 0; i < nMels + 2; i++) this.edgesHz[i] = slaneyMelToHz(minMel + ((maxMel - minMel) * i) / (nMels + 1));
-    const binHz = sampleRateHz / nFft;
+    for (let i = 0; i < nMels + 2; i++) this.edgesHz[i] = toHz(minMel + ((maxMel - minMel) * i) / (nMels + 1));
     const dense: number[][] = [];
     this.startBins = new Int32Array(nMels);
     this.offsets = new Int32Array(nMels + 1);
@@ -56,7 +86,7 @@ export class MelFilterbank {
       const lo = this.edgesHz[m]!;
       const peak = this.edgesHz[m + 1]!;
       const hi = this.edgesHz[m + 2]!;
-      const areaNorm = 2 / (hi - lo);
+      const areaNorm = areaNormalised ? 2 / (hi - lo) : 1;
       const run: number[] = [];
       let start = -1;
       for (let k = 0; k < this.binCount; k++) {
@@ -82,15 +112,15 @@ export class MelFilterbank {
     return index >= 0 && index < length ? this.weights[this.offsets[mel]! + index]! : 0;
   }
 
-  /** outMel[offset + m] = sum_k weight[m][k] * power[k]. */
-  apply(power: Float64Array | Float32Array, outMel: Float32Array | Float64Array, outOffset = 0): void {
+  /** outMel[outOffset + m * outStride] = sum_k weight[m][k] * power[k]. */
+  apply(power: Float64Array | Float32Array, outMel: Float32Array | Float64Array, outOffset = 0, outStride = 1): void {
     const { startBins, offsets, weights } = this;
     for (let m = 0; m < this.nMels; m++) {
       const end = offsets[m + 1]!;
       let bin = startBins[m]!;
       let sum = 0;
       for (let w = offsets[m]!; w < end; w++) sum += weights[w]! * power[bin++]!;
-      outMel[outOffset + m] = sum;
+      outMel[outOffset + m * outStride] = sum;
     }
   }
 }

@@ -1,7 +1,7 @@
 import { RealPowerSpectrum } from '../../audio/dsp/fft';
 import { StreamingResampler } from '../../audio/dsp/resampler';
 import { periodicHann } from '../../audio/dsp/window';
-import { HtkMelFilterbank } from './htkMelFilterbank';
+import { MelFilterbank } from '../../audio/dsp/melFilterbank';
 
 /** StyleTTS2 (LibriTTS) reference-audio front end, meldataset.py `preprocess`: its constants, in its units. */
 export const STYLE_INPUT_RATE_HZ = 16_000;
@@ -26,7 +26,7 @@ export interface ReferenceMel {
   frames: number;
 }
 
-let filterbank: HtkMelFilterbank | undefined;
+let filterbank: MelFilterbank | undefined;
 let spectrum: RealPowerSpectrum | undefined;
 let window: Float64Array | undefined;
 
@@ -58,7 +58,17 @@ export function referenceMel(pcm16k: Float32Array): ReferenceMel {
     throw new Error(`referenceMel: ${pcm16k.length} samples at 16 kHz are too short; at least ${REFERENCE_MEL_MIN_SAMPLES_16K} are needed for one frame`);
   }
   const pcm = resampleTo24k(pcm16k);
-  filterbank ??= new HtkMelFilterbank({ nMels: STYLE_N_MELS, nFft: STYLE_N_FFT, sampleRateHz: STYLE_FILTERBANK_RATE_HZ, minHz: 0, maxHz: STYLE_FILTERBANK_RATE_HZ / 2 });
+  // torchaudio.functional.melscale_fbanks(mel_scale='htk', norm=None), bins at linspace(0, rate // 2, bins).
+  filterbank ??= new MelFilterbank({
+    nMels: STYLE_N_MELS,
+    nFft: STYLE_N_FFT,
+    sampleRateHz: STYLE_FILTERBANK_RATE_HZ,
+    minHz: 0,
+    maxHz: STYLE_FILTERBANK_RATE_HZ / 2,
+    melScale: 'htk',
+    areaNormalised: false,
+    binHz: Math.floor(STYLE_FILTERBANK_RATE_HZ / 2) / Math.floor(STYLE_N_FFT / 2),
+  });
   spectrum ??= new RealPowerSpectrum(STYLE_N_FFT);
   window ??= periodicHann(STYLE_WINDOW_SAMPLES);
   const frames = 1 + Math.floor(pcm.length / STYLE_HOP_SAMPLES);

@@ -4,6 +4,7 @@
 //   rest      raw little-endian tensor data; offsets are relative to the start of this region
 // Reading decodes F32, F16 and BF16 to Float32Array (on request, per tensor: a checkpoint may hold other dtypes
 // that the caller never asks for). Writing produces F32 (default) or F16.
+import { errorMessage } from '../../../errorMessage';
 
 export type FloatDtype = 'F32' | 'F16' | 'BF16';
 
@@ -70,7 +71,7 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
   } catch (error) {
-    throw new SafetensorsError(`malformed safetensors header: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SafetensorsError(`malformed safetensors header: ${errorMessage(error)}`);
   }
   if (!isRecord(header)) throw new SafetensorsError('malformed safetensors header: not a JSON object');
   const data = bytes.subarray(8 + n);

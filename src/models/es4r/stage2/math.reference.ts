@@ -44,23 +44,8 @@ export function layerNorm(x: Matrix, gamma: Float32Array, beta: Float32Array, ep
   return y;
 }
 
-/** erf by Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7, far below the test tolerances). */
-export function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return sign * (1 - poly * Math.exp(-a * a));
-}
-
-/** Exact (erf) GELU, as nn.GELU() / Whisper's "gelu". */
-export function gelu(x: number): number {
-  return 0.5 * x * (1 + erf(x / Math.SQRT2));
-}
-
-export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
+// One scalar maths for both stages' references.
+export { erf, gelu, sigmoid } from '../stage1/tensorMath.reference';
 
 export function map(x: Matrix, f: (v: number) => number): Matrix {
   return matrix(x.rows, x.cols, x.data.map(f));

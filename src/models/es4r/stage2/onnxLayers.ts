@@ -1,6 +1,7 @@
 // ONNX building blocks for ES4R Stage 2 (IR 8, opset 17): linear, LayerNorm, exact GELU, multi-head attention
 // and the Whisper-style encoder layer. Activations are [1, L, E] (batch 1). Every helper adds its weights under
 // the caller's `name` prefix, which must be unique within the graph.
+import { geluOp } from '../stage1/graphOps';
 import { attr, type GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph';
 import type { EncoderLayerWeights } from './weights';
 
@@ -32,15 +33,6 @@ export function addLayerNorm(g: GraphBuilder, x: string, name: string, gamma: Fl
   return g.op('LayerNormalization', [x, scale, bias], { axis: attr.i(-1), epsilon: attr.f(1e-5) });
 }
 
-/** Exact GELU 0.5 x (1 + erf(x / sqrt 2)) (the Gelu op only exists from opset 20). */
-export function addGelu(g: GraphBuilder, x: string, name: string): string {
-  const invSqrt2 = constFloat(g, `${name}.inv_sqrt2`, [Math.SQRT1_2], []);
-  const half = constFloat(g, `${name}.half`, [0.5], []);
-  const one = constFloat(g, `${name}.one`, [1], []);
-  const erf = g.op('Erf', [g.op('Mul', [x, invSqrt2])]);
-  return g.op('Mul', [g.op('Mul', [x, half]), g.op('Add', [erf, one])]);
-}
-
 /**
  * Multi-head scaled dot-product attention on projected q [1, Lq, E], k and v [1, Lk, E]; no mask.
  * Returns [1, Lq, E] (heads concatenated, before the output projection).
@@ -70,7 +62,7 @@ export function addEncoderLayer(g: GraphBuilder, x: string, w: EncoderLayerWeigh
   const context = addAttention(g, q, k, v, d, w.heads, `${name}.self_attn`);
   const h = g.op('Add', [x, addLinear(g, context, `${name}.self_attn.out_proj`, w.outProjWeight, d, d, w.outProjBias)]);
   const normed2 = addLayerNorm(g, h, `${name}.final_layer_norm`, w.finalLayerNormWeight, w.finalLayerNormBias);
-  const hidden = addGelu(g, addLinear(g, normed2, `${name}.fc1`, w.fc1Weight, w.ffnDim, d, w.fc1Bias), `${name}.gelu`);
+  const hidden = geluOp(g, addLinear(g, normed2, `${name}.fc1`, w.fc1Weight, w.ffnDim, d, w.fc1Bias), `${name}.gelu`);
   return g.op('Add', [h, addLinear(g, hidden, `${name}.fc2`, w.fc2Weight, d, w.ffnDim, w.fc2Bias)]);
 }
 
