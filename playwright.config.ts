@@ -1,8 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunch } from './e2e/support/chromium';
 
-/** A port of its own, so the suite never talks to a developer's `npm start`. */
-const PORT = 5199;
+/** A port of its own, so the suite never talks to a developer's `npm start`; E2E_PORT lets two suites run side by side. */
+const PORT = Number(process.env.E2E_PORT ?? 5199);
 
 export default defineConfig({
   testDir: 'e2e',

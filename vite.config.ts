@@ -9,6 +9,8 @@ const isolationHeaders = {
 
 export default defineConfig({
   plugins: [react()],
+  // Separate dependency caches let two dev servers (e.g. two e2e suites) start side by side.
+  cacheDir: process.env.VITE_CACHE_DIR ?? 'node_modules/.vite',
   // One onnxruntime-web build in the page: the bare import resolves to the entry transformers.js uses.
   resolve: { alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }] },
   server: { headers: isolationHeaders, strictPort: true },

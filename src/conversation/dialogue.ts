@@ -18,6 +18,22 @@ export interface UserTurn {
   readonly cues: AffectCues;
 }
 
+/** Which ES4R path answers: the transcript with affect cues (text), or the user's speech itself (speech). */
+export type AnswerPath = 'text' | 'speech';
+
+/** How a reply was produced: the path, and for the speech path which blocks ran and how many speech vectors it used. */
+export interface ReplyRoute {
+  readonly path: AnswerPath;
+  /** Speech path only (false on the text path): dual-level affective attention before Whisper. */
+  readonly dualAttention: boolean;
+  /** Speech path only (false on the text path): cross-attention of the speech vectors over the text history. */
+  readonly crossAttention: boolean;
+  /** Speech vectors N in the LLM prompt; null on the text path. */
+  readonly speechTokens: number | null;
+  /** Why the text path answered although the speech path was asked for (e.g. no es4r component); else null. */
+  readonly fallbackReason: string | null;
+}
+
 /** One assistant reply; `streaming` is true while tokens still arrive. */
 export interface AssistantTurn {
   readonly kind: 'assistant';
@@ -28,6 +44,8 @@ export interface AssistantTurn {
   /** Generation or synthesis failed part-way. */
   readonly failed: boolean;
   readonly streaming: boolean;
+  /** Null until the reply's route is decided (and for fixed replies such as the ask-to-repeat one). */
+  readonly route: ReplyRoute | null;
 }
 
 export type DialogueTurn = UserTurn | AssistantTurn;
@@ -76,13 +94,14 @@ export function appendAssistantTurn(
     interrupted: reply.interrupted ?? false,
     failed: reply.failed ?? false,
     streaming: false,
+    route: null,
   };
   return { turns: [...dialogue.turns, turn], nextId: dialogue.nextId + 1 };
 }
 
 /** Opens an empty streaming reply; the id addresses it in appendAssistantText / finishAssistantTurn. */
 export function startAssistantTurn(dialogue: Dialogue): { dialogue: Dialogue; id: number } {
-  const turn: AssistantTurn = { kind: 'assistant', id: dialogue.nextId, text: '', interrupted: false, failed: false, streaming: true };
+  const turn: AssistantTurn = { kind: 'assistant', id: dialogue.nextId, text: '', interrupted: false, failed: false, streaming: true, route: null };
   return { dialogue: { turns: [...dialogue.turns, turn], nextId: dialogue.nextId + 1 }, id: turn.id };
 }
 

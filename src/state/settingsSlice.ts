@@ -4,6 +4,7 @@ import { DEFAULT_TAU_DB } from '../conversation/strategy';
 import type { DevicePreference } from '../models/device/chooseDevice';
 import { ALL_CUES_ON, type CueSwitches } from '../conversation/affectCues';
 import { DEFAULT_MAX_NEW_TOKENS } from '../conversation/conversation';
+import type { AnswerPath } from '../conversation/dialogue';
 
 export interface Settings {
   /** Strategy threshold tau: |Delta_e| at or beyond it leaves neutral. */
@@ -22,7 +23,13 @@ export interface Settings {
   /** Affect cues in the prompt at all (off = a plain ASR + LLM cascade), and each cue on its own. */
   affectCuesInPrompt: boolean;
   cues: CueSwitches;
+  /** Which ES4R path answers: the transcript with cues (text), or the user's speech itself (speech, needs an es4r component). */
+  answerPath: AnswerPath;
+  /** Speech-path ablations: dual-level affective attention before Whisper (off = raw log-mel), cross-attention over the text history (off = speech vectors straight to the LLM). */
+  dualAttention: boolean;
+  crossAttention: boolean;
 }
+
 
 export interface SettingsSlice {
   settings: Settings;
@@ -31,5 +38,5 @@ export interface SettingsSlice {
 export const DEFAULT_END_SILENCE_MS = 500;
 
 export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({
-  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON },
+  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON, answerPath: 'speech', dualAttention: true, crossAttention: true },
 });
