@@ -1,15 +1,19 @@
-// Runs a recorded dialogue through the whole text path (listening, ASR, affect cues, prompt, LLM), turn by turn.
+// Runs a recorded dialogue through the whole pipeline (listening, ASR, affect cues, then ES4R's speech path or the
+// text path, LLM, optionally TTS), turn by turn, in process: the same Conversation loop as the page.
 import { ALL_CUES_ON } from '../src/conversation/affectCues';
-import { Conversation, DEFAULT_MAX_NEW_TOKENS, type ReplySettings } from '../src/conversation/conversation';
+import { Conversation, DEFAULT_MAX_NEW_TOKENS, type ReplySettings, type SpeechSide } from '../src/conversation/conversation';
 import { userTurns, type AssistantTurn } from '../src/conversation/dialogue';
 import { cueNote } from '../src/conversation/prompt';
 import { DEFAULT_TAU_DB } from '../src/conversation/strategy';
-import { transcribe } from '../src/models/asr/transcriber';
+import { encodeWindow, transcribe } from '../src/models/asr/transcriber';
+import { MEL_BINS } from '../src/models/es4r/stage1/stage1Types';
+import { speechReply } from '../src/models/llm/speechReply';
 import { ReplyEngine } from '../src/models/llm/replyEngine';
 import { replyToDialogue } from '../src/models/llm/replyToDialogue';
 import { SileroVad } from '../src/models/vad/sileroVad';
 import { analyzeRecording } from '../src/turns/analyzeRecording';
-import { loadPackInNode } from './cli/loadPackInNode';
+import { loadPackInNode, packHasSpeechPath, type NodeModels } from './cli/loadPackInNode';
+import { CliError, EXIT_BAD_INPUT } from './cli/cliError';
 import { loadVadModel } from './cli/loadVadModel';
 import { loadWav } from './cli/loadWav';
 import { parseCliArgs } from './cli/parseCliArgs';
@@ -21,19 +25,50 @@ import { join } from 'node:path';
 import { encodeWav16 } from '../src/audio/wav/writeWav';
 import { KOKORO_SAMPLE_RATE_HZ } from '../src/models/tts/kokoroSpeaker';
 
-const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: true, tauDb: DEFAULT_TAU_DB, maxNewTokens: DEFAULT_MAX_NEW_TOKENS };
+const USAGE =
+  'npm run -s converse -- <dialogue.wav> [--pack tiny|default|lite|quality] [--path speech|text] [--no-dual-attention] [--no-cross-attention] [--tts <out-dir>] [--json]';
+
+/** The speech path in process: the pack's Whisper encodes the pseudo-mel, as in the page's ASR worker. */
+function nodeSpeechSide(models: NodeModels): SpeechSide {
+  const { speech, asr } = models;
+  if (!speech) return { available: false, reason: 'the text path was asked for' };
+  return { available: true, encoder: { encode: (turns, options) => speech.encoder.encode(turns, (window) => encodeWindow(asr, window, MEL_BINS), options) } };
+}
 
 await runCli('converse', async () => {
   const { values, positionals } = parseCliArgs({
-    usage: 'npm run -s converse -- <dialogue.wav> [--pack tiny|default|lite|quality] [--tts <out-dir>] [--json]',
+    usage: USAGE,
     positionals: ['<dialogue.wav>'],
-    options: { json: { type: 'boolean', default: false }, pack: { type: 'string', default: 'default' }, tts: { type: 'string' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      pack: { type: 'string', default: 'default' },
+      tts: { type: 'string' },
+      path: { type: 'string' },
+      'no-dual-attention': { type: 'boolean', default: false },
+      'no-cross-attention': { type: 'boolean', default: false },
+    },
   });
   const [inPath = ''] = positionals;
+  const pack = String(values.pack);
+  if (values.path !== undefined && values.path !== 'speech' && values.path !== 'text') throw new CliError(`--path must be speech or text, got "${values.path}"`, EXIT_BAD_INPUT);
+  // The speech path when the pack has one, as in the page; --path text (or speech, to insist) chooses.
+  const answerPath = values.path ?? ((await packHasSpeechPath(pack)) ? 'speech' : 'text');
+  const settings: ReplySettings = {
+    cues: ALL_CUES_ON,
+    affectCuesInPrompt: true,
+    tauDb: DEFAULT_TAU_DB,
+    maxNewTokens: DEFAULT_MAX_NEW_TOKENS,
+    answerPath,
+    dualAttention: !values['no-dual-attention'],
+    crossAttention: !values['no-cross-attention'],
+  };
+  if (answerPath === 'text' && (values['no-dual-attention'] || values['no-cross-attention'])) {
+    throw new CliError('--no-dual-attention and --no-cross-attention are ablations of the speech path; they need --path speech', EXIT_BAD_INPUT);
+  }
   const wav = loadWav(inPath);
   const ttsDir = typeof values.tts === 'string' ? values.tts : null;
   if (ttsDir) mkdirSync(ttsDir, { recursive: true });
-  const models = await loadPackInNode(String(values.pack), { withTts: ttsDir !== null });
+  const models = await loadPackInNode(pack, { withTts: ttsDir !== null, withSpeechPath: answerPath === 'speech' });
   const speaker = models.tts ? new ReplySpeaker(models.tts) : null;
   const vad = await SileroVad.create(loadVadModel());
   try {
@@ -42,16 +77,24 @@ await runCli('converse', async () => {
     const listenMs = performance.now() - listenStartMs;
     process.stderr.write(`converse: ${inPath}: ${turns.length} turn(s); models loaded in ${models.loadMs.toFixed(0)} ms, listening took ${listenMs.toFixed(0)} ms\n`);
     const engine = new ReplyEngine(models.llm);
+    const speech = models.speech;
+    const speechEngine = speech ? new ReplyEngine(speech.llm) : null;
     const stageTimes = new Map<number, Record<string, number>>();
     const conversation = new Conversation(
       { transcribe: async (audio) => transcribe(models.asr, audio) },
-      { reply: (dialogue, settings, onText, signal) => replyToDialogue(engine, models.llm, dialogue, settings, onText, signal) },
-      () => SETTINGS,
+      {
+        reply: (dialogue, replySettings, onText, signal, vectors) =>
+          vectors && speech && speechEngine
+            ? speechReply(speechEngine, speech.llm, replySettings.crossAttention ? speech.crossAttention : null, dialogue, replySettings, vectors, onText, signal)
+            : replyToDialogue(engine, models.llm, dialogue, replySettings, onText, signal),
+      },
+      () => settings,
       (event, dialogue) => {
         speaker?.onEvent(event, dialogue);
         if (event.type === 'userTurn') stageTimes.set(event.userTurnId, prefixed('asr', event.timingsMs));
         if (event.type === 'replyEnded') stageTimes.set(-event.replyId, prefixed('llm', event.timingsMs));
       },
+      () => nodeSpeechSide(models),
     );
     const report: ConverseTurn[] = [];
     for (const [index, turn] of turns.entries()) {
@@ -71,8 +114,9 @@ await runCli('converse', async () => {
         transcript: user.transcript,
         strategy: user.strategy,
         deltaDb: user.deltaDb,
-        cues: cueNote(user, SETTINGS) ?? '',
+        cues: cueNote(user, settings) ?? '',
         reply: reply.text,
+        route: reply.route,
         timingsMs: { ...stageTimes.get(user.id), ...stageTimes.get(-reply.id), endOfTurnToReply: endToReplyMs },
         ...(spoken ? { voice: spoken.voice, ttfaMs: spoken.ttfaMs } : {}),
       });

@@ -19,7 +19,7 @@ import * as ort from 'onnxruntime-web';
 import { encodeNpy, readNpy } from '../src/audio/wav/npy';
 import type { Es4rDims, Es4rWeights } from '../src/models/es4r/checkpoint/releaseNames';
 import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from '../src/models/es4r/stage1/affectAttentionGraph';
-import { padTurns, type TurnFeatures } from '../src/models/es4r/stage1/dualLevel.reference';
+import { padTurns, type TurnFeatures } from '../src/models/es4r/stage1/padTurns';
 import { MEL_BINS, WHISPER_MEL_FRAMES } from '../src/models/es4r/stage1/stage1Types';
 import { subsampledLength } from '../src/models/es4r/stage1/subsampler.reference';
 import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../src/models/es4r/stage1/subsamplerGraph';

@@ -1,4 +1,5 @@
 // The per-turn report of `npm run converse`, as readable text.
+import type { ReplyRoute } from '../../src/conversation/dialogue';
 
 export interface ConverseTurn {
   startMs: number;
@@ -9,6 +10,8 @@ export interface ConverseTurn {
   /** The affect-cue note the prompt carried, in words. */
   cues: string;
   reply: string;
+  /** Which ES4R path produced the reply (null for a fixed ask-to-repeat reply). */
+  route: ReplyRoute | null;
   timingsMs: Record<string, number>;
   /** With --tts: how the reply was voiced, and end of turn -> first reply audio sample. */
   voice?: { strategy: string; speed: number; styleSource: string };
@@ -25,8 +28,17 @@ export function formatConverseTurn(turn: ConverseTurn, index: number): string {
     `  user:   ${turn.transcript}`,
     `  cues:   ${turn.cues || '(none)'}`,
     `  reply:  ${turn.reply}`,
+    `  path:   ${describeRoute(turn.route)}`,
     `  ms:     ${timings}`,
     ...(turn.voice ? [`  voice:  ${turn.voice.strategy} preset at ${turn.voice.speed}x (${turn.voice.styleSource}), first audio after ${turn.ttfaMs?.toFixed(0) ?? '-'} ms`] : []),
     '',
   ].join('\n');
+}
+
+/** "speech (dual-level attention, cross-attention; 12 speech vectors)", "text", "text (speech path unavailable: ...)". */
+export function describeRoute(route: ReplyRoute | null): string {
+  if (!route) return 'fixed reply';
+  if (route.path === 'text') return route.fallbackReason ? `text (${route.fallbackReason})` : 'text';
+  const blocks = [route.dualAttention ? 'dual-level attention' : 'no dual-level attention', route.crossAttention ? 'cross-attention' : 'no cross-attention'];
+  return `speech (${blocks.join(', ')}; ${route.speechTokens} speech vectors)`;
 }

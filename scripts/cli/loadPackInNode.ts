@@ -7,7 +7,10 @@ import { llmFamily, type LlmBundle } from '../../src/models/llm/llmFamily';
 import { kokoroFamily, type KokoroBundle } from '../../src/models/tts/kokoroFamily';
 import { loadVoiceTable } from '../../src/models/tts/kokoroSpeaker';
 import { StyleEncoder } from '../../src/models/tts/styleEncoder';
-import type { VoicePresets } from '../../src/models/manifest';
+import type { ModelComponent, VoicePresets } from '../../src/models/manifest';
+import type { CrossAttention } from '../../src/models/es4r/runtime/crossAttention';
+import { loadCrossAttention, loadSpeechEncoder } from '../../src/models/es4r/runtime/loadEs4r';
+import type { SpeechEncoder } from '../../src/models/es4r/runtime/speechEncoder';
 import { readFileSync } from 'node:fs';
 import { packRemedy } from '../../src/models/runtime/packRemedy';
 import { readManifestFile } from '../models/manifestFile';
@@ -24,9 +27,18 @@ export interface NodeVoice {
   styleEncoder: StyleEncoder | null;
 }
 
+/** ES4R's speech path in Node: the embeddings-in LLM and the component's graphs (front and adapter, cross-attention). */
+export interface NodeSpeechPath {
+  llm: LlmBundle;
+  encoder: SpeechEncoder;
+  crossAttention: CrossAttention;
+}
+
 export interface NodeModels {
   asr: WhisperBundle;
   llm: LlmBundle;
+  /** Loaded only when asked for and the pack has an es4r and a speech_llm component. */
+  speech: NodeSpeechPath | null;
   /** Loaded only when asked for (`--tts`). */
   tts: NodeVoice | null;
   loadMs: number;
@@ -42,7 +54,13 @@ function sizeOf(pathUnderModels: string): number | null {
 }
 
 /** A pack that is not complete is a one-line error naming it and the command that fetches it. */
-export async function loadPackInNode(pack: string, { withTts = false } = {}): Promise<NodeModels> {
+/** Whether a pack can answer through ES4R's speech path (it has both an es4r and a speech_llm component). */
+export async function packHasSpeechPath(pack: string): Promise<boolean> {
+  const components = (await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'))).packs[pack]?.components;
+  return components?.es4r !== undefined && components.speech_llm !== undefined;
+}
+
+export async function loadPackInNode(pack: string, { withTts = false, withSpeechPath = false } = {}): Promise<NodeModels> {
   const manifest = await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'));
   const components = manifest.packs[pack]?.components;
   if (!components) throw new CliError(`no pack "${pack}" (packs: ${Object.keys(manifest.packs).join(', ')})`, EXIT_BAD_INPUT);
@@ -59,18 +77,34 @@ export async function loadPackInNode(pack: string, { withTts = false } = {}): Pr
   const asr = await whisperFamily.load(components.asr.modelId, 'cpu', components.asr.dtype.wasm, ignoreProgress);
   const llm = await llmFamily.load(components.llm.modelId, 'cpu', components.llm.dtype.wasm, ignoreProgress);
   const tts = withTts ? await loadVoice(components.tts, components.style_encoder?.modelId) : null;
+  const speech = withSpeechPath ? await loadSpeechPath(pack, components.es4r, components.speech_llm) : null;
   return {
     asr,
     llm,
+    speech,
     tts,
     loadMs: performance.now() - startMs,
     async release() {
       await whisperFamily.dispose(asr);
       await llmFamily.dispose(llm);
+      if (speech) {
+        await llmFamily.dispose(speech.llm);
+        await speech.encoder.release();
+        await speech.crossAttention.release();
+      }
       if (tts) await kokoroFamily.dispose(tts.bundle);
       await tts?.styleEncoder?.release();
     },
   };
+}
+
+async function loadSpeechPath(pack: string, es4r: ModelComponent | undefined, speechLlm: ModelComponent | undefined): Promise<NodeSpeechPath> {
+  if (!es4r || !speechLlm) {
+    throw new CliError(`the "${pack}" pack has no ${es4r ? 'speech_llm' : 'es4r'} component, so it cannot answer through the speech path; use --path text`, EXIT_BAD_INPUT);
+  }
+  const read = async (path: string) => new Uint8Array(readFileSync(join(DEFAULT_MODELS_DIR, es4r.modelId, path)));
+  const llm = await llmFamily.load(speechLlm.modelId, 'cpu', speechLlm.dtype.wasm, () => {});
+  return { llm, encoder: await loadSpeechEncoder(read), crossAttention: await loadCrossAttention(read) };
 }
 
 async function loadVoice(

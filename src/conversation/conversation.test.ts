@@ -4,7 +4,7 @@ import { ALL_CUES_ON } from './affectCues';
 import { Conversation, type ConversationEvent, type Replier, type ReplySettings, type Transcriber } from './conversation';
 import { userTurns, type Dialogue } from './dialogue';
 
-const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: true, tauDb: 3, maxNewTokens: 64 };
+const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: true, tauDb: 3, maxNewTokens: 64, answerPath: 'text', dualAttention: true, crossAttention: true };
 
 /** A 2 s turn whose frames all sit at the given energy. */
 function turnAt(index: number, energyDb: number): Turn {

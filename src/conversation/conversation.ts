@@ -1,7 +1,8 @@
 import type { TurnAudio } from '../models/asr/transcriber';
+import { dualFrontFrames, firstTurnThatFits, type TurnLogMel } from '../models/es4r/runtime/frontPlan';
 import type { Turn } from '../turns/turn';
 import { measureCues, type CueSwitches } from './affectCues';
-import { appendAssistantText, appendUserTurn, finishAssistantTurn, markReplyInterrupted, newDialogue, startAssistantTurn, userTurns, type Dialogue, type ReplyOutcome } from './dialogue';
+import { appendAssistantText, appendUserTurn, finishAssistantTurn, markReplyInterrupted, newDialogue, setReplyRoute, startAssistantTurn, userTurns, type AnswerPath, type Dialogue, type ReplyOutcome, type ReplyRoute } from './dialogue';
 import { askToRepeatReply } from './prompt';
 import { strategyFor } from './strategy';
 import { errorMessage } from '../errorMessage';
@@ -19,15 +20,39 @@ export interface ReplySettings {
   affectCuesInPrompt: boolean;
   tauDb: number;
   maxNewTokens: number;
+  /** The path asked for; the speech path needs a speech encoder, else the text path answers and says why. */
+  answerPath: AnswerPath;
+  /** Speech-path ablations (ES4R.md): dual-level affective attention before Whisper, cross-attention over the text. */
+  dualAttention: boolean;
+  crossAttention: boolean;
 }
+
+/** The speech vectors of the user's turns, [tokens, hidden] row-major, with what they cost. */
+export interface SpeechVectorsResult {
+  data: Float32Array;
+  tokens: number;
+  hidden: number;
+  turnsUsed: number;
+  timingsMs: Record<string, number>;
+}
+
+/** ES4R's speech side (affect front, Whisper, adapter): in the page the ASR worker, in Node the engine itself. */
+export interface SpeechEncoderPort {
+  encode(turns: TurnLogMel[], options: { dualAttention: boolean }, signal: AbortSignal): Promise<SpeechVectorsResult>;
+}
+
+/** The speech encoder when the pack has an ES4R component and it loaded, else why not. */
+export type SpeechSide = { available: true; encoder: SpeechEncoderPort } | { available: false; reason: string };
 
 /** Dialogue to a streamed reply; the prompt is built where the tokenizer is, to count tokens exactly. */
 export interface Replier {
+  /** `speech` is null on the text path; on the speech path its vectors join the prompt (cross-attention as settings say). */
   reply(
     dialogue: Dialogue,
     settings: ReplySettings,
     onText: (textDelta: string) => void,
     signal: AbortSignal,
+    speech: SpeechVectorsResult | null,
   ): Promise<{ text: string; stopReason: 'eos' | 'maxTokens' | 'cancelled'; timingsMs: Record<string, number> }>;
 }
 
@@ -36,25 +61,32 @@ export type ConversationEvent =
   | { type: 'transcribing'; turnIndex: number }
   | { type: 'userTurn'; userTurnId: number; timingsMs: Record<string, number> }
   | { type: 'replyStarted'; replyId: number }
+  | { type: 'replyRouted'; replyId: number; route: ReplyRoute }
   | { type: 'replyText'; replyId: number; textDelta: string }
   | { type: 'replyEnded'; replyId: number; outcome: ReplyOutcome; notice: string | null; timingsMs: Record<string, number> };
 
 
+const TEXT_ROUTE: Omit<ReplyRoute, 'fallbackReason'> = { path: 'text', dualAttention: false, crossAttention: false, speechTokens: null };
+
 /**
- * ES4R's text path, turn by turn: transcribe, measure the affect cues, then answer. A turn that
- * arrives while a reply is being generated cancels it (marked interrupted) before its own work.
+ * ES4R turn by turn: transcribe, measure the affect cues, then answer through the text path or the speech
+ * path (the user turns' log-mels through the speech encoder into the LLM prompt). A turn that arrives while
+ * a reply is being generated cancels it (marked interrupted) before its own work.
  */
 export class Conversation {
   private dialogue: Dialogue = newDialogue();
   private replying: { id: number; controller: AbortController; done: Promise<void> } | null = null;
   /** Turns are handled strictly in order, each after the previous one's transcription. */
   private queue: Promise<void> = Promise.resolve();
+  /** The user turns' log-mels for the speech path, oldest first; only those that can still reach Whisper's window. */
+  private speechTurns: TurnLogMel[] = [];
 
   constructor(
     private readonly transcriber: Transcriber,
     private readonly replier: Replier,
     private readonly settings: () => ReplySettings,
     private readonly emit: (event: ConversationEvent, dialogue: Dialogue) => void,
+    private readonly speechSide: () => SpeechSide = () => ({ available: false, reason: 'no speech encoder was given' }),
   ) {}
 
   get current(): Dialogue {
@@ -86,6 +118,7 @@ export class Conversation {
   async reset(): Promise<void> {
     await this.interrupt();
     this.dialogue = newDialogue();
+    this.speechTurns = [];
   }
 
   /** Resolves when no reply is streaming (for the CLI, which answers turn by turn). */
@@ -102,7 +135,9 @@ export class Conversation {
   private async takeTurn(turn: Turn): Promise<void> {
     await this.interrupt();
     this.emit({ type: 'transcribing', turnIndex: turn.index }, this.dialogue);
-    const transcript = await this.transcriber.transcribe({ pcm16k: turn.pcm16k, logMel: { data: turn.logMel, nMels: turn.nMels, frameCount: turn.frameCount } });
+    const logMel = { data: turn.logMel, nMels: turn.nMels, frameCount: turn.frameCount };
+    this.keepSpeechTurn(logMel);
+    const transcript = await this.transcriber.transcribe({ pcm16k: turn.pcm16k, logMel });
     const earlierDb = userTurns(this.dialogue).map((t) => t.energyDb);
     const { strategy, deltaDb } = strategyFor([...earlierDb, turn.energyDb], this.settings().tauDb);
     const input = { transcript: transcript.text, startMs: turn.startMs, endMs: turn.endMs, energyDb: turn.energyDb, energy: turn.energy, speechFrames: turn.speechFrames, strategy, deltaDb };
@@ -111,6 +146,13 @@ export class Conversation {
     const userTurn = userTurns(withUser).at(-1)!;
     this.update(withUser, { type: 'userTurn', userTurnId: userTurn.id, timingsMs: transcript.timingsMs });
     this.startReply();
+  }
+
+  /** Older turns leave once neither front (padded to the longest, or raw) could fit them with the newer ones. */
+  private keepSpeechTurn(logMel: TurnLogMel): void {
+    const turns = [...this.speechTurns, logMel];
+    const first = Math.min(firstTurnThatFits(turns.map(dualFrontFrames), true), firstTurnThatFits(turns.map((t) => t.frameCount), false));
+    this.speechTurns = turns.slice(first);
   }
 
   private startReply(): void {
@@ -135,13 +177,34 @@ export class Conversation {
       return;
     }
     try {
-      const result = await this.replier.reply(promptDialogue, this.settings(), addText, signal);
+      const settings = this.settings();
+      const speech = await this.speechFor(settings, signal);
+      const route: ReplyRoute = speech.vectors
+        ? { path: 'speech', dualAttention: settings.dualAttention, crossAttention: settings.crossAttention, speechTokens: speech.vectors.tokens, fallbackReason: null }
+        : { ...TEXT_ROUTE, fallbackReason: speech.fallbackReason };
+      this.update(setReplyRoute(this.dialogue, id, route), { type: 'replyRouted', replyId: id, route });
+      const result = await this.replier.reply(promptDialogue, settings, addText, signal, speech.vectors);
       const outcome: ReplyOutcome = result.stopReason === 'cancelled' || signal.aborted ? 'interrupted' : 'complete';
-      this.update(finishAssistantTurn(this.dialogue, id, outcome), { type: 'replyEnded', replyId: id, outcome, notice: null, timingsMs: result.timingsMs });
+      const timingsMs = { ...speech.vectors?.timingsMs, ...result.timingsMs };
+      this.update(finishAssistantTurn(this.dialogue, id, outcome), { type: 'replyEnded', replyId: id, outcome, notice: null, timingsMs });
     } catch (error) {
       const outcome: ReplyOutcome = signal.aborted ? 'interrupted' : 'failed';
       const notice = outcome === 'failed' ? `The reply stopped: ${errorMessage(error)}` : null;
       this.update(finishAssistantTurn(this.dialogue, id, outcome), { type: 'replyEnded', replyId: id, outcome, notice, timingsMs: {} });
+    }
+  }
+
+  /** The speech vectors when the speech path is asked for and can run; otherwise why the text path answers. */
+  private async speechFor(settings: ReplySettings, signal: AbortSignal): Promise<{ vectors: SpeechVectorsResult | null; fallbackReason: string | null }> {
+    if (settings.answerPath === 'text') return { vectors: null, fallbackReason: null };
+    const side = this.speechSide();
+    if (!side.available) return { vectors: null, fallbackReason: side.reason };
+    if (this.speechTurns.length === 0) return { vectors: null, fallbackReason: 'the turn has no log-mel for the speech path' };
+    try {
+      return { vectors: await side.encoder.encode(this.speechTurns, { dualAttention: settings.dualAttention }, signal), fallbackReason: null };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return { vectors: null, fallbackReason: `the speech path failed: ${errorMessage(error)}` };
     }
   }
 }

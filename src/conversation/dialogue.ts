@@ -105,6 +105,11 @@ export function startAssistantTurn(dialogue: Dialogue): { dialogue: Dialogue; id
   return { dialogue: { turns: [...dialogue.turns, turn], nextId: dialogue.nextId + 1 }, id: turn.id };
 }
 
+/** Records how a streaming reply is being produced (which path, which blocks). */
+export function setReplyRoute(dialogue: Dialogue, id: number, route: ReplyRoute): Dialogue {
+  return updateStreamingReply(dialogue, id, (turn) => ({ ...turn, route }));
+}
+
 /** Adds streamed text; text arriving after the reply was finished (late tokens after a barge-in) is dropped. */
 export function appendAssistantText(dialogue: Dialogue, id: number, textDelta: string): Dialogue {
   return updateStreamingReply(dialogue, id, (turn) => ({ ...turn, text: turn.text + textDelta }));

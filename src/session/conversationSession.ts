@@ -1,4 +1,4 @@
-import { Conversation, type ConversationEvent, type Replier, type Transcriber } from '../conversation/conversation';
+import { Conversation, type ConversationEvent, type Replier, type SpeechEncoderPort, type SpeechSide, type Transcriber } from '../conversation/conversation';
 import { bargeInTimed, conversationNoticeChanged, dialogueChanged, replyTimed, transcribingChanged } from '../state/actions';
 import { useStore } from '../state/store';
 import type { Turn } from '../turns/turn';
@@ -15,9 +15,24 @@ const transcriber: Transcriber = {
   },
 };
 
+/** The speech path's replies come from the pack's embeddings-in LLM; the text path's from its text LLM. */
 const replier: Replier = {
-  reply: (dialogue, settings, onText, signal) => modelClient('llm').call('reply', { dialogue, settings }, { onChunk: onText, signal }),
+  reply: (dialogue, settings, onText, signal, speech) => modelClient(speech ? 'speech_llm' : 'llm').call('reply', { dialogue, settings, speech }, { onChunk: onText, signal }),
 };
+
+const speechEncoder: SpeechEncoderPort = {
+  encode: (turns, { dualAttention }, signal) => {
+    // Copies travel to the worker; the conversation keeps its turns for the next reply.
+    const copies = turns.map((turn) => ({ ...turn, data: turn.data.slice() }));
+    return modelClient('asr').call('encodeSpeech', { turns: copies, dualAttention }, { signal, transfer: copies.map((turn) => turn.data.buffer as ArrayBuffer) });
+  },
+};
+
+function speechSide(): SpeechSide {
+  const { speechPath } = useStore.getState();
+  if (speechPath.status === 'ready') return { available: true, encoder: speechEncoder };
+  return { available: false, reason: speechPath.detail ?? `the speech path is ${speechPath.status}` };
+}
 
 function onEvent(event: ConversationEvent, dialogue: Parameters<typeof dialogueChanged>[0]): void {
   dialogueChanged(dialogue);
@@ -35,6 +50,7 @@ function onEvent(event: ConversationEvent, dialogue: Parameters<typeof dialogueC
       replyTimed(event.replyId, event.timingsMs);
       return;
     case 'replyStarted':
+    case 'replyRouted':
     case 'replyText':
       return;
   }
@@ -44,10 +60,11 @@ const conversation = new Conversation(
   transcriber,
   replier,
   () => {
-    const { tauDb, maxNewTokens, affectCuesInPrompt, cues } = useStore.getState().settings;
-    return { tauDb, maxNewTokens, affectCuesInPrompt, cues };
+    const { tauDb, maxNewTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention } = useStore.getState().settings;
+    return { tauDb, maxNewTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention };
   },
   onEvent,
+  speechSide,
 );
 
 /** A finished turn is answered when speech recognition and the language model are ready. */

@@ -3,7 +3,7 @@ import { packFiles, parseManifest, type Manifest, type ModelComponent } from '..
 import { cachePackFiles } from '../models/packCache';
 import { probePacks } from '../models/packProbe';
 import { packRemedy } from '../models/runtime/packRemedy';
-import { componentChanged, componentFileProgress, conversationNoticeChanged, gpuDetected, packOfflineChanged, packProbed } from '../state/actions';
+import { componentChanged, componentFileProgress, conversationNoticeChanged, gpuDetected, packOfflineChanged, packProbed, speechPathChanged } from '../state/actions';
 import type { ModelRole } from '../state/modelsSlice';
 import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
@@ -15,7 +15,7 @@ import { forgetVerdicts, readVerdicts, rememberVerdict } from './verdictMemory';
 import { errorMessage } from '../errorMessage';
 
 const MODELS_URL = `${import.meta.env.BASE_URL}models/`;
-const ROLES: readonly ModelRole[] = ['asr', 'llm', 'tts'];
+const ROLES: readonly ModelRole[] = ['asr', 'llm', 'tts', 'speech_llm'];
 /** Progress reaches the store at most this often per file, so the panel does not re-render per chunk. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -24,10 +24,12 @@ const START_WORKER: Record<ModelRole, () => Worker> = {
   asr: () => new Worker(new URL('../workers/asr.worker.ts', import.meta.url), { type: 'module', name: 'asr' }),
   llm: () => new Worker(new URL('../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'llm' }),
   tts: () => new Worker(new URL('../workers/tts.worker.ts', import.meta.url), { type: 'module', name: 'tts' }),
+  // The same worker code as the text LLM, in a worker of its own: both models stay loaded.
+  speech_llm: () => new Worker(new URL('../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'speech_llm' }),
 };
 
 /** Each family's worker speaks `load` plus its own methods. */
-type RoleApis = { asr: AsrWorkerApi; llm: LlmWorkerApi; tts: TtsWorkerApi };
+type RoleApis = { asr: AsrWorkerApi; llm: LlmWorkerApi; tts: TtsWorkerApi; speech_llm: LlmWorkerApi };
 const clients: { [R in ModelRole]?: WorkerClient<RoleApis[R]> } = {};
 
 /** The chosen pack's voices: where their files are and the presets per strategy. */
@@ -151,9 +153,37 @@ export async function loadModels({ recheck = false } = {}): Promise<void> {
   const components = manifest.packs[chosen]!.components;
   const { voices } = components.tts;
   packVoices = voices ? { voicesUrl: `${MODELS_URL}${components.tts.modelId}/voices/`, presets: voices } : null;
-  await Promise.all(ROLES.map((role) => loadComponent(role, components[role], chosen, recheck)));
-  await loadStyleEncoder(components.style_encoder);
+  await Promise.all(ROLES.map((role) => {
+    const component = components[role];
+    return component ? loadComponent(role, component, chosen, recheck) : Promise.resolve();
+  }));
+  await Promise.all([loadStyleEncoder(components.style_encoder), loadSpeechPath(components.es4r, components.speech_llm !== undefined)]);
   await keepPackOffline(manifest, chosen);
+}
+
+/** ES4R's graphs join Whisper (front and adapter, in the ASR worker) and the speech LLM (cross-attention, in its worker). */
+async function loadSpeechPath(component: ModelComponent | undefined, hasSpeechLlm: boolean): Promise<void> {
+  if (!component || !hasSpeechLlm) {
+    const missing = component ? 'an embeddings-in language model (speech_llm)' : 'an ES4R component';
+    speechPathChanged({ status: 'absent', detail: `This pack has no ${missing}; replies come from the text path.` });
+    return;
+  }
+  const { components } = useStore.getState();
+  if (components.asr?.status !== 'ready' || components.speech_llm?.status !== 'ready') {
+    speechPathChanged({ status: 'error', detail: 'The speech path needs the speech recognition model and the speech language model, and one of them did not load.' });
+    return;
+  }
+  speechPathChanged({ status: 'loading', detail: null });
+  const componentUrl = `${MODELS_URL}${component.modelId}/`;
+  try {
+    await Promise.all([
+      modelClient('asr').call('loadSpeechEncoder', { componentUrl }),
+      modelClient('speech_llm').call('loadCrossAttention', { componentUrl }),
+    ]);
+    speechPathChanged({ status: 'ready', detail: null });
+  } catch (error) {
+    speechPathChanged({ status: 'error', detail: `The ES4R speech path could not be loaded (${errorMessage(error)}); replies come from the text path.` });
+  }
 }
 
 /** After the models loaded, the rest of the pack (voices, later stages' files) joins the cache. */

@@ -1,6 +1,6 @@
 import { strategyFor } from '../conversation/strategy';
 import type { MicStatus } from './micSlice';
-import type { ComponentLoad, FileLoad, ModelRole } from './modelsSlice';
+import type { ComponentLoad, FileLoad, ModelRole, SpeechPathState } from './modelsSlice';
 import type { SpokenSpan } from './speechSlice';
 import type { GpuInfo } from '../models/device/gpuInfo';
 import { newDialogue, type Dialogue } from '../conversation/dialogue';
@@ -117,6 +117,10 @@ export function firstAudioTimed(lastTtfaMs: number): void {
 
 export function bargeInTimed(lastBargeInStopMs: number): void {
   useStore.setState({ lastBargeInStopMs });
+}
+
+export function speechPathChanged(speechPath: SpeechPathState): void {
+  useStore.setState({ speechPath });
 }
 
 export function packOfflineChanged(packOffline: boolean): void {

@@ -3,8 +3,15 @@ import type { Device, Dtype } from '../models/device/chooseDevice';
 import type { GpuInfo } from '../models/device/gpuInfo';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
-/** The model families that run in their own worker. */
-export type ModelRole = 'asr' | 'llm' | 'tts';
+/** The models that run in their own worker; speech_llm (ES4R's embeddings-in LLM) only in packs that have one. */
+export type ModelRole = 'asr' | 'llm' | 'tts' | 'speech_llm';
+
+/** ES4R's speech path: its graphs beside Whisper (front, adapter) and beside the speech LLM (cross-attention). */
+export interface SpeechPathState {
+  status: 'absent' | 'loading' | 'ready' | 'error';
+  /** What the user should know: why it is absent, or the error. */
+  detail: string | null;
+}
 
 export interface FileLoad {
   loadedBytes: number;
@@ -42,6 +49,7 @@ export interface ModelsSlice {
   vadError: string | null;
   pack: PackState;
   components: Partial<Record<ModelRole, ComponentLoad>>;
+  speechPath: SpeechPathState;
   /** The WebGPU adapter the model workers found; null when there is none, undefined before a load. */
   gpu: GpuInfo | null | undefined;
 }
@@ -52,5 +60,6 @@ export const createModelsSlice: StateCreator<ModelsSlice, [], [], ModelsSlice> =
   vadError: null,
   pack: { status: 'probing', available: [], chosen: null, totalBytes: null, advice: null },
   components: {},
+  speechPath: { status: 'absent', detail: null },
   gpu: undefined,
 });

@@ -2,8 +2,8 @@ import { useStore } from '../state/store';
 import type { ComponentLoad, ModelRole } from '../state/modelsSlice';
 import { formatBytes } from './formatBytes';
 
-const ROLE_NAMES: Record<ModelRole, string> = { asr: 'Speech recognition', llm: 'Language model', tts: 'Speech synthesis' };
-const ROLES: ModelRole[] = ['asr', 'llm', 'tts'];
+const ROLE_NAMES: Record<ModelRole, string> = { asr: 'Speech recognition', llm: 'Language model', tts: 'Speech synthesis', speech_llm: 'Speech-path language model' };
+const ROLES: ModelRole[] = ['asr', 'llm', 'speech_llm', 'tts'];
 
 function dtypeText(component: ComponentLoad): string {
   const { dtype } = component;
@@ -30,6 +30,18 @@ function FileRows({ component }: { component: ComponentLoad }) {
         );
       })}
     </ul>
+  );
+}
+
+/** Whether ES4R's speech path can answer, and if not, why. */
+function SpeechPathLine() {
+  const speechPath = useStore((s) => s.speechPath);
+  const text = { absent: 'not in this pack', loading: 'loading…', ready: 'ready', error: 'unavailable' }[speechPath.status];
+  return (
+    <p className="note" data-testid="speech-path" data-status={speechPath.status}>
+      ES4R speech path: {text}
+      {speechPath.detail ? ` (${speechPath.detail})` : ''}
+    </p>
   );
 }
 
@@ -95,6 +107,7 @@ export function LoadingPanel() {
           );
         })}
       </ul>
+      {pack.status === 'chosen' && <SpeechPathLine />}
     </section>
   );
 }

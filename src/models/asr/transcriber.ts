@@ -90,6 +90,16 @@ export function windowFromTurnLogMel(logMel: NonNullable<TurnAudio['logMel']>): 
   return new Tensor('float32', window, [1, nMels, WINDOW_FRAMES]);
 }
 
+/** Whisper's encoder on any [nMels, 3000] window (the ES4R pseudo-mel too): last_hidden_state as [frames, dModel]. */
+export async function encodeWindow(bundle: WhisperBundle, window: Float32Array, nMels: number): Promise<{ data: Float32Array; frames: number; dModel: number }> {
+  if (window.length !== nMels * WINDOW_FRAMES) throw new RangeError(`encodeWindow: expected ${nMels}x${WINDOW_FRAMES} values, got ${window.length}`);
+  const hidden = await encoderAccess(bundle.model)._encode_input('model', { input_features: new Tensor('float32', window, [1, nMels, WINDOW_FRAMES]) }, 'last_hidden_state');
+  const [, frames = 0, dModel = 0] = hidden.dims;
+  const data = hidden.to('float32').data as Float32Array;
+  hidden.dispose();
+  return { data, frames, dModel };
+}
+
 export async function transcribe(bundle: WhisperBundle, audio: TurnAudio, options: { signal?: AbortSignal } = {}): Promise<Transcript> {
   const { model, processor } = bundle;
   const { signal } = options;

@@ -1,4 +1,4 @@
-import { InterruptableStoppingCriteria, TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
+import { DynamicCache, InterruptableStoppingCriteria, Tensor, TextStreamer } from '@huggingface/transformers';
 import type { LlmBundle } from './llmFamily';
 
 export interface ChatMessage {
@@ -51,6 +51,29 @@ const TEMPLATE_OPTIONS = {
   enable_thinking: false,
 } as const;
 
+/** transformers.js' forward of a model whose decoder takes inputs_embeds (embed_tokens + decoder_model_merged). */
+interface EmbedsForward {
+  forward(inputs: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+}
+
+function ones(length: number): Tensor {
+  return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
+}
+
+/** The decoder's present.* outputs as the cache generate() continues from (transformers.js' own naming). */
+function cacheFromOutputs(outputs: Record<string, Tensor>): DynamicCache {
+  const entries: Record<string, Tensor> = {};
+  for (const [name, tensor] of Object.entries(outputs)) {
+    if (name.startsWith('present')) entries[name.replace('present', 'past_key_values')] = tensor;
+  }
+  if (Object.keys(entries).length === 0) throw new Error('the language model returned no key/value cache (present.*): it cannot continue from embeddings');
+  return new DynamicCache(entries);
+}
+
+function cancelledBeforeStart(): Reply {
+  return { text: '', tokens: 0, stopReason: 'cancelled', timingsMs: { promptBuild: 0, prompt: 0, firstToken: 0, total: 0 } };
+}
+
 function startsWith(ids: number[], prefix: number[]): boolean {
   return ids.length >= prefix.length && prefix.every((id, i) => ids[i] === id);
 }
@@ -87,14 +110,63 @@ export class ReplyEngine {
     await kept?.pastKeyValues.dispose();
   }
 
-  private async generateOnce(messages: ChatMessage[], { maxNewTokens, onToken, signal }: ReplyOptions): Promise<Reply> {
+  /**
+   * A reply to a prompt given as embeddings (ES4R's speech path: text embeddings with speech vectors spliced in).
+   * All but the prompt's last position are prefilled from `prefixEmbeds`; the last is the token `lastTokenId`
+   * (the end of the chat template's suffix), from which generate() goes on as usual: streamed, cancellable.
+   */
+  async generateFromEmbeds(prefixEmbeds: Float32Array, hiddenSize: number, lastTokenId: number, options: ReplyOptions): Promise<Reply> {
+    if (this.busy) throw new Error('ReplyEngine is already generating; cancel the running reply first.');
+    this.busy = true;
+    try {
+      return await this.generateFromEmbedsOnce(prefixEmbeds, hiddenSize, lastTokenId, options);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async generateOnce(messages: ChatMessage[], options: ReplyOptions): Promise<Reply> {
     const startMs = performance.now();
-    if (signal?.aborted) return { text: '', tokens: 0, stopReason: 'cancelled', timingsMs: { promptBuild: 0, prompt: 0, firstToken: 0, total: 0 } };
-    const { model, tokenizer } = this.bundle;
+    if (options.signal?.aborted) return cancelledBeforeStart();
+    const { tokenizer } = this.bundle;
     const inputs = tokenizer.apply_chat_template(messages, TEMPLATE_OPTIONS) as unknown as { input_ids: Tensor; attention_mask: Tensor };
     const promptIds = (inputs.input_ids.tolist() as bigint[][])[0]!.map(Number);
     const pastKeyValues = await this.takeCacheFor(promptIds);
+    return this.run(inputs, promptIds.length, pastKeyValues, startMs, options, true);
+  }
 
+  private async generateFromEmbedsOnce(prefixEmbeds: Float32Array, hiddenSize: number, lastTokenId: number, options: ReplyOptions): Promise<Reply> {
+    const startMs = performance.now();
+    if (options.signal?.aborted) return cancelledBeforeStart();
+    // The speech vectors differ every turn, so no earlier cache is a prefix of this prompt.
+    await this.reset();
+    const prefixLength = prefixEmbeds.length / hiddenSize;
+    if (!Number.isInteger(prefixLength) || prefixLength < 1) throw new RangeError(`generateFromEmbeds: ${prefixEmbeds.length} values are not whole rows of ${hiddenSize}`);
+    const model = this.bundle.model as unknown as EmbedsForward;
+    const outputs = await model.forward({
+      inputs_embeds: new Tensor('float32', prefixEmbeds, [1, prefixLength, hiddenSize]),
+      attention_mask: ones(prefixLength),
+      // Only the cache is wanted from the prefill: one row of logits instead of prompt x vocabulary.
+      num_logits_to_keep: new Tensor('int64', BigInt64Array.of(1n), []),
+    });
+    const pastKeyValues = cacheFromOutputs(outputs);
+    // The cache covers the prefix, so generate() feeds only the last id; the others are placeholders it skips.
+    const ids = new BigInt64Array(prefixLength + 1);
+    ids[prefixLength] = BigInt(lastTokenId);
+    const inputs = { input_ids: new Tensor('int64', ids, [1, prefixLength + 1]), attention_mask: ones(prefixLength + 1) };
+    return this.run(inputs, prefixLength + 1, pastKeyValues, startMs, options, false);
+  }
+
+  /** generate() with streaming and cancel; keeps the cache for the next turn when asked. */
+  private async run(
+    inputs: { input_ids: Tensor; attention_mask: Tensor },
+    promptLength: number,
+    pastKeyValues: DynamicCache | undefined,
+    startMs: number,
+    { maxNewTokens, onToken, signal }: ReplyOptions,
+    keepCache: boolean,
+  ): Promise<Reply> {
+    const { model, tokenizer } = this.bundle;
     const stopper = new InterruptableStoppingCriteria();
     const interrupt = () => stopper.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
@@ -130,8 +202,9 @@ export class ReplyEngine {
     const endMs = performance.now();
 
     const ids = (output.sequences.tolist() as bigint[][])[0]!.map(Number);
-    this.kept = { ids, pastKeyValues: output.past_key_values };
-    const generated = ids.slice(promptIds.length);
+    if (keepCache) this.kept = { ids, pastKeyValues: output.past_key_values };
+    else await output.past_key_values.dispose();
+    const generated = ids.slice(promptLength);
     const firstMs = firstTokenAtMs ?? endMs;
     return {
       text: tokenizer.decode(generated, { skip_special_tokens: true }),

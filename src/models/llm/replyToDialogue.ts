@@ -16,6 +16,12 @@ export function promptBudgetTokens(bundle: LlmBundle, maxNewTokens: number): num
   return Math.max(1, Math.min(MAX_PROMPT_TOKENS, contextTokens - maxNewTokens));
 }
 
+export interface DialogueReply {
+  text: string;
+  stopReason: 'eos' | 'maxTokens' | 'cancelled';
+  timingsMs: Record<string, number>;
+}
+
 /**
  * Answers the dialogue's latest user turn: the prompt is built here, beside the tokenizer, so the
  * history is trimmed by exact token counts. Shared by the LLM worker and the Node CLI.
@@ -27,12 +33,12 @@ export async function replyToDialogue(
   settings: ReplySettings,
   onText: (textDelta: string) => void,
   signal?: AbortSignal,
-) {
+): Promise<DialogueReply> {
   const countTokens = (text: string) => bundle.tokenizer.encode(text).length;
   const plan = buildReplyPlan(dialogue, { ...settings, budgetTokens: promptBudgetTokens(bundle, settings.maxNewTokens), countTokens });
   if (plan.kind === 'askToRepeat') {
     onText(plan.text);
-    return { text: plan.text, stopReason: 'eos' as const, timingsMs: {} };
+    return { text: plan.text, stopReason: 'eos', timingsMs: {} };
   }
   const reply = await engine.generate(plan.messages, { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(signal ? { signal } : {}) });
   return { text: reply.text, stopReason: reply.stopReason, timingsMs: reply.timingsMs as unknown as Record<string, number> };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dualLevelAttentionReference, padTurns, toPseudoMel, whisperOutputFrames } from './dualLevel.reference';
+import { dualLevelAttentionReference, toPseudoMel } from './dualLevel.reference';
+import { padTurns, whisperOutputFrames } from './padTurns';
 import { multiheadAttention } from './multiheadAttention.reference';
 import { randomArray, randomAttentionWeights } from './randomWeights';
 

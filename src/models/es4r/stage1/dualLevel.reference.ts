@@ -9,35 +9,7 @@ import { MEL_BINS, WHISPER_MEL_FRAMES, type MultiheadAttentionWeights, type Subs
 import { multiheadAttention } from './multiheadAttention.reference';
 import { subsampleReference } from './subsampler.reference';
 import { transpose } from './tensorMath.reference';
-
-/** One turn's subsampled features [frames, 80]. */
-export interface TurnFeatures {
-  features: Float32Array;
-  frames: number;
-}
-
-export interface PaddedTurns {
-  /** [turns, maxFrames, 80], zero padded. */
-  data: Float32Array;
-  turns: number;
-  maxFrames: number;
-  /** [turns * maxFrames]; true = padding. */
-  mask: boolean[];
-}
-
-/** Pads every turn to the longest turn (zeros) and builds the key padding mask. */
-export function padTurns(turns: TurnFeatures[], width = MEL_BINS): PaddedTurns {
-  if (turns.length === 0) throw new Error('padTurns: no turns');
-  const maxFrames = Math.max(...turns.map((t) => t.frames));
-  const data = new Float32Array(turns.length * maxFrames * width);
-  const mask: boolean[] = [];
-  turns.forEach((turn, b) => {
-    if (turn.frames < 1) throw new Error('padTurns: empty turn (all keys masked gives NaN in PyTorch)');
-    data.set(turn.features.subarray(0, turn.frames * width), b * maxFrames * width);
-    for (let t = 0; t < maxFrames; t++) mask.push(t >= turn.frames);
-  });
-  return { data, turns: turns.length, maxFrames, mask };
-}
+import { padTurns, whisperOutputFrames, type TurnFeatures } from './padTurns';
 
 export interface DualLevelResult {
   /** Inter-turn output [length, 80], length = turns * maxFrames (padding kept). */
@@ -80,15 +52,6 @@ export function toPseudoMel(sequence: Float32Array, length: number, totalFrames 
   const out = new Float32Array(MEL_BINS * totalFrames);
   for (let c = 0; c < MEL_BINS; c++) out.set(t.subarray(c * length, (c + 1) * length), c * totalFrames);
   return out;
-}
-
-/**
- * Whisper encoder frames to keep for `validFrames` pseudo-mel frames (its conv2 has stride 2):
- * (validFrames - 1) // 2 + 1. With the release's quirk, validFrames is the padded sequence length
- * turns * maxFrames (the kept padding counts as valid).
- */
-export function whisperOutputFrames(validFrames: number): number {
-  return Math.floor((validFrames - 1) / 2) + 1;
 }
 
 /** Whole Stage 1 on log-mels ([80, T_i] each): subsampler per turn, dual-level attention, pseudo-mel. */

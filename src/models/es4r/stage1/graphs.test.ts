@@ -2,7 +2,8 @@
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from './affectAttentionGraph';
-import { dualLevelAttentionReference, padTurns, stage1Reference, toPseudoMel } from './dualLevel.reference';
+import { dualLevelAttentionReference, stage1Reference, toPseudoMel } from './dualLevel.reference';
+import { padTurns } from './padTurns';
 import { randomArray, randomAttentionWeights, randomSubsamplerWeights } from './randomWeights';
 import { subsampleReference } from './subsampler.reference';
 import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from './subsamplerGraph';
