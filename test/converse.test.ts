@@ -86,4 +86,46 @@ describe('npm run converse', () => {
     expect(missing.stderr).toContain(`the "quality" pack is not installed`);
     expect(missing.stderr).toContain("npm run models -- quality");
   });
+
+  it('answers through the ES4R speech path on a pack that has one, and through each ablation', () => {
+    type Route = { path: string; dualAttention: boolean; crossAttention: boolean; speechTokens: number | null; fallbackReason: string | null };
+    const run = (...flags: string[]) => {
+      const { status, stdout, stderr } = converse([fixture('dialogue-rising-48k.wav'), '--pack', 'tiny', '--json', ...flags]);
+      expect(status, stderr).toBe(0);
+      return (JSON.parse(stdout) as { turns: { reply: string; route: Route; timingsMs: Record<string, number> }[] }).turns;
+    };
+    const full = run();
+    expect(full.map((t) => t.route.path)).toEqual(['speech', 'speech', 'speech']);
+    expect(full.every((t) => t.route.dualAttention && t.route.crossAttention)).toBe(true);
+    // Each reply's front holds every user turn so far, so the speech vectors grow with the dialogue.
+    const tokens = full.map((t) => t.route.speechTokens!);
+    expect(tokens[0]).toBeGreaterThan(0);
+    expect(tokens[1]).toBeGreaterThan(tokens[0]!);
+    expect(tokens[2]).toBeGreaterThan(tokens[1]!);
+    expect(Object.keys(full[0]!.timingsMs)).toEqual(expect.arrayContaining(['llm.speechFront', 'llm.speechWhisper', 'llm.speechAdapter', 'llm.crossAttention']));
+    // The tiny LLM still reads the cue word in the text history beside the speech vectors.
+    expect(full.map((t) => t.reply)).toEqual([LISTENING_REPLY, LISTENING_REPLY, ENCOURAGING_REPLY]);
+
+    // Without the affect front Whisper sees the raw log-mel: ~8x the frames, so many more speech vectors.
+    const raw = run('--no-dual-attention');
+    expect(raw.map((t) => t.route)).toEqual(raw.map((t) => expect.objectContaining({ path: 'speech', dualAttention: false, crossAttention: true })));
+    expect(raw[0]!.route.speechTokens!).toBeGreaterThan(3 * tokens[0]!);
+
+    const noCross = run('--no-cross-attention');
+    expect(noCross.map((t) => t.route)).toEqual(noCross.map((t) => expect.objectContaining({ path: 'speech', dualAttention: true, crossAttention: false })));
+    expect(noCross.map((t) => t.route.speechTokens)).toEqual(tokens);
+
+    const text = run('--path', 'text');
+    expect(text.map((t) => t.route)).toEqual(text.map(() => ({ path: 'text', dualAttention: false, crossAttention: false, speechTokens: null, fallbackReason: null })));
+    expect(text.map((t) => t.reply)).toEqual([LISTENING_REPLY, LISTENING_REPLY, ENCOURAGING_REPLY]);
+  });
+
+  it('says which speech-path flags make no sense', () => {
+    const ablationOnText = converse([fixture('dialogue-rising-48k.wav'), '--pack', 'tiny', '--path', 'text', '--no-cross-attention']);
+    expect(ablationOnText.status).toBe(2);
+    expect(ablationOnText.stderr).toContain('ablations of the speech path; they need --path speech');
+    const badPath = converse([fixture('dialogue-rising-48k.wav'), '--pack', 'tiny', '--path', 'audio']);
+    expect(badPath.status).toBe(2);
+    expect(badPath.stderr).toContain('--path must be speech or text, got "audio"');
+  });
 });

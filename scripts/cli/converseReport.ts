@@ -1,5 +1,6 @@
 // The per-turn report of `npm run converse`, as readable text.
 import type { ReplyRoute } from '../../src/conversation/dialogue';
+import { describeRoute } from '../../src/conversation/replyRoute';
 
 export interface ConverseTurn {
   startMs: number;
@@ -33,12 +34,4 @@ export function formatConverseTurn(turn: ConverseTurn, index: number): string {
     ...(turn.voice ? [`  voice:  ${turn.voice.strategy} preset at ${turn.voice.speed}x (${turn.voice.styleSource}), first audio after ${turn.ttfaMs?.toFixed(0) ?? '-'} ms`] : []),
     '',
   ].join('\n');
-}
-
-/** "speech (dual-level attention, cross-attention; 12 speech vectors)", "text", "text (speech path unavailable: ...)". */
-export function describeRoute(route: ReplyRoute | null): string {
-  if (!route) return 'fixed reply';
-  if (route.path === 'text') return route.fallbackReason ? `text (${route.fallbackReason})` : 'text';
-  const blocks = [route.dualAttention ? 'dual-level attention' : 'no dual-level attention', route.crossAttention ? 'cross-attention' : 'no cross-attention'];
-  return `speech (${blocks.join(', ')}; ${route.speechTokens} speech vectors)`;
 }

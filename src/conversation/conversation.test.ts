@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Turn } from '../turns/turn';
 import { ALL_CUES_ON } from './affectCues';
-import { Conversation, type ConversationEvent, type Replier, type ReplySettings, type Transcriber } from './conversation';
+import { Conversation, type ConversationEvent, type Replier, type ReplySettings, type SpeechEncoderPort, type SpeechVectorsResult, type Transcriber } from './conversation';
 import { userTurns, type Dialogue } from './dialogue';
 
 const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: true, tauDb: 3, maxNewTokens: 64, answerPath: 'text', dualAttention: true, crossAttention: true };
@@ -26,8 +26,10 @@ function transcriber(texts: string[]): Transcriber {
 class WordReplier implements Replier {
   readonly prompts: Dialogue[] = [];
   constructor(private readonly words: string[], private readonly failAfter?: number) {}
-  async reply(dialogue: Dialogue, _settings: ReplySettings, onText: (d: string) => void, signal: AbortSignal): ReturnType<Replier['reply']> {
+  readonly speech: (SpeechVectorsResult | null)[] = [];
+  async reply(dialogue: Dialogue, _settings: ReplySettings, onText: (d: string) => void, signal: AbortSignal, speech: SpeechVectorsResult | null): ReturnType<Replier['reply']> {
     this.prompts.push(dialogue);
+    this.speech.push(speech);
     let text = '';
     for (const [i, word] of this.words.entries()) {
       if (signal.aborted) return { text, stopReason: 'cancelled' as const, timingsMs: {} };
@@ -52,7 +54,7 @@ describe('Conversation', () => {
     const conversation = new Conversation(transcriber(['I had a really long day at work today.']), replier, () => SETTINGS, emit);
     await conversation.handleTurn(turnAt(0, -20));
     await conversation.settled();
-    expect(events.map((e) => e.type)).toEqual(['transcribing', 'userTurn', 'replyStarted', 'replyText', 'replyText', 'replyText', 'replyEnded']);
+    expect(events.map((e) => e.type)).toEqual(['transcribing', 'userTurn', 'replyStarted', 'replyRouted', 'replyText', 'replyText', 'replyText', 'replyEnded']);
     const [user, assistant] = conversation.current.turns;
     expect(user).toMatchObject({ kind: 'user', transcript: 'I had a really long day at work today.', strategy: 'neutral', deltaDb: null });
     expect(assistant).toMatchObject({ kind: 'assistant', text: 'I hear you.', interrupted: false, failed: false });
@@ -120,3 +122,77 @@ describe('Conversation barge-in', () => {
     expect(events.at(-1)).toMatchObject({ type: 'replyEnded', outcome: 'interrupted' });
   });
 });
+
+/** Records the turns it is asked to encode; each call answers one vector per turn. */
+class CountingEncoder implements SpeechEncoderPort {
+  readonly calls: { frames: number[]; dualAttention: boolean }[] = [];
+  constructor(private readonly failWith?: string) {}
+  async encode(turns: { frameCount: number }[], { dualAttention }: { dualAttention: boolean }): Promise<SpeechVectorsResult> {
+    this.calls.push({ frames: turns.map((t) => t.frameCount), dualAttention });
+    if (this.failWith) throw new Error(this.failWith);
+    return { data: new Float32Array(turns.length * 4), tokens: turns.length, hidden: 4, turnsUsed: turns.length, timingsMs: { speechFront: 1 } };
+  }
+}
+
+describe('Conversation on the speech path', () => {
+  const SPEECH: ReplySettings = { ...SETTINGS, answerPath: 'speech', dualAttention: false, crossAttention: true };
+
+  it('encodes every user turn so far and hands the vectors to the replier, recording the route', async () => {
+    const encoder = new CountingEncoder();
+    const replier = new WordReplier(['ok']);
+    const { events, emit } = record();
+    const conversation = new Conversation(transcriber(['one two three', 'four five six']), replier, () => SPEECH, emit, () => ({ available: true, encoder }));
+    await conversation.handleTurn(turnAt(0, -20));
+    await conversation.settled();
+    await conversation.handleTurn(turnAt(1, -20));
+    await conversation.settled();
+    expect(encoder.calls).toEqual([{ frames: [200], dualAttention: false }, { frames: [200, 200], dualAttention: false }]);
+    expect(replier.speech.map((s) => s?.tokens)).toEqual([1, 2]);
+    const replies = conversation.current.turns.filter((t) => t.kind === 'assistant');
+    expect(replies.map((r) => r.route)).toEqual([
+      { path: 'speech', dualAttention: false, crossAttention: true, speechTokens: 1, fallbackReason: null },
+      { path: 'speech', dualAttention: false, crossAttention: true, speechTokens: 2, fallbackReason: null },
+    ]);
+    const ended = events.filter((e) => e.type === 'replyEnded');
+    expect(ended[0]).toMatchObject({ timingsMs: { speechFront: 1, total: 5 } });
+  });
+
+  it('answers on the text path, saying why, when the speech path is unavailable or fails', async () => {
+    const replier = new WordReplier(['ok']);
+    const unavailable = new Conversation(transcriber(['one two three']), replier, () => SPEECH, () => {}, () => ({ available: false, reason: 'no ES4R component' }));
+    await unavailable.handleTurn(turnAt(0, -20));
+    await unavailable.settled();
+    expect(unavailable.current.turns.at(-1)).toMatchObject({ text: 'ok', route: { path: 'text', speechTokens: null, fallbackReason: 'no ES4R component' } });
+    expect(replier.speech).toEqual([null]);
+
+    const failing = new Conversation(transcriber(['one two three']), new WordReplier(['ok']), () => SPEECH, () => {}, () => ({ available: true, encoder: new CountingEncoder('wasm out of memory') }));
+    await failing.handleTurn(turnAt(0, -20));
+    await failing.settled();
+    expect(failing.current.turns.at(-1)).toMatchObject({ text: 'ok', route: { path: 'text', fallbackReason: 'the speech path failed: wasm out of memory' } });
+  });
+
+  it('the text path setting never asks the encoder', async () => {
+    const encoder = new CountingEncoder();
+    const conversation = new Conversation(transcriber(['one two three']), new WordReplier(['ok']), () => SETTINGS, () => {}, () => ({ available: true, encoder }));
+    await conversation.handleTurn(turnAt(0, -20));
+    await conversation.settled();
+    expect(encoder.calls).toEqual([]);
+    expect(conversation.current.turns.at(-1)).toMatchObject({ route: { path: 'text', fallbackReason: null } });
+  });
+
+  it('keeps the speech turns bounded (only those that can reach Whisper) and forgets them on reset', async () => {
+    const encoder = new CountingEncoder();
+    const conversation = new Conversation(transcriber(Array.from({ length: 12 }, () => 'one two three')), new WordReplier(['ok']), () => SPEECH, () => {}, () => ({ available: true, encoder }));
+    for (let i = 0; i < 12; i++) {
+      // 30 s turns: the raw front holds one (3000 frames), the padded front eight (8 x 375 subsampled frames).
+      await conversation.handleTurn({ ...turnAt(i, -20), frameCount: 3000, logMel: new Float32Array(80 * 3000) });
+      await conversation.settled();
+    }
+    expect(encoder.calls.map((call) => call.frames.length)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 8, 8, 8, 8]);
+    await conversation.reset();
+    await conversation.handleTurn(turnAt(0, -20));
+    await conversation.settled();
+    expect(encoder.calls.at(-1)!.frames).toEqual([200]);
+  });
+});
+

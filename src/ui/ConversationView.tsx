@@ -1,6 +1,7 @@
 import { useStore } from '../state/store';
 import type { DialogueTurn } from '../conversation/dialogue';
 import type { SpokenSpan } from '../state/speechSlice';
+import { describeRoute } from '../conversation/replyRoute';
 
 /** The reply text with the part being spoken marked, for captions that follow the voice. */
 function SpokenText({ text, span }: { text: string; span: SpokenSpan | null }) {
@@ -33,11 +34,26 @@ function TurnBubble({ turn, speaking }: { turn: DialogueTurn; speaking: SpokenSp
       <p data-testid="assistant-text">
         <SpokenText text={turn.text} span={speaking?.replyId === turn.id ? speaking : null} />
         {turn.streaming && <span className="caret" aria-hidden="true" />}
+        {!turn.streaming && !turn.interrupted && !turn.failed && turn.text.trim() === '' && <em>(the model ended its reply without a word)</em>}
       </p>
+      {turn.route && (
+        <span className="meta" data-testid="reply-route" data-path={turn.route.path} data-speech-tokens={turn.route.speechTokens ?? ''}>
+          {describeRoute(turn.route)}
+        </span>
+      )}
       {turn.interrupted && !turn.failed && <span className="meta">interrupted</span>}
       {turn.failed && <span className="meta problem">stopped early</span>}
     </li>
   );
+}
+
+/** What a screen reader hears: each transcript as it arrives, each reply once it is written, never token by token. */
+function finishedCaption(turns: readonly DialogueTurn[]): string {
+  const latest = turns.at(-1);
+  if (!latest) return '';
+  if (latest.kind === 'user') return `You said: ${latest.transcript || 'nothing recognised'}`;
+  if (latest.streaming) return '';
+  return `Assistant${latest.interrupted ? ' (interrupted)' : ''}: ${latest.text}`;
 }
 
 /** Captions for both sides: the user's transcripts and the assistant's replies as they stream. */
@@ -53,11 +69,14 @@ export function ConversationView() {
     <section className="conversation" aria-label="Conversation">
       <h2>Conversation</h2>
       {turns.length === 0 && !transcribing && <p className="empty">Your words and the replies appear here.</p>}
-      <ol className="bubbles" aria-live="polite">
+      <ol className="bubbles">
         {turns.map((turn) => (
           <TurnBubble key={turn.id} turn={turn} speaking={speaking} />
         ))}
       </ol>
+      <p className="visually-hidden" aria-live="polite" data-testid="caption-announcer">
+        {finishedCaption(turns)}
+      </p>
       {voice && (
         <p className="note" data-testid="voice">
           Voice: {voice.strategy} preset at {voice.speed}x ({voice.styleSource === 'presets' ? 'style from voice presets: no style encoder in this pack' : 'blended with the style of your own turns, quieter turns weighing more'})

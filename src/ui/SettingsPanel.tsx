@@ -64,6 +64,25 @@ export function SettingsPanel() {
       </fieldset>
       {listening && <p className="note">Stop to change the input settings.</p>}
       <fieldset>
+        <legend>Answer path (ES4R)</legend>
+        <label className="checkbox">
+          <input type="radio" name="answer-path" checked={settings.answerPath === 'speech'} onChange={() => updateSettings({ answerPath: 'speech' })} data-testid="path-speech" />
+          Speech path: your voice itself reaches the language model (needs a pack with an ES4R component)
+        </label>
+        <label className="checkbox">
+          <input type="radio" name="answer-path" checked={settings.answerPath === 'text'} onChange={() => updateSettings({ answerPath: 'text' })} data-testid="path-text" />
+          Text path: the transcript, with how you sounded described in words
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={settings.dualAttention} disabled={settings.answerPath !== 'speech'} onChange={(e) => updateSettings({ dualAttention: e.target.checked })} data-testid="dual-attention" />
+          Dual-level affective attention before Whisper (off: the raw log-mel, an ablation)
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={settings.crossAttention} disabled={settings.answerPath !== 'speech'} onChange={(e) => updateSettings({ crossAttention: e.target.checked })} data-testid="cross-attention" />
+          Speech-guided cross-attention over the text history (off: speech vectors straight to the LLM, an ablation)
+        </label>
+      </fieldset>
+      <fieldset>
         <legend>Replies</legend>
         <NumberSetting
           label="Longest reply (tokens)"
@@ -76,6 +95,10 @@ export function SettingsPanel() {
         <label className="checkbox">
           <input type="checkbox" checked={settings.affectCuesInPrompt} onChange={(e) => updateSettings({ affectCuesInPrompt: e.target.checked })} />
           Tell the language model how the user sounded (off: a plain ASR + LLM cascade)
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={settings.empatheticVoice} onChange={(e) => updateSettings({ empatheticVoice: e.target.checked })} data-testid="empathetic-voice" />
+          Empathetic voice: speak in the strategy's voice preset (off: always the neutral voice)
         </label>
         {(Object.keys(CUE_LABELS) as (keyof CueSwitches)[]).map((cue) => (
           <label key={cue} className="checkbox">
