@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { chromiumLaunch, fakeMicrophoneArgs } from './support/chromium';
 import { DIALOGUE_TIMEOUT_MS, FIXTURE_TURN_COUNT, ListenPage } from './pages/listenPage';
 import { ModelsPanel } from './pages/modelsPanel';
+import { withSavedSettings } from './support/settings';
 
 test.use({ launchOptions: chromiumLaunch(fakeMicrophoneArgs('dialogue-rising-48k.wav')) });
 
@@ -10,7 +11,9 @@ const TRANSCRIPT = 'Hello, how are you?';
 const LISTENING_REPLY = 'i hear you, that sounds really hard.';
 const ENCOURAGING_REPLY = 'you can do this, one step at a time!';
 
-test('spoken turns are transcribed, answered with streamed replies and spoken; rising energy brings an encouraging one', async ({ page }) => {
+test('spoken turns are transcribed, answered on the text path with streamed replies and spoken; rising energy brings an encouraging one', async ({ page }) => {
+  // The speech path has its own spec (speech-path.spec.ts); this one follows the transcript and its cues.
+  await withSavedSettings(page, { answerPath: 'text' });
   const listen = new ListenPage(page);
   const models = new ModelsPanel(page);
   await listen.open();
@@ -28,6 +31,7 @@ test('spoken turns are transcribed, answered with streamed replies and spoken; r
   await expect(replies.nth(1)).toHaveText(LISTENING_REPLY);
   await expect(replies.nth(2)).toHaveText(ENCOURAGING_REPLY);
   await expect(userTurns.nth(2)).toContainText('encourage');
+  for (const route of await page.getByTestId('reply-route').all()) await expect(route).toHaveText('text path');
   await expect(page.getByTestId('conversation-notice')).toHaveCount(0);
   // The last reply is spoken to its end in the encourage preset's voice, its text highlighted as it plays.
   await expect(page.getByTestId('voice')).toContainText('encourage preset');

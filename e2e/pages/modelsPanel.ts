@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type Role = 'asr' | 'llm' | 'tts';
+export type Role = 'asr' | 'llm' | 'tts' | 'speech_llm';
 
 /** Generous: three tiny models, each run on SwiftShader WebGPU and on wasm, on 2 slow cores. */
 export const MODELS_READY_TIMEOUT_MS = 120_000;
