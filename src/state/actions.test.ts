@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { misfireHeard, newConversation, turnFinished, updateSettings } from './actions';
+import { misfireHeard, newConversation, replyTimed, turnFinished, updateSettings } from './actions';
 import { useStore } from './store';
 
 function turnAt(energyDb: number) {
@@ -33,5 +33,16 @@ describe('dialogue actions', () => {
     expect(useStore.getState().strategy).toBe('encourage');
     newConversation();
     expect(useStore.getState()).toMatchObject({ turns: [], strategy: 'neutral', deltaDb: null, misfires: 0 });
+  });
+});
+
+describe('reply timings', () => {
+  beforeEach(() => useStore.setState(useStore.getInitialState(), true));
+
+  it('a later report without timings (a barge-in on a spoken reply) keeps the ones the reply had', () => {
+    replyTimed(3, { speechFront: 2, firstToken: 40 });
+    replyTimed(3, {});
+    replyTimed(4, { firstToken: 30 });
+    expect(useStore.getState().replyTimingsMs).toEqual({ 3: { speechFront: 2, firstToken: 40 }, 4: { firstToken: 30 } });
   });
 });

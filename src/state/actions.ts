@@ -91,8 +91,9 @@ export function conversationNoticeChanged(conversationNotice: string | null): vo
   useStore.setState({ conversationNotice });
 }
 
+/** Merges, so a later barge-in on a finished reply (which reports no timings) keeps the ones it had. */
 export function replyTimed(replyId: number, timingsMs: Record<string, number>): void {
-  useStore.setState((state) => ({ replyTimingsMs: { ...state.replyTimingsMs, [replyId]: timingsMs } }));
+  useStore.setState((state) => ({ replyTimingsMs: { ...state.replyTimingsMs, [replyId]: { ...state.replyTimingsMs[replyId], ...timingsMs } } }));
 }
 
 export function speakingChanged(speaking: SpokenSpan | null): void {
