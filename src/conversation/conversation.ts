@@ -176,21 +176,24 @@ export class Conversation {
       this.update(finishAssistantTurn(this.dialogue, id, 'complete'), { type: 'replyEnded', replyId: id, outcome: 'complete', notice: null, timingsMs: {} });
       return;
     }
+    // Stage timings measured before a failure or an interruption are still reported.
+    let speechTimingsMs: Record<string, number> = {};
     try {
       const settings = this.settings();
       const speech = await this.speechFor(settings, signal);
+      speechTimingsMs = speech.vectors?.timingsMs ?? {};
       const route: ReplyRoute = speech.vectors
         ? { path: 'speech', dualAttention: settings.dualAttention, crossAttention: settings.crossAttention, speechTokens: speech.vectors.tokens, fallbackReason: null }
         : { ...TEXT_ROUTE, fallbackReason: speech.fallbackReason };
       this.update(setReplyRoute(this.dialogue, id, route), { type: 'replyRouted', replyId: id, route });
       const result = await this.replier.reply(promptDialogue, settings, addText, signal, speech.vectors);
       const outcome: ReplyOutcome = result.stopReason === 'cancelled' || signal.aborted ? 'interrupted' : 'complete';
-      const timingsMs = { ...speech.vectors?.timingsMs, ...result.timingsMs };
+      const timingsMs = { ...speechTimingsMs, ...result.timingsMs };
       this.update(finishAssistantTurn(this.dialogue, id, outcome), { type: 'replyEnded', replyId: id, outcome, notice: null, timingsMs });
     } catch (error) {
       const outcome: ReplyOutcome = signal.aborted ? 'interrupted' : 'failed';
       const notice = outcome === 'failed' ? `The reply stopped: ${errorMessage(error)}` : null;
-      this.update(finishAssistantTurn(this.dialogue, id, outcome), { type: 'replyEnded', replyId: id, outcome, notice, timingsMs: {} });
+      this.update(finishAssistantTurn(this.dialogue, id, outcome), { type: 'replyEnded', replyId: id, outcome, notice, timingsMs: speechTimingsMs });
     }
   }
 
