@@ -10,6 +10,7 @@
 // The Whisper encoder states fed to the adapter are random activations of the right shape; CIF's token count N
 // follows from the random weights (printed), it is not forced.
 import * as ort from 'onnxruntime-web';
+import { padTurns, type TurnFeatures } from '../src/models/es4r/stage1/padTurns';
 import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from '../src/models/es4r/stage1/affectAttentionGraph';
 import { randomArray, randomAttentionWeights, randomSubsamplerWeights } from '../src/models/es4r/stage1/randomWeights';
 import { MEL_BINS } from '../src/models/es4r/stage1/stage1Types';
@@ -57,21 +58,6 @@ const options: ort.InferenceSession.SessionOptions = { executionProviders: ['was
 const audioSeconds = TURN_SECONDS.reduce((a, b) => a + b, 0);
 const mels = TURN_SECONDS.map((s, i) => ({ frames: s * MEL_FRAMES_PER_S, mel: randomArray(1000 + i, MEL_BINS * s * MEL_FRAMES_PER_S, 2) }));
 
-/** The release's padding: every turn zero-padded to the longest; mask true = padding (keys only). */
-function padTurns(turns: { data: Float32Array; frames: number }[]): { features: ort.Tensor; mask: ort.Tensor } {
-  const maxFrames = Math.max(...turns.map((t) => t.frames));
-  const data = new Float32Array(turns.length * maxFrames * MEL_BINS);
-  const mask = new Uint8Array(turns.length * maxFrames);
-  turns.forEach((turn, b) => {
-    data.set(turn.data.subarray(0, turn.frames * MEL_BINS), b * maxFrames * MEL_BINS);
-    for (let t = turn.frames; t < maxFrames; t++) mask[b * maxFrames + t] = 1;
-  });
-  return {
-    features: new ort.Tensor('float32', data, [turns.length, maxFrames, MEL_BINS]),
-    mask: new ort.Tensor('bool', mask, [turns.length, maxFrames]),
-  };
-}
-
 function fmt(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
@@ -96,14 +82,17 @@ async function benchConfig(config: Config, seed: number): Promise<void> {
 
   const runOnce = async (): Promise<Record<string, number>> => {
     const t0 = performance.now();
-    const turns: { data: Float32Array; frames: number }[] = [];
+    const turns: TurnFeatures[] = [];
     for (const mel of melTensors) {
       const out = (await subsampler.run({ [SUBSAMPLER_INPUT]: mel }))[SUBSAMPLER_OUTPUT]!;
-      turns.push({ data: out.data as Float32Array, frames: out.dims[1]! });
+      turns.push({ features: out.data as Float32Array, frames: out.dims[1]! });
     }
     const t1 = performance.now();
     const padded = padTurns(turns);
-    const affectOut = await affect.run({ [AFFECT_INPUTS.features]: padded.features, [AFFECT_INPUTS.mask]: padded.mask });
+    const affectOut = await affect.run({
+      [AFFECT_INPUTS.features]: new ort.Tensor('float32', padded.data, [padded.turns, padded.maxFrames, MEL_BINS]),
+      [AFFECT_INPUTS.mask]: new ort.Tensor('bool', Uint8Array.from(padded.mask, (m) => (m ? 1 : 0)), [padded.turns, padded.maxFrames]),
+    });
     const pseudoMel = affectOut[AFFECT_OUTPUTS.pseudoMel]!;
     if (pseudoMel.dims[2] !== 3000) throw new Error('unexpected pseudo-mel shape');
     const whisperFrames = Number((affectOut[AFFECT_OUTPUTS.whisperFrames]!.data as BigInt64Array)[0]);

@@ -10,8 +10,9 @@ export function transposed(weight: Float32Array, rows: number, cols: number, row
   return out;
 }
 
-export function int64Const(g: GraphBuilder, name: string, values: number[]): string {
-  return g.init(name, 'int64', [values.length], BigInt64Array.from(values.map((v) => BigInt(v))));
+/** An int64 initializer; dims [] makes a scalar of one value. */
+export function int64Const(g: GraphBuilder, name: string, values: number[], dims: number[] = [values.length]): string {
+  return g.init(name, 'int64', dims, BigInt64Array.from(values.map((v) => BigInt(v))));
 }
 
 export function floatScalar(g: GraphBuilder, name: string, value: number): string {

@@ -1,20 +1,9 @@
 // ONNX building blocks for ES4R Stage 2 (IR 8, opset 17): linear, LayerNorm, exact GELU, multi-head attention
 // and the Whisper-style encoder layer. Activations are [1, L, E] (batch 1). Every helper adds its weights under
 // the caller's `name` prefix, which must be unique within the graph.
-import { geluOp } from '../stage1/graphOps';
+import { geluOp, int64Const, transposed } from '../stage1/graphOps';
 import { attr, type GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph';
 import type { EncoderLayerWeights } from './weights';
-
-/** [out, in] (nn.Linear) -> [in, out] for MatMul. */
-export function transposeWeight(weight: Float32Array, outFeatures: number, inFeatures: number): Float32Array {
-  const t = new Float32Array(weight.length);
-  for (let o = 0; o < outFeatures; o++) for (let i = 0; i < inFeatures; i++) t[i * outFeatures + o] = weight[o * inFeatures + i]!;
-  return t;
-}
-
-export function constInt64(g: GraphBuilder, name: string, values: number[], dims: number[] = [values.length]): string {
-  return g.init(name, 'int64', dims, BigInt64Array.from(values.map((v) => BigInt(v))));
-}
 
 export function constFloat(g: GraphBuilder, name: string, values: number[], dims: number[] = [values.length]): string {
   return g.init(name, 'float32', dims, Float32Array.from(values));
@@ -22,7 +11,7 @@ export function constFloat(g: GraphBuilder, name: string, values: number[], dims
 
 /** y = x W^T + b (W in [out, in] layout; bias optional). */
 export function addLinear(g: GraphBuilder, x: string, name: string, weight: Float32Array, outFeatures: number, inFeatures: number, bias?: Float32Array): string {
-  const w = g.init(`${name}.weight_t`, 'float32', [inFeatures, outFeatures], transposeWeight(weight, outFeatures, inFeatures));
+  const w = g.init(`${name}.weight_t`, 'float32', [inFeatures, outFeatures], transposed(weight, outFeatures, inFeatures));
   const y = g.op('MatMul', [x, w]);
   return bias ? g.op('Add', [y, g.init(`${name}.bias`, 'float32', [outFeatures], bias)]) : y;
 }
@@ -40,8 +29,8 @@ export function addLayerNorm(g: GraphBuilder, x: string, name: string, gamma: Fl
 export function addAttention(g: GraphBuilder, q: string, k: string, v: string, embed: number, heads: number, name: string): string {
   const hd = embed / heads;
   if (!Number.isInteger(hd)) throw new Error('attention: embed not divisible by heads');
-  const split = constInt64(g, `${name}.split_shape`, [1, -1, heads, hd]);
-  const merge = constInt64(g, `${name}.merge_shape`, [1, -1, embed]);
+  const split = int64Const(g, `${name}.split_shape`, [1, -1, heads, hd]);
+  const merge = int64Const(g, `${name}.merge_shape`, [1, -1, embed]);
   const scale = constFloat(g, `${name}.scale`, [1 / Math.sqrt(hd)], []);
   const qh = g.op('Transpose', [g.op('Reshape', [q, split])], { perm: attr.ints([0, 2, 1, 3]) }); // [1,h,Lq,hd]
   const kt = g.op('Transpose', [g.op('Reshape', [k, split])], { perm: attr.ints([0, 2, 3, 1]) }); // [1,h,hd,Lk]
