@@ -1,7 +1,8 @@
 // Times ES4R's speech path around the (frozen, not timed) Whisper encoder, on onnxruntime-web's wasm EP in Node:
 //   affect front = per-turn subsampler (ONNX, one run per turn) + dual-level attention up to the pseudo-mel;
 //   adapter      = CFormer on Whisper encoder states + cross-attention with a text history.
-// Two configurations with random weights: the tiny one and the release's real dimensions (ES4R.md, Stages 1-2).
+// Two configurations with random weights: the tiny one and the release's real dimensions (ES4R.md, Stages 1-2);
+// then the whole speech path on the tiny pack (with its Whisper and LLM) against the text path.
 // Usage: npx tsx scripts/bench-speech-path.ts [runs] [threads]   (runs default 15; threads 1 or 2, default 1;
 // the real dimensions get min(runs, REAL_MAX_RUNS) timed runs to keep the script well under 2 minutes on 2 cores).
 //
@@ -18,6 +19,7 @@ import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../sr
 import { buildCformerModel, buildCrossAttentionModel } from '../src/models/es4r/stage2/stage2Graphs';
 import { randomActivations, randomCformer, randomCrossAttention, type CformerShape } from '../src/models/es4r/stage2/weights';
 import { measure } from './bench/measure';
+import { benchTinyAnswer } from './bench/tinySpeechAnswer';
 
 const MEL_FRAMES_PER_S = 100;
 const TURN_SECONDS = [2, 4, 6];
@@ -156,6 +158,7 @@ async function main(): Promise<void> {
   console.log('RTF = ms per run / ms of audio (lower is faster; < 1 is faster than real time)');
   let seed = 7;
   for (const config of configs) await benchConfig(config, (seed += 10));
+  await benchTinyAnswer(runsArg);
 }
 
 main().catch((error: unknown) => {
