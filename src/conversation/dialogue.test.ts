@@ -6,6 +6,7 @@ import {
   appendUserTurn,
   finishAssistantTurn,
   newDialogue,
+  setReplyRoute,
   startAssistantTurn,
   trimToBudget,
   userTurns,
@@ -32,7 +33,7 @@ describe('dialogue history', () => {
     expect(one.turns).toHaveLength(1);
     expect(two.turns.map((t) => t.id)).toEqual([0, 1]);
     expect(userTurns(two)[0]).toMatchObject({ kind: 'user', durationMs: 1500, transcript: 'Hello there' });
-    expect(two.turns[1]).toEqual({ kind: 'assistant', id: 1, text: 'Hi!', interrupted: false, failed: false, streaming: false });
+    expect(two.turns[1]).toEqual({ kind: 'assistant', id: 1, text: 'Hi!', interrupted: false, failed: false, streaming: false, route: null });
   });
 
   it('rejects a turn that ends before it starts', () => {
@@ -54,8 +55,18 @@ describe('dialogue history', () => {
       interrupted: true,
       failed: false,
       streaming: false,
+      route: null,
     });
     expect(started.dialogue.turns[1]).toMatchObject({ text: '' });
+  });
+
+  it('records the route of a streaming reply, not of a finished one', () => {
+    const started = startAssistantTurn(appendUserTurn(newDialogue(), userInput));
+    const route = { path: 'speech', dualAttention: true, crossAttention: false, speechTokens: 7, fallbackReason: null } as const;
+    const routed = setReplyRoute(started.dialogue, started.id, route);
+    expect(routed.turns[1]).toMatchObject({ route, streaming: true });
+    const finished = finishAssistantTurn(routed, started.id, 'complete');
+    expect(setReplyRoute(finished, started.id, { ...route, speechTokens: 9 })).toBe(finished);
   });
 
   it('marks a failed reply and rejects unknown ids', () => {
