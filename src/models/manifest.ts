@@ -1,6 +1,7 @@
 // The model-pack manifest (public/models/manifest.json): schema, types and helpers.
 // Shared by the page and the Node scripts, so nothing here may import Node modules.
 import { z } from 'zod';
+import { issueLines } from '../schemaIssues';
 
 /** transformers.js dtype names; each maps to an ONNX file name suffix (see dtypeFileName). */
 export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
@@ -175,16 +176,9 @@ export class ManifestError extends Error {
 export function parseManifest(json: unknown): Manifest {
   const result = manifestSchema.safeParse(json);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${formatIssuePath(issue.path)}: ${issue.message}`);
-  throw new ManifestError(`invalid model manifest:\n${lines.join('\n')}`);
+  throw new ManifestError(`invalid model manifest:\n${issueLines(result.error)}`);
 }
 
-function formatIssuePath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
-    .join('');
-}
 
 /** The ONNX file transformers.js loads for a module and dtype, e.g. ("encoder_model", "fp16") -> "onnx/encoder_model_fp16.onnx". */
 export function dtypeFileName(moduleName: string, dtype: Dtype): string {

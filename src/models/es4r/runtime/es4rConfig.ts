@@ -1,5 +1,6 @@
 // es4r.json: what an ES4R component (written by `npm run es4r:import` or `make:tiny-pack`) declares about its graphs.
 import { z } from 'zod';
+import { issueLines } from '../../../schemaIssues';
 import { ATTENTION_HEADS, MEL_BINS } from '../stage1/stage1Types';
 
 const positiveInt = z.number().int().positive();
@@ -42,8 +43,7 @@ export type Es4rGraphName = keyof Es4rConfig['files'];
 export function parseEs4rConfig(json: unknown, where: string): Es4rConfig {
   const parsed = es4rConfigSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`${where} is not a valid ES4R component description (rebuild it with npm run es4r:import):\n${issueLines(parsed.error)}`);
   }
   return parsed.data;
 }

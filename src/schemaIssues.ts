@@ -1,0 +1,13 @@
+// One way to tell a user what is wrong with a JSON file we validate (manifest, study file, es4r.json).
+import type { z } from 'zod';
+
+/** "a.b[2].c" for an issue path; "(root)" for the whole value. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
+}
+
+/** One indented "path: problem" line per issue. */
+export function issueLines(error: z.ZodError): string {
+  return error.issues.map((issue) => `  ${issuePath(issue.path)}: ${issue.message}`).join('\n');
+}
