@@ -3,6 +3,8 @@ import { chromiumLaunch } from './e2e/support/chromium';
 
 /** A port of its own, so the suite never talks to a developer's `npm start`; E2E_PORT lets two suites run side by side. */
 const PORT = Number(process.env.E2E_PORT ?? 5199);
+/** The built app (dist/, `npm run build` first) as `npm run serve` serves it: e2e/support/builtApp.ts. */
+const DIST_PORT = Number(process.env.E2E_DIST_PORT ?? 5299);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -17,10 +19,19 @@ export default defineConfig({
     trace: 'on-first-retry',
     launchOptions: chromiumLaunch(),
   },
-  webServer: {
-    command: `npx vite --host 127.0.0.1 --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-  },
+  webServer: [
+    {
+      command: `npx vite --host 127.0.0.1 --port ${PORT} --strictPort`,
+      url: `http://127.0.0.1:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+    },
+    {
+      // Waits for the port only: without a build the server still starts, and the specs that need dist/ say so.
+      command: `node scripts/serve-dist.mjs --port ${DIST_PORT}`,
+      port: DIST_PORT,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+  ],
 });

@@ -1,25 +1,29 @@
+import { createHash } from 'node:crypto';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { appHeaders, contentSecurityPolicy } from './src/privacy/securityHeaders.mjs';
+import { appShellPlugin } from './src/offline/build/appShellPlugin.ts';
 
-/** Cross-origin isolation: SharedArrayBuffer and multi-threaded wasm need both headers. */
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+/** The dev server's one inline script is React refresh's preamble: allowed by its hash, nothing else inline. */
+const refreshPreambleHash = `sha256-${createHash('sha256').update(react.preambleCode.replace('__BASE__', '/')).digest('base64')}`;
+/** Cross-origin isolation and the Content-Security-Policy (src/privacy/securityHeaders.mjs), the same as `npm run serve`. */
+const devHeaders = appHeaders(contentSecurityPolicy({ inlineScriptHashes: [refreshPreambleHash], inlineStyles: true }));
+const builtAppHeaders = appHeaders(contentSecurityPolicy());
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), appShellPlugin()],
   // Separate dependency caches let two dev servers (e.g. two e2e suites) start side by side.
   cacheDir: process.env.VITE_CACHE_DIR ?? 'node_modules/.vite',
   // One onnxruntime-web build in the page: the bare import resolves to the entry transformers.js uses.
   resolve: { alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }] },
-  server: { headers: isolationHeaders, strictPort: true },
-  preview: { headers: isolationHeaders, strictPort: true },
+  server: { headers: devHeaders, strictPort: true },
+  preview: { headers: builtAppHeaders, strictPort: true },
   worker: { format: 'es' },
   optimizeDeps: {
     // Pre-bundled up front: discovering them on first load would reload the page mid-session.
     include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', 'zustand'],
     exclude: ['onnxruntime-web', '@huggingface/transformers'],
   },
-  build: { target: 'es2022' },
+  // public/ minus the model packs is copied by appShellPlugin, which also builds the service worker.
+  build: { target: 'es2022', copyPublicDir: false },
 });

@@ -5,7 +5,10 @@ import { exposeTestHandle } from './session/testHandle';
 import './ui/styles.css';
 import { loadModels } from './session/modelSession';
 import { prepareListening } from './session/listenSession';
+import { watchForeignRequests } from './privacy/watchForeignRequests';
+import { registerServiceWorker } from './offline/registerServiceWorker';
 
+watchForeignRequests();
 exposeTestHandle();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
@@ -16,3 +19,4 @@ createRoot(root).render(
 );
 prepareListening();
 void loadModels();
+registerServiceWorker();

@@ -1,5 +1,8 @@
 // One way to tell a user what is wrong with a JSON file we validate (manifest, study file, es4r.json).
-import type { z } from 'zod';
+import { z } from 'zod';
+
+// The page's CSP refuses eval: without this zod probes for it (one refused "eval" report per realm) before falling back.
+z.config({ jitless: true });
 
 /** "a.b[2].c" for an issue path; "(root)" for the whole value. */
 export function issuePath(path: readonly PropertyKey[]): string {

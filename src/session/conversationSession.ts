@@ -1,5 +1,5 @@
 import { Conversation, type ConversationEvent, type Replier, type SpeechEncoderPort, type SpeechSide, type Transcriber } from '../conversation/conversation';
-import { bargeInTimed, conversationNoticeChanged, dialogueChanged, replyTimed, transcribingChanged } from '../state/actions';
+import { bargeInTimed, conversationNoticeChanged, dialogueChanged, replyTimed, transcribingChanged, turnTimed } from '../state/actions';
 import { useStore } from '../state/store';
 import type { Turn } from '../turns/turn';
 import { modelClient } from './modelSession';
@@ -44,6 +44,7 @@ function onEvent(event: ConversationEvent, dialogue: Parameters<typeof dialogueC
     case 'userTurn':
       transcribingChanged(false);
       conversationNoticeChanged(null);
+      turnTimed(event.userTurnId, event.timingsMs);
       return;
     case 'replyEnded':
       if (event.notice) conversationNoticeChanged(event.notice);

@@ -16,6 +16,7 @@ import { answerTurn, bargeIn, resetConversation } from './conversationSession';
 import { prepareSpeech } from './speechSession';
 import { summarizeTurn } from './summarizeTurn';
 import { errorMessage } from '../errorMessage';
+import type { Turn } from '../turns/turn';
 
 /** Frames per worklet batch: 30 ms keeps the input meter near 33 Hz. */
 const BATCH_FRAMES = 3;
@@ -25,6 +26,13 @@ let client: WorkerClient<ListenApi> | null = null;
 let loading: Promise<WorkerClient<ListenApi>> | null = null;
 let capture: Capture | null = null;
 let listening: Promise<unknown> | null = null;
+const turnListeners = new Set<(turn: Turn) => void>();
+
+/** Each finished turn, audio included, as it is handed to the conversation (study logging keeps its PCM when allowed); returns the unsubscribe. */
+export function onTurnFinished(listener: (turn: Turn) => void): () => void {
+  turnListeners.add(listener);
+  return () => turnListeners.delete(listener);
+}
 
 function onUpdate(update: ListenUpdate): void {
   switch (update.type) {
@@ -43,6 +51,7 @@ function onUpdate(update: ListenUpdate): void {
     case 'turn':
       speechActivityChanged(false);
       turnFinished(summarizeTurn(update.turn));
+      for (const listener of turnListeners) listener(update.turn);
       answerTurn(update.turn);
       return;
   }

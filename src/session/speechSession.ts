@@ -77,9 +77,11 @@ function synthesizerFor(voice: VoiceChoice, voicesUrl: string, style: Promise<Fl
 function startSpeaking(replyId: number, dialogue: Dialogue): void {
   const voices = chosenPackVoices();
   if (useStore.getState().components.tts?.status !== 'ready' || !voices) return;
-  const strategy = userTurns(dialogue).at(-1)?.strategy ?? 'neutral';
+  // Without the empathetic voice (a study condition), every reply takes the neutral preset and no per-turn style.
+  const { empatheticVoice } = useStore.getState().settings;
+  const strategy = empatheticVoice ? (userTurns(dialogue).at(-1)?.strategy ?? 'neutral') : 'neutral';
   const voice = voiceFor(strategy, voices.presets);
-  const useEncoder = styleEncoderReady() && turnStyles.length > 0;
+  const useEncoder = empatheticVoice && styleEncoderReady() && turnStyles.length > 0;
   voiceChosen({ strategy, speed: voice.speed, styleSource: useEncoder ? 'encoder' : 'presets' });
   const speech = new ReplySpeech(
     synthesizerFor(voice, voices.voicesUrl, useEncoder ? fusedStyle() : Promise.resolve(null)),

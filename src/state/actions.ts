@@ -29,7 +29,7 @@ export function misfireHeard(): void {
 }
 
 export function newConversation(): void {
-  useStore.setState((state) => ({ ...withStrategy([], state.settings.tauDb), misfires: 0, dialogue: newDialogue(), conversationNotice: null, replyTimingsMs: {} }));
+  useStore.setState((state) => ({ ...withStrategy([], state.settings.tauDb), misfires: 0, dialogue: newDialogue(), conversationNotice: null, replyTimingsMs: {}, turnTimingsMs: {} }));
 }
 
 export function updateSettings(patch: Partial<Settings>): void {
@@ -89,6 +89,10 @@ export function transcribingChanged(transcribing: boolean): void {
 
 export function conversationNoticeChanged(conversationNotice: string | null): void {
   useStore.setState({ conversationNotice });
+}
+
+export function turnTimed(userTurnId: number, timingsMs: Record<string, number>): void {
+  useStore.setState((state) => ({ turnTimingsMs: { ...state.turnTimingsMs, [userTurnId]: timingsMs } }));
 }
 
 /** Merges, so a later barge-in on a finished reply (which reports no timings) keeps the ones it had. */

@@ -10,6 +10,8 @@ export interface ConversationSlice {
   conversationNotice: string | null;
   /** Per reply id: stage timings reported by the workers. */
   replyTimingsMs: Record<number, Record<string, number>>;
+  /** Per user turn id: the transcription's stage timings (features, encoder, decoder) from the ASR worker. */
+  turnTimingsMs: Record<number, Record<string, number>>;
 }
 
 export const createConversationSlice: StateCreator<ConversationSlice, [], [], ConversationSlice> = () => ({
@@ -17,4 +19,5 @@ export const createConversationSlice: StateCreator<ConversationSlice, [], [], Co
   transcribing: false,
   conversationNotice: null,
   replyTimingsMs: {},
+  turnTimingsMs: {},
 });

@@ -28,6 +28,8 @@ export interface Settings {
   /** Speech-path ablations: dual-level affective attention before Whisper (off = raw log-mel), cross-attention over the text history (off = speech vectors straight to the LLM). */
   dualAttention: boolean;
   crossAttention: boolean;
+  /** Speak in the voice preset of the strategy (comfort / encourage / neutral); off = always the neutral voice, no per-turn style. */
+  empatheticVoice: boolean;
 }
 
 
@@ -38,5 +40,5 @@ export interface SettingsSlice {
 export const DEFAULT_END_SILENCE_MS = 500;
 
 export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({
-  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON, answerPath: 'speech', dualAttention: true, crossAttention: true },
+  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON, answerPath: 'speech', dualAttention: true, crossAttention: true, empatheticVoice: true },
 });

@@ -6,8 +6,9 @@ import { createMicSlice, type MicSlice } from './micSlice';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
 import { createSpeechSlice, type SpeechSlice } from './speechSlice';
+import { createStudySlice, type StudySlice } from './studySlice';
 
-export type AppState = MicSlice & DialogueSlice & SettingsSlice & ModelsSlice & ConversationSlice & SpeechSlice;
+export type AppState = MicSlice & DialogueSlice & SettingsSlice & ModelsSlice & ConversationSlice & SpeechSlice & StudySlice;
 
 /** Only the user's settings outlive a reload; bump the version when their shape changes. */
 const SETTINGS_STORAGE_KEY = 'es4r.settings';
@@ -22,6 +23,7 @@ export const useStore = create<AppState>()(
       ...createModelsSlice(...a),
       ...createConversationSlice(...a),
       ...createSpeechSlice(...a),
+      ...createStudySlice(...a),
     }),
     {
       name: SETTINGS_STORAGE_KEY,

@@ -7,18 +7,24 @@ import { SettingsPanel } from './SettingsPanel';
 import { LoadingPanel } from './LoadingPanel';
 import { ConversationView } from './ConversationView';
 import { startNewConversation } from '../session/listenSession';
-import type { AppState } from '../state/store';
+import { useStore, type AppState } from '../state/store';
 import { PlaybackHint } from './PlaybackHint';
+import { StudyOpener } from './study/StudyOpener';
+import { StudyPage } from './study/StudyPage';
+import { OnDeviceIndicator } from './OnDeviceIndicator';
 
 const inputLevel = (state: AppState) => state.inputLevelDb;
 const outputLevel = (state: AppState) => state.outputLevelDb;
 
 export function App() {
+  const studyOpen = useStore((s) => s.study.phase !== 'closed');
+  if (studyOpen) return <StudyPage />;
   return (
     <main className="app">
       <header>
         <h1>Empathetic voice assistant</h1>
         <p className="subtitle">Runs on this device: no audio or text leaves your browser.</p>
+        <OnDeviceIndicator />
       </header>
       <TalkControl />
       <LevelMeter label="You" level={inputLevel} testId="input-meter" />
@@ -36,6 +42,7 @@ export function App() {
           New conversation
         </button>
         <SettingsPanel />
+        <StudyOpener />
       </footer>
     </main>
   );

@@ -1,0 +1,6 @@
+import type { StudyState } from './studySlice';
+import { useStore } from './store';
+
+export function studyChanged(patch: Partial<StudyState>): void {
+  useStore.setState((state) => ({ study: { ...state.study, ...patch } }));
+}

@@ -1,0 +1,30 @@
+import { backToSetup, exportStudyLog } from '../../session/studySession';
+import { useStore } from '../../state/store';
+import { downloadFile } from './downloadFile';
+
+/** The study's closing words; the participant may take a copy of their own session. */
+export function EndView() {
+  const file = useStore((s) => s.study.file);
+  const lastAction = useStore((s) => s.study.lastAction);
+  if (!file) return null;
+  return (
+    <section className="study-end" data-testid="end-screen">
+      {file.endText.map((paragraph, i) => (
+        <p key={i}>{paragraph}</p>
+      ))}
+      <div className="study-actions">
+        <button type="button" onClick={() => void exportStudyLog('lastSession').then(downloadFile)} data-testid="export-session">
+          Download a copy of this session's log
+        </button>
+        <button type="button" className="study-quiet" onClick={backToSetup} data-testid="back-to-setup">
+          Researcher: next participant
+        </button>
+      </div>
+      {lastAction && (
+        <p className="note" role="status" data-testid="study-last-action">
+          {lastAction}
+        </p>
+      )}
+    </section>
+  );
+}
