@@ -13,6 +13,8 @@ import type { ModelWorkerApi } from '../workers/modelApi';
 import type { TtsWorkerApi } from '../workers/ttsApi';
 import { forgetVerdicts, readVerdicts, rememberVerdict } from './verdictMemory';
 import { errorMessage } from '../errorMessage';
+import type { WorkerEvent } from '../workers/protocol';
+import { workerEventHeard } from './deviceLossSession';
 
 const MODELS_URL = `${import.meta.env.BASE_URL}models/`;
 const ROLES: readonly ModelRole[] = ['asr', 'llm', 'tts', 'speech_llm'];
@@ -31,6 +33,9 @@ const START_WORKER: Record<ModelRole, () => Worker> = {
 /** Each family's worker speaks `load` plus its own methods. */
 type RoleApis = { asr: AsrWorkerApi; llm: LlmWorkerApi; tts: TtsWorkerApi; speech_llm: LlmWorkerApi };
 const clients: { [R in ModelRole]?: WorkerClient<RoleApis[R]> } = {};
+const workers: Partial<Record<ModelRole, Worker>> = {};
+/** The pack whose models the workers hold, for reloading one worker's model. */
+let loadedPack: { name: string; components: Manifest['packs'][string]['components'] } | null = null;
 
 /** The chosen pack's voices: where their files are and the presets per strategy. */
 export interface PackVoices {
@@ -65,9 +70,31 @@ async function loadStyleEncoder(component: ModelComponent | undefined): Promise<
 export function modelClient<R extends ModelRole>(role: R): WorkerClient<RoleApis[R]> {
   const existing = clients[role];
   if (existing) return existing;
-  const created = new WorkerClient<RoleApis[R]>(START_WORKER[role]());
+  const worker = START_WORKER[role]();
+  // Unasked events (request id 0), e.g. a lost GPU device, go to deviceLossSession.
+  worker.addEventListener('message', (event: MessageEvent<{ type?: string; payload?: WorkerEvent }>) => {
+    if (event.data.type === 'event' && event.data.payload) workerEventHeard(role, event.data.payload);
+  });
+  workers[role] = worker;
+  const created = new WorkerClient<RoleApis[R]>(worker);
   clients[role] = created as (typeof clients)[R];
   return created;
+}
+
+/** Replaces a role's worker with a fresh one (a lost GPU device never comes back) and loads its model, and what rides on it, again. */
+export async function restartModelWorker(role: ModelRole): Promise<void> {
+  const worker = workers[role];
+  // Calls in flight fail as if the worker had crashed instead of waiting forever.
+  worker?.dispatchEvent(new ErrorEvent('error', { message: 'its GPU device was lost' }));
+  worker?.terminate();
+  delete workers[role];
+  delete clients[role];
+  const component = loadedPack?.components[role];
+  if (!loadedPack || !component) return;
+  const { name, components } = loadedPack;
+  await loadComponent(role, component, name, false);
+  if (role === 'tts') await loadStyleEncoder(components.style_encoder);
+  if (role === 'asr' || role === 'speech_llm') await loadSpeechPath(components.es4r, components.speech_llm !== undefined);
 }
 
 
@@ -151,6 +178,7 @@ export async function loadModels({ recheck = false } = {}): Promise<void> {
   const totalBytes = availability.find((pack) => pack.pack === chosen)?.totalBytes ?? null;
   packProbed({ status: 'chosen', available, chosen, totalBytes, advice: null });
   const components = manifest.packs[chosen]!.components;
+  loadedPack = { name: chosen, components };
   const { voices } = components.tts;
   packVoices = voices ? { voicesUrl: `${MODELS_URL}${components.tts.modelId}/voices/`, presets: voices } : null;
   await Promise.all(ROLES.map((role) => {

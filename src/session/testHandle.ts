@@ -1,13 +1,29 @@
 import { startOutputCapture, stopOutputCapture, type OutputSummary } from './speechSession';
+import { modelClient } from './modelSession';
 import { useStore, type AppState } from '../state/store';
+import type { ModelRole } from '../state/modelsSlice';
+import type { WorkerClient } from '../workers/client';
+import type { GpuDeviceTestApi } from '../workers/modelApi';
+
+interface TestHandle {
+  getState(): AppState;
+  startOutputCapture(): Promise<void>;
+  stopOutputCapture(): Promise<OutputSummary>;
+  /** Only under automation (navigator.webdriver): destroys a model worker's GPU device; false when it has none. */
+  loseGpuDevice?(role: ModelRole): Promise<boolean>;
+}
 
 declare global {
   interface Window {
     /** A view of the store and of the voice output, for end-to-end tests and researchers at the console. */
-    __es4r?: { getState(): AppState; startOutputCapture(): Promise<void>; stopOutputCapture(): Promise<OutputSummary> };
+    __es4r?: TestHandle;
   }
 }
 
+function loseGpuDevice(role: ModelRole): Promise<boolean> {
+  return (modelClient(role) as unknown as WorkerClient<GpuDeviceTestApi>).call('destroyGpuDevice', null);
+}
+
 export function exposeTestHandle(): void {
-  window.__es4r = { getState: () => useStore.getState(), startOutputCapture, stopOutputCapture };
+  window.__es4r = { getState: () => useStore.getState(), startOutputCapture, stopOutputCapture, ...(navigator.webdriver ? { loseGpuDevice } : {}) };
 }

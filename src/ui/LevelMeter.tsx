@@ -10,6 +10,11 @@ function meterLabel(levelDb: number): string {
   return levelDb < FLOOR_DB ? 'silence' : `${levelDb.toFixed(0)} dB`;
 }
 
+/** The value a meter may report: its range clamps the level, silence (-Infinity) included. */
+function meterValueDb(levelDb: number): number {
+  return Math.round(Math.min(CEILING_DB, Math.max(FLOOR_DB, Number.isFinite(levelDb) ? levelDb : FLOOR_DB)));
+}
+
 interface LevelMeterProps {
   label: string;
   /** Which level to show: the microphone's or the voice's. */
@@ -21,6 +26,7 @@ interface LevelMeterProps {
 export function LevelMeter({ label, level, testId }: LevelMeterProps) {
   const barRef = useRef<HTMLDivElement>(null);
   const labelRef = useRef<HTMLSpanElement>(null);
+  const meterRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     let frame = 0;
@@ -30,6 +36,11 @@ export function LevelMeter({ label, level, testId }: LevelMeterProps) {
         const fraction = Math.min(1, Math.max(0, (levelDb - FLOOR_DB) / (CEILING_DB - FLOOR_DB)));
         if (barRef.current) barRef.current.style.transform = `scaleX(${fraction})`;
         if (labelRef.current) labelRef.current.textContent = meterLabel(levelDb);
+        // Screen readers read the meter's value on demand; they do not announce every change.
+        if (meterRef.current) {
+          meterRef.current.setAttribute('aria-valuenow', String(meterValueDb(levelDb)));
+          meterRef.current.setAttribute('aria-valuetext', meterLabel(levelDb));
+        }
       });
     };
     paint(level(useStore.getState()));
@@ -43,8 +54,20 @@ export function LevelMeter({ label, level, testId }: LevelMeterProps) {
   }, [level]);
 
   return (
-    <div className="meter" role="img" aria-label={label} data-testid={testId}>
-      <span className="meter-name">{label}</span>
+    <div
+      className="meter"
+      role="meter"
+      aria-label={`${label} level`}
+      aria-valuemin={FLOOR_DB}
+      aria-valuemax={CEILING_DB}
+      aria-valuenow={FLOOR_DB}
+      aria-valuetext="–"
+      ref={meterRef}
+      data-testid={testId}
+    >
+      <span className="meter-name" aria-hidden="true">
+        {label}
+      </span>
       <div className="meter-track">
         <div className="meter-bar" ref={barRef} />
       </div>

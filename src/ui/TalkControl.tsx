@@ -1,6 +1,39 @@
+import { useEffect } from 'react';
 import { useStore } from '../state/store';
 import type { MicStatus } from '../state/micSlice';
 import { startListening, stopListening } from '../session/listenSession';
+import { isPushToTalkKey, PUSH_TO_TALK_CODE, PushToTalk } from '../session/pushToTalk';
+import { keepConversationAcrossVisibility } from '../session/visibilitySession';
+
+const pushToTalk = new PushToTalk({ status: () => useStore.getState().micStatus, start: startListening, stop: stopListening });
+
+/** Hold Space anywhere on the page except in a field or on a control, where Space has its own meaning. */
+function usePushToTalkKey(): void {
+  useEffect(() => {
+    const focused = () => (document.activeElement instanceof HTMLElement ? document.activeElement : null);
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isPushToTalkKey(event, focused())) return;
+      // Space would scroll the page.
+      event.preventDefault();
+      if (!event.repeat) void pushToTalk.press();
+    };
+    const onKeyUp = (event: KeyboardEvent) => {
+      if (event.code !== PUSH_TO_TALK_CODE || !pushToTalk.isHeld) return;
+      event.preventDefault();
+      void pushToTalk.release();
+    };
+    // A key released in another window never reaches us: losing focus counts as a release.
+    const onBlur = () => void pushToTalk.release();
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
+    };
+  }, []);
+}
 
 const STATUS_TEXT: Record<MicStatus, string> = {
   idle: 'Press Talk and speak; pause to end a turn.',
@@ -24,15 +57,22 @@ export function TalkControl() {
   const listening = micStatus === 'listening';
   const busy = micStatus === 'starting' || micStatus === 'stopping';
   const problem = micMessage !== null;
+  usePushToTalkKey();
+  // The talk control lives as long as the page: it owns what must survive hiding and showing the page.
+  useEffect(() => keepConversationAcrossVisibility(), []);
 
   return (
     <section className="talk" aria-label="Microphone">
       <button
         type="button"
         className={`talk-button${listening ? ' is-on' : ''}${speechActive ? ' is-speech' : ''}`}
-        onClick={() => (listening ? void stopListening() : void startListening())}
-        disabled={busy}
+        onClick={() => {
+          if (!busy) void (listening ? stopListening() : startListening());
+        }}
+        // aria-disabled, not disabled: a disabled button drops the keyboard focus while the microphone opens.
+        aria-disabled={busy}
         aria-pressed={listening}
+        aria-describedby="talk-modes"
         data-testid="talk"
       >
         {listening ? 'Stop' : 'Talk'}
@@ -54,6 +94,10 @@ export function TalkControl() {
           </p>
         )}
       </div>
+      <p className="note talk-modes" id="talk-modes" data-testid="talk-modes">
+        Hands-free: press Talk (or Tab to it and press Enter) once, speak, and pause to end each turn. Push-to-talk: hold
+        Space while the page has focus (not in a field or on a button), release to end the turn.
+      </p>
     </section>
   );
 }

@@ -32,3 +32,9 @@ export interface ModelLoadResult {
 export type ModelWorkerApi = {
   load: Method<ModelLoadRequest, ModelLoadResult>;
 };
+
+/** Every model worker also serves this test hook (the page exposes it only under automation). */
+export type GpuDeviceTestApi = {
+  /** Destroys the worker's GPU device, as a driver reset would lose it; false without one. */
+  destroyGpuDevice: Method<null, boolean>;
+};

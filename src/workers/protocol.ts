@@ -18,6 +18,12 @@ export interface Progress {
   message?: string;
 }
 
+/** What a worker reports without being asked: its GPU device was lost (destroyed or reset). */
+export type WorkerEvent = { kind: 'deviceLost'; reason: string; message: string };
+
+/** Request ids start at 1; id 0 carries a worker's unasked events. */
+export const EVENT_ID = 0;
+
 /** Errors cross the thread boundary as plain data, never as Error objects. */
 export interface WireError {
   name: string;
@@ -30,6 +36,7 @@ export type Request<A extends Api> =
   | { id: number; type: 'cancel' };
 
 export type Reply<A extends Api> =
+  | { id: typeof EVENT_ID; type: 'event'; payload: WorkerEvent }
   | { [K in keyof A & string]: { id: number; type: 'result'; method: K; payload: A[K]['result'] } }[keyof A & string]
   | { [K in keyof A & string]: { id: number; type: 'chunk'; method: K; payload: A[K]['chunk'] } }[keyof A & string]
   | { id: number; type: 'progress'; payload: Progress }

@@ -2,8 +2,10 @@ import type { ModelFamily } from '../models/loadModel';
 import { configureTransformers, explainLoadError } from '../models/runtime/transformersRuntime';
 import { createModelHandlers, type ModelSlot } from './modelHandlers';
 import { serve } from './serve';
-import type { ModelWorkerApi } from './modelApi';
-import type { Api, Handlers, Reply, Request } from './protocol';
+import type { GpuDeviceTestApi, ModelWorkerApi } from './modelApi';
+import { EVENT_ID, type Api, type Handlers, type Reply, type Request } from './protocol';
+import { DeviceLossWatch, isLosableDevice } from '../models/device/deviceLoss';
+import { ortGpuDevice } from '../models/device/deviceLossSource';
 
 /** Threads for wasm inference; the page is cross-origin isolated, and two cores are the floor we plan for. */
 const WASM_THREADS = 2;
@@ -22,12 +24,27 @@ export function serveModelWorker<M, Extra extends Api>(
   family: ModelFamily<M>,
   familyHandlers: (slot: ModelSlot<M>) => Handlers<Extra>,
 ): void {
-  type WorkerApi = ModelWorkerApi & Extra;
+  type WorkerApi = ModelWorkerApi & GpuDeviceTestApi & Extra;
   const slot: ModelSlot<M> = { current: null };
+  const post = (reply: Reply<WorkerApi>, transfer?: Transferable[]) => self.postMessage(reply, { transfer: transfer ?? [] });
+  // A lost device cannot run again: the page replaces this worker and loads its model anew.
+  const deviceWatch = new DeviceLossWatch((loss) => post({ id: EVENT_ID, type: 'event', payload: { kind: 'deviceLost', ...loss } }));
+  const modelHandlers = createModelHandlers(family, slot, { prepare: (pack) => configureTransformers(pack, WASM_THREADS), explainError: explainLoadError });
   const handlers = {
-    ...createModelHandlers(family, slot, { prepare: (pack) => configureTransformers(pack, WASM_THREADS), explainError: explainLoadError }),
+    ...modelHandlers,
+    async load(request, context) {
+      const result = await modelHandlers.load(request, context);
+      if (result.device === 'webgpu') deviceWatch.watch(await ortGpuDevice());
+      return result;
+    },
+    async destroyGpuDevice() {
+      const device = await ortGpuDevice();
+      if (!isLosableDevice(device)) return false;
+      device.destroy();
+      return true;
+    },
     ...familyHandlers(slot),
   } as Handlers<WorkerApi>;
-  const handle = serve<WorkerApi>(handlers, (reply: Reply<WorkerApi>, transfer?: Transferable[]) => self.postMessage(reply, { transfer: transfer ?? [] }));
+  const handle = serve<WorkerApi>(handlers, post);
   self.addEventListener('message', (event: MessageEvent<Request<WorkerApi>>) => handle(event.data));
 }

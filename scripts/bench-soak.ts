@@ -1,0 +1,146 @@
+// `npm run bench:soak [-- --turns 50] [--every 10] [--port 5190 | --url http://127.0.0.1:5173/] [--webgpu]`: a whole spoken session in headless
+// Chromium on the tiny pack, through the real pipeline (fake microphone -> worklet -> listen worker -> Whisper -> LLM ->
+// Kokoro -> player), with the memory of the page and of every worker sampled every N answered turns.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../e2e/support/chromium';
+import { processMemory } from './bench/processMemory';
+import { TargetMemory } from './bench/targetMemory';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+const TURNS = option('turns', 50);
+const EVERY = option('every', 10);
+const PORT = option('port', 5190);
+const WEBGPU = args.includes('--webgpu');
+/** An app already being served (e.g. `npm start`); else the bench serves it with Vite on PORT. */
+const URL_AT = args.indexOf('--url');
+const APP_URL = URL_AT >= 0 ? args[URL_AT + 1]! : null;
+/** Growth of a page's or worker's JS memory between the first and the last sample above which it is called unbounded. */
+const GROWTH_LIMIT_BYTES = 4 * 2 ** 20;
+/** Process RSS moves by hundreds of MB as allocators return memory: growth is judged relative to the first sample. */
+const RSS_GROWTH_LIMIT = 0.1;
+/** A turn of the looping dialogue is answered within seconds; a minute without one means the session is stuck. */
+const STALL_MS = 90_000;
+const MODELS_TIMEOUT_MS = 300_000;
+/** Three turns (0, -6 dB... rising) 1.5 s apart; looping, the fake microphone talks for as long as the session lasts. */
+const FIXTURE = join(process.cwd(), 'e2e', 'fixtures', 'dialogue-rising-48k.wav');
+
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const signedMb = (bytes: number) => `${bytes >= 0 ? '+' : ''}${mb(bytes)}`;
+
+interface Progress {
+  answered: number;
+  interrupted: number;
+  failed: number;
+  userTurns: number;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(FIXTURE)) throw new Error(`${FIXTURE} is missing: run 'npm run fixtures'`);
+  if (!existsSync(join(process.cwd(), 'public', 'models', 'tiny'))) throw new Error("the tiny pack is missing: run 'npm run make:tiny-pack'");
+  process.env.VITE_CACHE_DIR ??= `node_modules/.vite-${PORT}`;
+  // No file watching and no HMR: an edit elsewhere in the tree must not reload the page mid-session.
+  const server = APP_URL ? null : await createServer({ logLevel: 'warn', server: { host: '127.0.0.1', port: PORT, strictPort: true, hmr: false, watch: null } });
+  await server?.listen();
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    // Without %noloop the fake microphone plays the dialogue again and again.
+    args: [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${FIXTURE}`, ...(WEBGPU ? WEBGPU_ARGS : [])],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    await page.goto(APP_URL ?? `http://127.0.0.1:${PORT}/`);
+    await page.waitForFunction(
+      () => {
+        const { components } = window.__es4r!.getState();
+        return (['asr', 'llm', 'tts'] as const).every((role) => components[role]?.status === 'ready');
+      },
+      null,
+      { timeout: MODELS_TIMEOUT_MS },
+    );
+    console.error('models ready; talking');
+    const devices = await page.evaluate(() => {
+      const { components } = window.__es4r!.getState();
+      return (['asr', 'llm', 'tts'] as const).map((role) => `${role} ${components[role]?.device}`).join(', ');
+    });
+    await page.getByTestId('talk').click();
+    const startMs = Date.now();
+
+    const browserSession = await browser.newBrowserCDPSession();
+    const samples: Sample[] = [];
+    let lastAnswered = 0;
+    let lastProgressMs = Date.now();
+    for (let mark = EVERY; mark <= TURNS; mark += EVERY) {
+      let progress: Progress;
+      for (;;) {
+        progress = await page.evaluate(() => {
+          const turns = window.__es4r!.getState().dialogue.turns;
+          const replies = turns.filter((turn) => turn.kind === 'assistant' && !turn.streaming);
+          return {
+            answered: replies.filter((turn) => turn.kind === 'assistant' && turn.text.length > 0 && !turn.failed).length,
+            interrupted: replies.filter((turn) => turn.kind === 'assistant' && turn.interrupted).length,
+            failed: replies.filter((turn) => turn.kind === 'assistant' && turn.failed).length,
+            userTurns: turns.filter((turn) => turn.kind === 'user').length,
+          };
+        });
+        if (progress.answered !== lastAnswered) {
+          lastAnswered = progress.answered;
+          lastProgressMs = Date.now();
+        }
+        if (progress.answered >= mark) break;
+        if (Date.now() - lastProgressMs > STALL_MS) throw new Error(`no turn answered for ${STALL_MS / 1000} s after ${progress.answered} answers`);
+        await page.waitForTimeout(500);
+      }
+      // Workers may have been replaced since the last sample: attach afresh each time.
+      const targets = await TargetMemory.attachAll(browserSession);
+      const bySource = new Map<string, number>();
+      for (const target of targets) {
+        const sample = await target.sample();
+        bySource.set(`${target.label} JS heap`, sample.jsHeapBytes);
+        bySource.set(`${target.label} buffers`, sample.arrayBufferBytes);
+      }
+      // After every target's GC: what remains resident is live, wasm heaps and GPU buffers included.
+      const processes = await processMemory(browserSession);
+      bySource.set('renderer process RSS', processes.rendererBytes);
+      bySource.set('GPU process RSS', processes.gpuBytes);
+      samples.push({ turn: mark, bySource });
+      console.error(`turn ${mark}: ${progress.answered} answered (${progress.interrupted} interrupted by the next turn, ${progress.failed} failed), ${progress.userTurns} user turns, ${((Date.now() - startMs) / 1000).toFixed(0)} s`);
+    }
+    report(samples, devices, (Date.now() - startMs) / 1000);
+  } finally {
+    await browser.close();
+    await server?.close();
+  }
+}
+
+type Sample = { turn: number; bySource: Map<string, number> };
+
+function report(samples: Sample[], devices: string, seconds: number): void {
+  const first = samples[0]!;
+  const last = samples.at(-1)!;
+  const sources = [...new Set(samples.flatMap((sample) => [...sample.bySource.keys()]))].sort();
+  console.log(`tiny pack in headless Chromium (${devices}); ${last.turn} answered turns in ${seconds.toFixed(0)} s; MB after a forced GC, sampled every ${EVERY} turns`);
+  console.log(`${'source'.padEnd(24)}${samples.map((sample) => `turn ${sample.turn}`.padStart(10)).join('')}${`${first.turn}->${last.turn}`.padStart(11)}`);
+  const unbounded: string[] = [];
+  for (const source of sources) {
+    const values = samples.map((sample) => sample.bySource.get(source));
+    const from = first.bySource.get(source);
+    const to = last.bySource.get(source);
+    const growth = from !== undefined && to !== undefined ? to - from : undefined;
+    const limitBytes = source.endsWith('RSS') ? RSS_GROWTH_LIMIT * (from ?? 0) : GROWTH_LIMIT_BYTES;
+    if (growth !== undefined && growth > limitBytes) unbounded.push(`${source} ${signedMb(growth)} MB`);
+    console.log(`${source.padEnd(24)}${values.map((value) => (value === undefined ? '-' : mb(value)).padStart(10)).join('')}${(growth === undefined ? '-' : signedMb(growth)).padStart(11)}`);
+  }
+  const limit = `growth from turn ${first.turn} to ${last.turn} <= ${mb(GROWTH_LIMIT_BYTES)} MB per page or worker, <= ${RSS_GROWTH_LIMIT * 100} % per process`;
+  console.log(unbounded.length === 0 ? `verdict: bounded (${limit})` : `verdict: NOT bounded (${limit}): ${unbounded.join('; ')}`);
+  if (unbounded.length > 0) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,75 @@
+// JS memory of one page or worker, read over the Chrome DevTools Protocol after a full garbage collection.
+import type { CDPSession } from '@playwright/test';
+
+export interface MemorySample {
+  /** Live JS objects after GC (V8 heap). */
+  jsHeapBytes: number;
+  /** ArrayBuffer backing stores outside the heap (audio, tensors handed to JS); not wasm memory. */
+  arrayBufferBytes: number;
+}
+
+/** A forced GC of a busy worker takes a while on a loaded machine, never this long. */
+const CDP_TIMEOUT_MS = 30_000;
+
+interface CdpReply {
+  id: number;
+  result?: Record<string, unknown>;
+  error?: { message: string };
+}
+
+/**
+ * One target (the page or a dedicated worker) reached through the browser's CDP session.
+ * Playwright's CDPSession cannot address a worker directly, so messages go through
+ * Target.sendMessageToTarget (a non-flat session).
+ */
+export class TargetMemory {
+  private nextId = 1;
+  private readonly pending = new Map<number, (reply: CdpReply) => void>();
+
+  private constructor(
+    private readonly browserSession: CDPSession,
+    private readonly sessionId: string,
+    readonly label: string,
+  ) {
+    browserSession.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
+      if (event.sessionId !== this.sessionId) return;
+      const reply = JSON.parse(event.message) as CdpReply;
+      this.pending.get(reply.id)?.(reply);
+      this.pending.delete(reply.id);
+    });
+  }
+
+  /**
+   * The page and each of its workers, labelled by worker name ('page' for the page). Emscripten's
+   * pthread workers share their worker's wasm memory and sit in Atomics.wait: left out.
+   */
+  static async attachAll(browserSession: CDPSession): Promise<TargetMemory[]> {
+    const { targetInfos } = (await browserSession.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; title: string; url: string }[] };
+    const targets = targetInfos.filter((target) => (target.type === 'page' && target.url.startsWith('http')) || (target.type === 'worker' && target.title !== 'em-pthread'));
+    return Promise.all(
+      targets.map(async (target) => {
+        const { sessionId } = (await browserSession.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
+        return new TargetMemory(browserSession, sessionId, target.type === 'page' ? 'page' : target.title);
+      }),
+    );
+  }
+
+  private async send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    const id = this.nextId++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const reply = new Promise<CdpReply>((resolve, reject) => {
+      this.pending.set(id, resolve);
+      timer = setTimeout(() => reject(new Error(`${this.label}: ${method} got no answer in ${CDP_TIMEOUT_MS / 1000} s`)), CDP_TIMEOUT_MS);
+    });
+    await this.browserSession.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) });
+    const { result, error } = await reply.finally(() => clearTimeout(timer));
+    if (error) throw new Error(`${this.label}: ${method} failed: ${error.message}`);
+    return result ?? {};
+  }
+
+  async sample(): Promise<MemorySample> {
+    await this.send('HeapProfiler.collectGarbage');
+    const usage = (await this.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
+    return { jsHeapBytes: usage.usedSize, arrayBufferBytes: usage.backingStorageSize ?? 0 };
+  }
+}

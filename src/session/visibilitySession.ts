@@ -1,0 +1,21 @@
+import { resumePlayback } from './speechSession';
+
+export interface VisibilityTarget {
+  readonly visibilityState: DocumentVisibilityState;
+  addEventListener(type: 'visibilitychange', listener: () => void): void;
+  removeEventListener(type: 'visibilitychange', listener: () => void): void;
+}
+
+/**
+ * Hidden, the page keeps listening and speaking: a user who switches tabs mid-conversation is
+ * still talking to it, and the workers, the microphone stream and the audio graph stay as they
+ * are (nothing is torn down, so nothing is started twice on return). Shown again, the voice's
+ * AudioContext is resumed in case the browser suspended it while hidden. Returns the unsubscribe.
+ */
+export function keepConversationAcrossVisibility(target: VisibilityTarget = document, onShown: () => void = resumePlayback): () => void {
+  const changed = () => {
+    if (target.visibilityState === 'visible') onShown();
+  };
+  target.addEventListener('visibilitychange', changed);
+  return () => target.removeEventListener('visibilitychange', changed);
+}
