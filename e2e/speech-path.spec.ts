@@ -46,7 +46,7 @@ test('the ablations chosen in Settings reach the speech path, and the text path 
   const listen = new ListenPage(page);
   await listen.open();
   await expect(page.getByTestId('speech-path')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
-  await page.locator('details.settings > summary').click();
+  await page.locator('summary').filter({ hasText: /^Settings$/ }).click();
   await expect(page.getByTestId('path-speech')).toBeChecked();
   await expect(page.getByTestId('dual-attention')).not.toBeChecked();
   await expect(page.getByTestId('cross-attention')).not.toBeChecked();
