@@ -1,10 +1,19 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { chromiumLaunch, fakeMicrophoneArgs } from './support/chromium';
 import { DIALOGUE_TIMEOUT_MS, ListenPage } from './pages/listenPage';
 import { ModelsPanel } from './pages/modelsPanel';
 
 test.use({ launchOptions: chromiumLaunch(fakeMicrophoneArgs('dialogue-rising-48k.wav')) });
+
+/** The page once the pack is chosen and its model rows show, with Settings open: every control on screen. */
+async function openWithSettings(page: Page): Promise<void> {
+  const models = new ModelsPanel(page);
+  await new ListenPage(page).open();
+  await expect(models.pack).toHaveAttribute('data-pack', 'tiny');
+  await expect(models.model('asr')).toBeVisible();
+  await page.getByText('Settings', { exact: true }).click();
+}
 
 test('keyboard only: holding Space talks and releasing it stops; Tab reaches Talk and Enter toggles hands-free listening', async ({ page }) => {
   const listen = new ListenPage(page);
@@ -38,13 +47,8 @@ test('keyboard only: holding Space talks and releasing it stops; Tab reaches Tal
 });
 
 test('an automated audit finds no serious or critical violations; meters and captions are labelled', async ({ page }) => {
-  const listen = new ListenPage(page);
-  const models = new ModelsPanel(page);
-  await listen.open();
   // The page as it is while the models load: the pack, the per-model rows and their progress bars.
-  await expect(models.pack).toHaveAttribute('data-pack', 'tiny');
-  await expect(models.model('asr')).toBeVisible();
-  await page.getByText('Settings', { exact: true }).click();
+  await openWithSettings(page);
   await expect(page.getByRole('meter', { name: 'You level' })).toHaveAttribute('aria-valuemin', '-70');
   await expect(page.getByRole('meter', { name: 'Voice level' })).toHaveAttribute('aria-valuemax', '20');
   // One polite live region carries finished captions; the bubbles themselves are not live, so tokens are not re-announced.
@@ -76,12 +80,7 @@ test('reduced motion turns off the meter smoothing and the Talk pulse', async ({
 test('at 200% zoom (640 CSS px wide) nothing scrolls sideways or sticks out', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
   const page = await context.newPage();
-  const listen = new ListenPage(page);
-  const models = new ModelsPanel(page);
-  await listen.open();
-  await expect(models.pack).toHaveAttribute('data-pack', 'tiny');
-  await expect(models.model('asr')).toBeVisible();
-  await page.getByText('Settings', { exact: true }).click();
+  await openWithSettings(page);
   const layout = await page.evaluate(() => {
     const root = document.scrollingElement!;
     const outside = [...document.querySelectorAll<HTMLElement>('main *')]

@@ -5,12 +5,19 @@ import { z } from 'zod';
 z.config({ jitless: true });
 
 /** "a.b[2].c" for an issue path; "(root)" for the whole value. */
-export function issuePath(path: readonly PropertyKey[]): string {
+function issuePath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
   return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
 /** One indented "path: problem" line per issue. */
-export function issueLines(error: z.ZodError): string {
+function issueLines(error: z.ZodError): string {
   return error.issues.map((issue) => `  ${issuePath(issue.path)}: ${issue.message}`).join('\n');
+}
+
+/** The validated value, or the error `fail` builds from the issue lines. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, json: unknown, fail: (issues: string) => Error): T {
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  throw fail(issueLines(result.error));
 }

@@ -21,6 +21,7 @@ import { MEL_BINS } from '../src/models/es4r/stage1/stage1Types';
 import { subsampleReference } from '../src/models/es4r/stage1/subsampler.reference';
 import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../src/models/es4r/stage1/subsamplerGraph';
 import { cformerReference } from '../src/models/es4r/stage2/cformer.reference';
+import { cifCases } from '../src/models/es4r/stage2/cifCases';
 import { cifReference } from '../src/models/es4r/stage2/cif.reference';
 import { crossAttentionReference } from '../src/models/es4r/stage2/crossAttention.reference';
 import { encoderLayersReference } from '../src/models/es4r/stage2/encoderLayer.reference';
@@ -164,16 +165,7 @@ describe('ES4R stage 2 graphs on the WebGPU EP vs the TypeScript reference', () 
 
   it(`CIF: exactly the reference's token count, fired vectors within max abs ${TOLERANCE}`, async () => {
     const d = 65;
-    const cases: [string, Matrix][] = [1, 7, 57].map((frames) => [`random T=${frames}`, matrix(frames, d, randomActivations(7 * frames, frames, d, 3))]);
-    // Hand-made alphas: all 0.5 (pairs of frames per token), one frame > 1 after rescaling, a near-zero total.
-    const handmade = (logits: number[]) => {
-      const x = matrix(logits.length, d, randomActivations(logits.length, logits.length, d));
-      logits.forEach((l, t) => (x.data[t * d + d - 1] = l));
-      return x;
-    };
-    cases.push(['alphas 0.5 x4', handmade([0, 0, 0, 0])]);
-    cases.push(['alpha > 1 after rescaling', handmade([Math.log(0.99 / 0.01), Math.log(0.52 / 0.48)])]);
-    cases.push(['tiny total', handmade([-12, -11, -13])]);
+    const cases = cifCases(d, [1, 7, 57]);
     const run = await runOnWebGpu(buildCifModel(d), cases.map(([, x]) => ({ hidden: asBatch(x) })));
     expectComputedOnWebGpu('CIF', run);
     run.results.forEach((result, i) => {

@@ -1,7 +1,7 @@
 // The model-pack manifest (public/models/manifest.json): schema, types and helpers.
 // Shared by the page and the Node scripts, so nothing here may import Node modules.
 import { z } from 'zod';
-import { issueLines } from '../schemaIssues';
+import { parseOrThrow } from '../schemaIssues';
 
 /** transformers.js dtype names; each maps to an ONNX file name suffix (see dtypeFileName). */
 export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
@@ -174,9 +174,7 @@ export class ManifestError extends Error {
 
 /** Validates a parsed manifest.json; the error lists one "path: problem" line per issue. */
 export function parseManifest(json: unknown): Manifest {
-  const result = manifestSchema.safeParse(json);
-  if (result.success) return result.data;
-  throw new ManifestError(`invalid model manifest:\n${issueLines(result.error)}`);
+  return parseOrThrow(manifestSchema, json, (issues) => new ManifestError(`invalid model manifest:\n${issues}`));
 }
 
 

@@ -1,7 +1,7 @@
 // The study file (e.g. public/studies/example.json): schema, types and the parser with specific messages.
 // Shared by the page and the Node scripts, so nothing here may import Node modules.
 import { z } from 'zod';
-import { issueLines } from '../schemaIssues';
+import { parseOrThrow } from '../schemaIssues';
 
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, "_" or "-", starting with a letter or digit');
 
@@ -77,9 +77,7 @@ export class StudyFileError extends Error {
 
 /** Validates a parsed study file; the error lists one "path: problem" line per issue. */
 export function parseStudyFile(json: unknown): StudyFile {
-  const result = studyFileSchema.safeParse(json);
-  if (result.success) return result.data;
-  throw new StudyFileError(`invalid study file:\n${issueLines(result.error)}`);
+  return parseOrThrow(studyFileSchema, json, (issues) => new StudyFileError(`invalid study file:\n${issues}`));
 }
 
 /** Parses the file's text; a JSON syntax error is reported as such, not as a schema problem. */

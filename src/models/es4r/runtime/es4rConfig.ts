@@ -1,6 +1,6 @@
 // es4r.json: what an ES4R component (written by `npm run es4r:import` or `make:tiny-pack`) declares about its graphs.
 import { z } from 'zod';
-import { issueLines } from '../../../schemaIssues';
+import { parseOrThrow } from '../../../schemaIssues';
 import { ATTENTION_HEADS, MEL_BINS } from '../stage1/stage1Types';
 
 const positiveInt = z.number().int().positive();
@@ -41,9 +41,5 @@ export type Es4rGraphName = keyof Es4rConfig['files'];
 
 /** Parses es4r.json; a wrong file says which field is wrong. */
 export function parseEs4rConfig(json: unknown, where: string): Es4rConfig {
-  const parsed = es4rConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new Error(`${where} is not a valid ES4R component description (rebuild it with npm run es4r:import):\n${issueLines(parsed.error)}`);
-  }
-  return parsed.data;
+  return parseOrThrow(es4rConfigSchema, json, (issues) => new Error(`${where} is not a valid ES4R component description (rebuild it with npm run es4r:import):\n${issues}`));
 }

@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../scripts/tinyPack/seededRandom';
 import { cformerReference } from './cformer.reference';
+import { cifCases } from './cifCases';
 import { cifReference } from './cif.reference';
 import { crossAttentionReference } from './crossAttention.reference';
 import { encoderLayersReference } from './encoderLayer.reference';
@@ -51,17 +52,7 @@ describe('ES4R stage 2 ONNX graphs vs the TypeScript reference', () => {
   it(`CIF graph matches the sequential reference (same N, max abs <= ${TOLERANCE})`, async () => {
     const d = 9;
     const bytes = buildCifModel(d);
-    const cases: [string, Matrix][] = [];
-    for (const frames of [1, 2, 7, 40]) cases.push([`random T=${frames}`, matrix(frames, d, randomActivations(7 * frames, frames, d, 3))]);
-    // Hand-made: logits 0 -> alphas 0.5 (means of pairs); a frame with rescaled alpha > 1; a near-zero total.
-    const handmade = (logits: number[]) => {
-      const x = matrix(logits.length, d, randomActivations(logits.length, logits.length, d));
-      logits.forEach((l, t) => (x.data[t * d + d - 1] = l));
-      return x;
-    };
-    cases.push(['alphas 0.5 x4', handmade([0, 0, 0, 0])]);
-    cases.push(['alpha > 1 after rescaling', handmade([Math.log(0.99 / 0.01), Math.log(0.52 / 0.48)])]);
-    cases.push(['tiny total', handmade([-12, -11, -13])]);
+    const cases = cifCases(d, [1, 2, 7, 40]);
     for (const [label, x] of cases) {
       const out = await run(bytes, { hidden: x });
       const ref = cifReference(x);
