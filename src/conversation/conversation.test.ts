@@ -184,11 +184,11 @@ describe('Conversation on the speech path', () => {
     const encoder = new CountingEncoder();
     const conversation = new Conversation(transcriber(Array.from({ length: 12 }, () => 'one two three')), new WordReplier(['ok']), () => SPEECH, () => {}, () => ({ available: true, encoder }));
     for (let i = 0; i < 12; i++) {
-      // 30 s turns: the raw front holds one (3000 frames), the padded front eight (8 x 375 subsampled frames).
+      // 30 s turns: the raw front holds one (3000 frames), the padded front two (2 x 375 subsampled frames <= 1000).
       await conversation.handleTurn({ ...turnAt(i, -20), frameCount: 3000, logMel: new Float32Array(80 * 3000) });
       await conversation.settled();
     }
-    expect(encoder.calls.map((call) => call.frames.length)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 8, 8, 8, 8]);
+    expect(encoder.calls.map((call) => call.frames.length)).toEqual([1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
     await conversation.reset();
     await conversation.handleTurn(turnAt(0, -20));
     await conversation.settled();

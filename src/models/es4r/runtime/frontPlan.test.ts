@@ -2,16 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { dualFrontFrames, firstTurnThatFits, rawMelWindow } from './frontPlan';
 
 describe('firstTurnThatFits', () => {
-  it('keeps every turn while count x longest fits 3000 frames (padded front)', () => {
+  it('keeps every turn while count x longest fits the limit (padded front)', () => {
     // 3 turns, longest 1000: 3 x 1000 = 3000 fits exactly.
-    expect(firstTurnThatFits([1000, 10, 999], true)).toBe(0);
+    expect(firstTurnThatFits([1000, 10, 999], true, 3000)).toBe(0);
     // A 4th turn makes 4 x 1000 = 4000: the oldest leaves, then 3 x 1000 fits.
-    expect(firstTurnThatFits([5, 1000, 10, 999], true)).toBe(1);
+    expect(firstTurnThatFits([5, 1000, 10, 999], true, 3000)).toBe(1);
   });
 
   it('pads to the longest kept turn, so one long newer turn pushes out many short old ones', () => {
     // Newest 1500 frames: 2 turns x 1500 = 3000 fit, 3 would be 4500.
-    expect(firstTurnThatFits([10, 10, 10, 1500], true)).toBe(2);
+    expect(firstTurnThatFits([10, 10, 10, 1500], true, 3000)).toBe(2);
+  });
+
+  it('holds the padded front to 1000 frames by default: the latest 26 turns of 3 s (38 frames each)', () => {
+    const turns = Array.from({ length: 40 }, () => 38);
+    // 26 x 38 = 988 <= 1000 < 27 x 38 = 1026
+    expect(firstTurnThatFits(turns, true)).toBe(40 - 26);
+    // The raw front is Whisper's window: 3000 mel frames.
+    expect(firstTurnThatFits([1, 1000, 1000, 1000], false)).toBe(1);
   });
 
   it('sums raw frames without padding for the raw log-mel front', () => {

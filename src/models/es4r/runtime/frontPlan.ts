@@ -1,5 +1,8 @@
 // Which user turns enter the ES4R front, and the pseudo-mel of the "without dual-level attention" ablation.
 // Whisper sees at most 3000 mel frames, so a long dialogue keeps its latest turns that fit.
+// Our decision (ES4R.md does not fix a dialogue length): the dual-level front holds at most DUAL_FRONT_MAX_FRAMES
+// frames. Its inter-turn attention costs 16 heads x L^2: 576 MB of scores and ~0.8 s a reply at L = 3000 in wasm,
+// 64 MB and ~0.1 s at 1000 — still the latest ~25 turns of 3 s.
 import { subsampledLength } from '../stage1/subsampler.reference';
 import { MEL_BINS, WHISPER_MEL_FRAMES } from '../stage1/stage1Types';
 
@@ -10,12 +13,19 @@ export interface TurnLogMel {
   frameCount: number;
 }
 
+/** Frames of the dual-level front (count x longest subsampled turn) at most; see above. */
+export const DUAL_FRONT_MAX_FRAMES = 1000;
+
 /**
- * The index of the first turn to keep so that the front fits Whisper's window, given each turn's frame count
- * in the front. With dual-level attention every turn is padded to the longest kept one (the release's quirk),
- * so the front is count x longest; without it, the raw frames are simply concatenated.
+ * The index of the first turn to keep so that the front fits `limitFrames`, given each turn's frame count in
+ * the front. With dual-level attention every turn is padded to the longest kept one (the release's quirk), so
+ * the front is count x longest; without it, the raw frames are simply concatenated into Whisper's window.
  */
-export function firstTurnThatFits(frontFrames: readonly number[], padToLongest: boolean): number {
+export function firstTurnThatFits(
+  frontFrames: readonly number[],
+  padToLongest: boolean,
+  limitFrames = padToLongest ? DUAL_FRONT_MAX_FRAMES : WHISPER_MEL_FRAMES,
+): number {
   let first = frontFrames.length;
   let longest = 0;
   let sum = 0;
@@ -24,7 +34,7 @@ export function firstTurnThatFits(frontFrames: readonly number[], padToLongest: 
     const nextLongest = Math.max(longest, frames);
     const nextSum = sum + frames;
     const total = padToLongest ? nextLongest * (frontFrames.length - i) : nextSum;
-    if (total > WHISPER_MEL_FRAMES) break;
+    if (total > limitFrames) break;
     first = i;
     longest = nextLongest;
     sum = nextSum;

@@ -104,7 +104,7 @@ describe('SpeechEncoder on the tiny pack', () => {
     const encode = (w: Float32Array) => encodeWindow(whisper, w, 80);
     await expect(encoder.encode([], encode, { dualAttention: true })).rejects.toThrow(/no user turns/);
     await expect(encoder.encode([{ data: new Float32Array(128 * 10), nMels: 128, frameCount: 10 }], encode, { dualAttention: true })).rejects.toThrow(/80 mel bins/);
-    await expect(encoder.encode([turn(3001, 9)], encode, { dualAttention: false })).rejects.toThrow(/longer than Whisper's 3000-frame window/);
+    await expect(encoder.encode([turn(3001, 9)], encode, { dualAttention: false })).rejects.toThrow(/longer than the front's 3000-frame window/);
     const wrongWhisper: WhisperEncode = async () => ({ data: new Float32Array(1500 * 48), frames: 1500, dModel: 48 });
     await expect(encoder.encode([turn(50, 10)], wrongWhisper, { dualAttention: true })).rejects.toThrow(/d_model 64.*has 48/);
   });

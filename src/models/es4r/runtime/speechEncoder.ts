@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-web';
 import { padTurns } from '../stage1/padTurns';
 import { MEL_BINS, WHISPER_MEL_FRAMES } from '../stage1/stage1Types';
 import type { Es4rConfig } from './es4rConfig';
-import { dualFrontFrames, firstTurnThatFits, rawMelWindow, type TurnLogMel } from './frontPlan';
+import { DUAL_FRONT_MAX_FRAMES, dualFrontFrames, firstTurnThatFits, rawMelWindow, type TurnLogMel } from './frontPlan';
 import { GraphSession } from './graphSession';
 
 /** Whisper's encoder on a [80, 3000] window: last_hidden_state [frames, dModel]. */
@@ -71,7 +71,7 @@ export class SpeechEncoder {
       const startMs = performance.now();
       const sizes = turns.map((turn) => (dualAttention ? dualFrontFrames(turn) : turn.frameCount));
       const kept = turns.slice(firstTurnThatFits(sizes, dualAttention));
-      if (kept.length === 0) throw new RangeError(`the latest turn alone is longer than Whisper's ${WHISPER_MEL_FRAMES}-frame window`);
+      if (kept.length === 0) throw new RangeError(`the latest turn alone is longer than the front's ${dualAttention ? DUAL_FRONT_MAX_FRAMES : WHISPER_MEL_FRAMES}-frame window`);
       const front = dualAttention ? await this.affectFront(kept) : rawMelWindow(kept);
       const whisperStartMs = performance.now();
       const hidden = await whisper(front.window);
