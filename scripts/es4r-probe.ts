@@ -16,6 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
+import { GraphSession } from '../src/models/runtime/graphSession';
 import { encodeNpy, readNpy } from '../src/audio/wav/npy';
 import type { Es4rDims, Es4rWeights } from '../src/models/es4r/checkpoint/releaseNames';
 import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from '../src/models/es4r/stage1/affectAttentionGraph';
@@ -94,25 +95,15 @@ async function readMatrix(path: string, what: string, check: (rows: number, cols
   return { data: npy.data, rows, cols };
 }
 
-async function session(model: Uint8Array): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
-}
-
-function output(result: ort.InferenceSession.OnnxValueMapType, name: string): ort.Tensor {
-  const tensor = result[name];
-  if (!tensor) throw new Error(`graph output ${name} missing`);
-  return tensor as ort.Tensor;
-}
-
-/** Runs each graph in its own session, released afterwards. */
-async function runGraph(model: Uint8Array, feeds: Record<string, ort.Tensor>[]): Promise<ort.InferenceSession.OnnxValueMapType[]> {
-  const s = await session(model);
+/** Runs each graph in its own session (the runtime's GraphSession, as the page does), released afterwards. */
+async function runGraph<K extends string>(label: string, model: Uint8Array, feeds: Record<string, ort.Tensor>[], outputs: readonly K[]) {
+  const graph = await GraphSession.create(label, model, Object.keys(feeds[0] ?? {}), outputs);
   try {
     const results = [];
-    for (const feed of feeds) results.push(await s.run(feed));
+    for (const feed of feeds) results.push(await graph.run(feed, outputs));
     return results;
   } finally {
-    await s.release();
+    await graph.release();
   }
 }
 
@@ -168,23 +159,25 @@ export async function probeEs4r(argv: string[]): Promise<ProbeResult> {
 
   // Stage 1: the subsampler per turn (batch 1), then the dual-level affect attention over the padded turns.
   const subResults = await runGraph(
+    'subsampler',
     buildSubsamplerGraph(weights.subsampler),
     mels.map((m) => ({ [SUBSAMPLER_INPUT]: new ort.Tensor('float32', m.data, [1, MEL_BINS, m.cols]) })),
+    [SUBSAMPLER_OUTPUT],
   );
   const turns: TurnFeatures[] = subResults.map((r) => {
-    const features = output(r, SUBSAMPLER_OUTPUT);
+    const features = r[SUBSAMPLER_OUTPUT];
     return { features: features.data as Float32Array, frames: features.dims[1]! };
   });
   const padded = padTurns(turns);
-  const [affect] = await runGraph(buildAffectAttentionGraph(weights.affect), [
+  const [affect] = await runGraph('affect attention', buildAffectAttentionGraph(weights.affect), [
     {
       [AFFECT_INPUTS.features]: new ort.Tensor('float32', padded.data, [padded.turns, padded.maxFrames, MEL_BINS]),
       [AFFECT_INPUTS.mask]: new ort.Tensor('bool', Uint8Array.from(padded.mask, (m) => (m ? 1 : 0)), [padded.turns, padded.maxFrames]),
     },
-  ]);
-  const pseudoMel = output(affect!, AFFECT_OUTPUTS.pseudoMel).data as Float32Array; // [1, 80, 3000]
+  ], [AFFECT_OUTPUTS.pseudoMel, AFFECT_OUTPUTS.whisperFrames]);
+  const pseudoMel = affect![AFFECT_OUTPUTS.pseudoMel].data as Float32Array; // [1, 80, 3000]
   const length = padded.turns * padded.maxFrames;
-  const graphWhisperFrames = Number((output(affect!, AFFECT_OUTPUTS.whisperFrames).data as BigInt64Array)[0]);
+  const graphWhisperFrames = Number((affect![AFFECT_OUTPUTS.whisperFrames].data as BigInt64Array)[0]);
   if (length !== frontFrames || graphWhisperFrames !== whisperFrames) {
     throw new Error(`front length mismatch: expected ${frontFrames} frames / ${whisperFrames} Whisper rows, the graphs gave ${length} / ${graphWhisperFrames}`);
   }
@@ -196,19 +189,19 @@ export async function probeEs4r(argv: string[]): Promise<ProbeResult> {
   let tokens: number | null = null;
   if (states) {
     const kept = states.data.subarray(0, whisperFrames * dims.dModel);
-    const [adapter] = await runGraph(buildCformerModel(weights.cformer), [{ [ADAPTER_INPUT]: new ort.Tensor('float32', kept, [1, whisperFrames, dims.dModel]) }]);
-    const speech = output(adapter!, ADAPTER_OUTPUT);
+    const [adapter] = await runGraph('adapter', buildCformerModel(weights.cformer), [{ [ADAPTER_INPUT]: new ort.Tensor('float32', kept, [1, whisperFrames, dims.dModel]) }], [ADAPTER_OUTPUT]);
+    const speech = adapter![ADAPTER_OUTPUT];
     tokens = speech.dims[1]!;
     const speechData = speech.data as Float32Array;
     written.push([PROBE_FILES.adapter, encodeNpy(speechData, [tokens, dims.llmHidden])]);
     if (embeds) {
-      const [cross] = await runGraph(buildCrossAttentionModel(weights.crossAttention), [
+      const [cross] = await runGraph('cross-attention', buildCrossAttentionModel(weights.crossAttention), [
         {
           [CROSS_INPUTS.speech]: new ort.Tensor('float32', speechData, [1, tokens, dims.llmHidden]),
           [CROSS_INPUTS.history]: new ort.Tensor('float32', embeds.data, [1, embeds.rows, dims.llmHidden]),
         },
-      ]);
-      written.push([PROBE_FILES.fused, encodeNpy(output(cross!, CROSS_OUTPUT).data as Float32Array, [tokens, dims.llmHidden])]);
+      ], [CROSS_OUTPUT]);
+      written.push([PROBE_FILES.fused, encodeNpy(cross![CROSS_OUTPUT].data as Float32Array, [tokens, dims.llmHidden])]);
     }
   }
 

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-web';
+import { GraphSession } from '../runtime/graphSession';
 import { REFERENCE_MEL_MIN_SAMPLES_16K, referenceMel, STYLE_INPUT_RATE_HZ, STYLE_N_MELS } from './referenceMel';
 
 /** StyleTTS2's ref_s: [128 acoustic | 128 prosodic]. */
@@ -6,23 +7,16 @@ export const STYLE_DIM = 256;
 
 /**
  * A StyleTTS2-contract style encoder (mel float32 [1, 80, frames] -> style float32 [1, 256]) on onnxruntime-web's
- * wasm EP, which runs in a page, a web worker and Node alike. One run at a time per instance.
+ * wasm EP (GraphSession), which runs in a page, a web worker and Node alike. One run at a time per instance.
  */
 export class StyleEncoder {
   private running = false;
 
-  private constructor(private readonly session: ort.InferenceSession) {}
+  private constructor(private readonly graph: GraphSession) {}
 
   /** Loads the model from its bytes (e.g. public/models/<style encoder>/onnx/model.onnx). */
   static async create(modelBytes: Uint8Array): Promise<StyleEncoder> {
-    // Multi-threaded wasm needs cross-origin isolation (and fails in Node): default to 1 unless the app chose.
-    if (ort.env.wasm.numThreads === undefined) ort.env.wasm.numThreads = 1;
-    const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['wasm'] });
-    if (!session.inputNames.includes('mel') || !session.outputNames.includes('style')) {
-      await session.release();
-      throw new Error(`StyleEncoder: expected input 'mel' and output 'style', got inputs [${session.inputNames.join(', ')}], outputs [${session.outputNames.join(', ')}]`);
-    }
-    return new StyleEncoder(session);
+    return new StyleEncoder(await GraphSession.create('StyleEncoder', modelBytes, ['mel'], ['style']));
   }
 
   /** The 256-d style of a 16 kHz turn (StyleTTS2 reference mel -> model). */
@@ -36,12 +30,8 @@ export class StyleEncoder {
     this.running = true;
     try {
       const { data, frames } = referenceMel(pcm16k);
-      const mel = new ort.Tensor('float32', data, [1, STYLE_N_MELS, frames]);
-      const { style } = await this.session.run({ mel });
-      mel.dispose();
-      if (style === undefined) throw new Error('StyleEncoder: the model returned no style');
+      const { style } = await this.graph.run({ mel: new ort.Tensor('float32', data, [1, STYLE_N_MELS, frames]) }, ['style']);
       const vector = (style.data as Float32Array).slice();
-      style.dispose();
       if (vector.length !== STYLE_DIM) throw new Error(`StyleEncoder: expected a ${STYLE_DIM}-d style, got ${vector.length}`);
       return vector;
     } finally {
@@ -51,6 +41,6 @@ export class StyleEncoder {
 
   /** Frees the session (the object is unusable afterwards). */
   async release(): Promise<void> {
-    await this.session.release();
+    await this.graph.release();
   }
 }

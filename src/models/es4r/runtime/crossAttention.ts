@@ -1,7 +1,7 @@
 // ES4R Stage 2's speech-as-query cross-attention over the text history's token embeddings (beside the LLM).
 import * as ort from 'onnxruntime-web';
-import type { Es4rConfig } from './es4rConfig';
-import { GraphSession } from './graphSession';
+import { ES4R_REMEDY, type Es4rConfig } from './es4rConfig';
+import { GraphSession } from '../../runtime/graphSession';
 
 export class CrossAttention {
   private constructor(
@@ -11,7 +11,7 @@ export class CrossAttention {
 
   static async create(config: Es4rConfig, bytes: Uint8Array): Promise<CrossAttention> {
     const file = config.files.crossAttention;
-    return new CrossAttention(config.dims.llmHidden, await GraphSession.create('cross-attention', bytes, file.inputs, file.outputs));
+    return new CrossAttention(config.dims.llmHidden, await GraphSession.create('the ES4R cross-attention graph', bytes, file.inputs, file.outputs, ES4R_REMEDY));
   }
 
   /** speech [tokens, H] attends over history [historyTokens, H]; the result replaces the speech vectors. */

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../../schemaIssues';
 import { ATTENTION_HEADS, MEL_BINS } from '../stage1/stage1Types';
 
+/** What fixes a broken ES4R component, appended to errors about it. */
+export const ES4R_REMEDY = '; rebuild the component with npm run es4r:import';
+
 const positiveInt = z.number().int().positive();
 
 const graphFileSchema = z.object({

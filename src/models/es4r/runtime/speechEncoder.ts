@@ -5,7 +5,8 @@ import { padTurns } from '../stage1/padTurns';
 import { MEL_BINS, WHISPER_MEL_FRAMES } from '../stage1/stage1Types';
 import type { Es4rConfig } from './es4rConfig';
 import { DUAL_FRONT_MAX_FRAMES, dualFrontFrames, firstTurnThatFits, rawMelWindow, type TurnLogMel } from './frontPlan';
-import { GraphSession } from './graphSession';
+import { GraphSession } from '../../runtime/graphSession';
+import { ES4R_REMEDY } from './es4rConfig';
 
 /** Whisper's encoder on a [80, 3000] window: last_hidden_state [frames, dModel]. */
 export type WhisperEncode = (window: Float32Array) => Promise<{ data: Float32Array; frames: number; dModel: number }>;
@@ -46,7 +47,7 @@ export class SpeechEncoder {
     try {
       for (const name of FRONT_GRAPHS) {
         const file = config.files[name];
-        graphs[name] = await GraphSession.create(name, bytes[name], file.inputs, file.outputs);
+        graphs[name] = await GraphSession.create(`the ES4R ${name} graph`, bytes[name], file.inputs, file.outputs, ES4R_REMEDY);
       }
     } catch (error) {
       await Promise.all(Object.values(graphs).map((graph) => graph.release()));
