@@ -29,6 +29,13 @@ test('the ES4R speech path answers each turn: the whole dialogue through the aff
   expect(tokens[0]).toBeGreaterThan(0);
   expect(tokens[1]).toBeGreaterThan(tokens[0]!);
   expect(tokens[2]).toBeGreaterThan(tokens[1]!);
+  // Each prompt holds its speech vectors and the growing text history, within the budget (tiny LLM: 2048 - 128 tokens).
+  const prompts = page.getByTestId('reply-prompt');
+  await expect(prompts).toHaveCount(FIXTURE_TURN_COUNT);
+  const promptTokens = await Promise.all((await prompts.all()).map(async (prompt) => Number(await prompt.getAttribute('data-prompt-tokens'))));
+  promptTokens.forEach((count, i) => expect(count).toBeGreaterThan(tokens[i]!));
+  expect(promptTokens[2]).toBeGreaterThan(promptTokens[1]!);
+  await expect(prompts.last()).toHaveText(/^prompt \d+ of 1920 tokens$/);
   const replies = page.getByTestId('assistant-text');
   await expect(replies.nth(0)).toHaveText(LISTENING_REPLY);
   await expect(replies.nth(2)).toHaveText(ENCOURAGING_REPLY);

@@ -1,7 +1,7 @@
 // Runs a recorded dialogue through the whole pipeline (listening, ASR, affect cues, then ES4R's speech path or the
 // text path, LLM, optionally TTS), turn by turn, in process: the same Conversation loop as the page.
 import { ALL_CUES_ON } from '../src/conversation/affectCues';
-import { Conversation, DEFAULT_MAX_NEW_TOKENS, type ReplySettings, type SpeechSide } from '../src/conversation/conversation';
+import { Conversation, DEFAULT_MAX_NEW_TOKENS, DEFAULT_MAX_PROMPT_TOKENS, type ReplySettings, type SpeechSide } from '../src/conversation/conversation';
 import { userTurns, type AssistantTurn } from '../src/conversation/dialogue';
 import { cueNote } from '../src/conversation/prompt';
 import { DEFAULT_TAU_DB } from '../src/conversation/strategy';
@@ -58,6 +58,7 @@ await runCli('converse', async () => {
     affectCuesInPrompt: true,
     tauDb: DEFAULT_TAU_DB,
     maxNewTokens: DEFAULT_MAX_NEW_TOKENS,
+    maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS,
     answerPath,
     dualAttention: !values['no-dual-attention'],
     crossAttention: !values['no-cross-attention'],
@@ -117,6 +118,7 @@ await runCli('converse', async () => {
         cues: cueNote(user, settings) ?? '',
         reply: reply.text,
         route: reply.route,
+        prompt: reply.prompt,
         timingsMs: { ...stageTimes.get(user.id), ...stageTimes.get(-reply.id), endOfTurnToReply: endToReplyMs },
         ...(spoken ? { voice: spoken.voice, ttfaMs: spoken.ttfaMs } : {}),
       });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CUES_ON } from '../src/conversation/affectCues';
-import type { ReplySettings } from '../src/conversation/conversation';
+import { DEFAULT_MAX_PROMPT_TOKENS, type ReplySettings } from '../src/conversation/conversation';
 import { appendAssistantTurn, appendUserTurn, newDialogue, type Dialogue } from '../src/conversation/dialogue';
 import type { CrossAttention } from '../src/models/es4r/runtime/crossAttention';
 import { loadCrossAttention } from '../src/models/es4r/runtime/loadEs4r';
@@ -15,7 +15,7 @@ import { speechReply } from '../src/models/llm/speechReply';
 import { seededRandom, uniformArray } from '../scripts/tinyPack/seededRandom';
 
 const MODELS_DIR = join(process.cwd(), 'public', 'models');
-const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: false, tauDb: 3, maxNewTokens: 40, answerPath: 'speech', dualAttention: true, crossAttention: true };
+const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: false, tauDb: 3, maxNewTokens: 40, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, answerPath: 'speech', dualAttention: true, crossAttention: true };
 const NO_CUES = { relativeEnergyDb: null, wordsPerSecond: null, longPauses: [] } as never;
 
 let cpu: LlmBundle;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { ALL_CUES_ON } from '../../src/conversation/affectCues';
-import type { ReplySettings } from '../../src/conversation/conversation';
+import { DEFAULT_MAX_PROMPT_TOKENS, type ReplySettings } from '../../src/conversation/conversation';
 import { appendAssistantTurn, appendUserTurn, newDialogue, type Dialogue } from '../../src/conversation/dialogue';
 import { recordingLogMel } from '../../src/audio/recordingLogMel';
 import { readWav } from '../../src/audio/wav/readWav';
@@ -19,7 +19,7 @@ import { speechReply } from '../../src/models/llm/speechReply';
 import { measure } from './measure';
 
 const MODELS_DIR = join(process.cwd(), 'public', 'models');
-const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: false, tauDb: 3, maxNewTokens: 40, answerPath: 'speech', dualAttention: true, crossAttention: true };
+const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: false, tauDb: 3, maxNewTokens: 40, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, answerPath: 'speech', dualAttention: true, crossAttention: true };
 const NO_CUES = { relativeEnergyDb: null, wordsPerSecond: null, longPauses: [] } as never;
 
 /** Three user turns (the same recorded sentence) with the replies between them. */

@@ -1,6 +1,6 @@
 // The per-turn report of `npm run converse`, as readable text.
-import type { ReplyRoute } from '../../src/conversation/dialogue';
-import { describeRoute } from '../../src/conversation/replyRoute';
+import type { PromptSize, ReplyRoute } from '../../src/conversation/dialogue';
+import { describePrompt, describeRoute } from '../../src/conversation/replyRoute';
 
 export interface ConverseTurn {
   startMs: number;
@@ -13,6 +13,7 @@ export interface ConverseTurn {
   reply: string;
   /** Which ES4R path produced the reply (null for a fixed ask-to-repeat reply). */
   route: ReplyRoute | null;
+  prompt: PromptSize | null;
   timingsMs: Record<string, number>;
   /** With --tts: how the reply was voiced, and end of turn -> first reply audio sample. */
   voice?: { strategy: string; speed: number; styleSource: string };
@@ -29,7 +30,7 @@ export function formatConverseTurn(turn: ConverseTurn, index: number): string {
     `  user:   ${turn.transcript}`,
     `  cues:   ${turn.cues || '(none)'}`,
     `  reply:  ${turn.reply}`,
-    `  path:   ${describeRoute(turn.route)}`,
+    `  path:   ${describeRoute(turn.route)}${turn.prompt ? `, ${describePrompt(turn.prompt)}` : ''}`,
     `  ms:     ${timings}`,
     ...(turn.voice ? [`  voice:  ${turn.voice.strategy} preset at ${turn.voice.speed}x (${turn.voice.styleSource}), first audio after ${turn.ttfaMs?.toFixed(0) ?? '-'} ms`] : []),
     '',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Turn } from '../turns/turn';
 import { ALL_CUES_ON } from './affectCues';
-import { Conversation, type ConversationEvent, type Replier, type ReplySettings, type SpeechEncoderPort, type SpeechVectorsResult, type Transcriber } from './conversation';
+import { Conversation, DEFAULT_MAX_PROMPT_TOKENS, type ConversationEvent, type Replier, type ReplySettings, type SpeechEncoderPort, type SpeechVectorsResult, type Transcriber } from './conversation';
 import { userTurns, type Dialogue } from './dialogue';
 
-const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: true, tauDb: 3, maxNewTokens: 64, answerPath: 'text', dualAttention: true, crossAttention: true };
+const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: true, tauDb: 3, maxNewTokens: 64, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, answerPath: 'text', dualAttention: true, crossAttention: true };
 
 /** A 2 s turn whose frames all sit at the given energy. */
 function turnAt(index: number, energyDb: number): Turn {
@@ -32,13 +32,13 @@ class WordReplier implements Replier {
     this.speech.push(speech);
     let text = '';
     for (const [i, word] of this.words.entries()) {
-      if (signal.aborted) return { text, stopReason: 'cancelled' as const, timingsMs: {} };
+      if (signal.aborted) return { text, stopReason: 'cancelled' as const, prompt: null, timingsMs: {} };
       if (i === this.failAfter) throw new Error('device lost');
       await new Promise((resolve) => setTimeout(resolve, 2));
       onText(word);
       text += word;
     }
-    return { text, stopReason: 'eos' as const, timingsMs: { total: 5 } };
+    return { text, stopReason: 'eos' as const, prompt: { tokens: 40, budgetTokens: 1000, droppedTurns: 0 }, timingsMs: { total: 5 } };
   }
 }
 

@@ -2,7 +2,7 @@ import type { TurnAudio } from '../models/asr/transcriber';
 import { dualFrontFrames, firstTurnThatFits, type TurnLogMel } from '../models/es4r/runtime/frontPlan';
 import type { Turn } from '../turns/turn';
 import { measureCues, type CueSwitches } from './affectCues';
-import { appendAssistantText, appendUserTurn, finishAssistantTurn, markReplyInterrupted, newDialogue, setReplyRoute, startAssistantTurn, userTurns, type AnswerPath, type Dialogue, type ReplyOutcome, type ReplyRoute } from './dialogue';
+import { appendAssistantText, appendUserTurn, finishAssistantTurn, markReplyInterrupted, newDialogue, setReplyRoute, startAssistantTurn, userTurns, type AnswerPath, type Dialogue, type PromptSize, type ReplyOutcome, type ReplyRoute } from './dialogue';
 import { askToRepeatReply } from './prompt';
 import { strategyFor } from './strategy';
 import { errorMessage } from '../errorMessage';
@@ -14,12 +14,16 @@ export interface Transcriber {
 
 /** Reply length cap; 128 is the ES4R release's default. */
 export const DEFAULT_MAX_NEW_TOKENS = 128;
+/** Prompt cap whatever the model's context allows: the prompt's length sets the time to first token and the heap. */
+export const DEFAULT_MAX_PROMPT_TOKENS = 3072;
 
 export interface ReplySettings {
   cues: CueSwitches;
   affectCuesInPrompt: boolean;
   tauDb: number;
   maxNewTokens: number;
+  /** The prompt's budget (history trimmed to fit), at most the model's context less the reply's room. */
+  maxPromptTokens: number;
   /** The path asked for; the speech path needs a speech encoder, else the text path answers and says why. */
   answerPath: AnswerPath;
   /** Speech-path ablations (ES4R.md): dual-level affective attention before Whisper, cross-attention over the text. */
@@ -44,6 +48,14 @@ export interface SpeechEncoderPort {
 /** The speech encoder when the pack has an ES4R component and it loaded, else why not. */
 export type SpeechSide = { available: true; encoder: SpeechEncoderPort } | { available: false; reason: string };
 
+export interface ReplierResult {
+  text: string;
+  stopReason: 'eos' | 'maxTokens' | 'cancelled';
+  /** Null for a fixed reply that no model wrote. */
+  prompt: PromptSize | null;
+  timingsMs: Record<string, number>;
+}
+
 /** Dialogue to a streamed reply; the prompt is built where the tokenizer is, to count tokens exactly. */
 export interface Replier {
   /** `speech` is null on the text path; on the speech path its vectors join the prompt (cross-attention as settings say). */
@@ -53,7 +65,7 @@ export interface Replier {
     onText: (textDelta: string) => void,
     signal: AbortSignal,
     speech: SpeechVectorsResult | null,
-  ): Promise<{ text: string; stopReason: 'eos' | 'maxTokens' | 'cancelled'; timingsMs: Record<string, number> }>;
+  ): Promise<ReplierResult>;
 }
 
 /** What happened, for the page and the CLI; every event carries the dialogue after it. */
@@ -189,7 +201,7 @@ export class Conversation {
       const result = await this.replier.reply(promptDialogue, settings, addText, signal, speech.vectors);
       const outcome: ReplyOutcome = result.stopReason === 'cancelled' || signal.aborted ? 'interrupted' : 'complete';
       const timingsMs = { ...speechTimingsMs, ...result.timingsMs };
-      this.update(finishAssistantTurn(this.dialogue, id, outcome), { type: 'replyEnded', replyId: id, outcome, notice: null, timingsMs });
+      this.update(finishAssistantTurn(this.dialogue, id, outcome, result.prompt), { type: 'replyEnded', replyId: id, outcome, notice: null, timingsMs });
     } catch (error) {
       const outcome: ReplyOutcome = signal.aborted ? 'interrupted' : 'failed';
       const notice = outcome === 'failed' ? `The reply stopped: ${errorMessage(error)}` : null;

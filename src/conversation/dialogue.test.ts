@@ -33,7 +33,7 @@ describe('dialogue history', () => {
     expect(one.turns).toHaveLength(1);
     expect(two.turns.map((t) => t.id)).toEqual([0, 1]);
     expect(userTurns(two)[0]).toMatchObject({ kind: 'user', durationMs: 1500, transcript: 'Hello there' });
-    expect(two.turns[1]).toEqual({ kind: 'assistant', id: 1, text: 'Hi!', interrupted: false, failed: false, streaming: false, route: null });
+    expect(two.turns[1]).toEqual({ kind: 'assistant', id: 1, text: 'Hi!', interrupted: false, failed: false, streaming: false, route: null, prompt: null });
   });
 
   it('rejects a turn that ends before it starts', () => {
@@ -45,8 +45,8 @@ describe('dialogue history', () => {
     let dialogue = appendAssistantText(started.dialogue, started.id, 'That sounds ');
     dialogue = appendAssistantText(dialogue, started.id, 'hard.');
     expect(dialogue.turns[1]).toMatchObject({ text: 'That sounds hard.', streaming: true });
-    dialogue = finishAssistantTurn(dialogue, started.id, 'interrupted');
-    const afterLateTokens = finishAssistantTurn(appendAssistantText(dialogue, started.id, ' More.'), started.id, 'complete');
+    dialogue = finishAssistantTurn(dialogue, started.id, 'interrupted', { tokens: 80, budgetTokens: 512, droppedTurns: 0 });
+    const afterLateTokens = finishAssistantTurn(appendAssistantText(dialogue, started.id, ' More.'), started.id, 'complete', { tokens: 99, budgetTokens: 512, droppedTurns: 1 });
     expect(afterLateTokens).toBe(dialogue);
     expect(dialogue.turns[1]).toEqual({
       kind: 'assistant',
@@ -56,6 +56,7 @@ describe('dialogue history', () => {
       failed: false,
       streaming: false,
       route: null,
+      prompt: { tokens: 80, budgetTokens: 512, droppedTurns: 0 },
     });
     expect(started.dialogue.turns[1]).toMatchObject({ text: '' });
   });
@@ -77,7 +78,7 @@ describe('dialogue history', () => {
 });
 
 describe('trimToBudget', () => {
-  // Every content is 10 characters and countTokens counts characters: 10 tokens a message.
+  // Every content is 10 characters and countTokens counts characters: 10 tokens a message, no template.
   const system: ChatMessage = { role: 'system', content: 'S'.repeat(10) };
   const chat: ChatMessage[] = [
     system,
@@ -87,7 +88,7 @@ describe('trimToBudget', () => {
     { role: 'assistant', content: 'a2'.padEnd(10, '.') },
     { role: 'user', content: 'u3'.padEnd(10, '.') },
   ];
-  const countTokens = (text: string): number => text.length;
+  const countTokens = (messages: readonly ChatMessage[]): number => messages.reduce((sum, message) => sum + message.content.length, 0);
   const heads = (messages: readonly ChatMessage[]): string[] => messages.map((m) => m.content.slice(0, 2));
 
   it('keeps everything when it fits', () => {
@@ -111,6 +112,30 @@ describe('trimToBudget', () => {
     const trimmed = trimToBudget(chat, countTokens, 15);
     expect(heads(trimmed.messages)).toEqual(['SS', 'u3']);
     expect(trimmed).toMatchObject({ droppedTurns: 2, tokens: 20, overBudget: true });
+  });
+
+  it("counts the chat template's own tokens: the whole prompt must fit", () => {
+    // 4 template tokens a message: 14 a message, the full chat 84.
+    const withTemplate = (messages: readonly ChatMessage[]): number => countTokens(messages) + 4 * messages.length;
+    expect(trimToBudget(chat, withTemplate, 84)).toMatchObject({ droppedTurns: 0, tokens: 84 });
+    // Contents alone (60) would fit 70; with the template only system + u2..u3 (56) do.
+    expect(trimToBudget(chat, withTemplate, 70)).toMatchObject({ droppedTurns: 1, tokens: 56, overBudget: false });
+  });
+
+  it('finds the fewest turns to drop in a long history, measuring the prompt a logarithmic number of times', () => {
+    const long: ChatMessage[] = [system];
+    for (let turn = 0; turn < 64; turn++) long.push({ role: 'user', content: `u${turn}`.padEnd(10, '.') }, { role: 'assistant', content: `a${turn}`.padEnd(10, '.') });
+    long.push({ role: 'user', content: 'latest....' });
+    let calls = 0;
+    const counted = (messages: readonly ChatMessage[]) => {
+      calls++;
+      return countTokens(messages);
+    };
+    // 10 (system) + 20 per kept turn + 10 (latest) <= 425: 20 turns kept, 44 dropped.
+    const trimmed = trimToBudget(long, counted, 425);
+    expect(trimmed).toMatchObject({ droppedTurns: 44, tokens: 420, overBudget: false });
+    expect(trimmed.messages[1]!.content).toBe('u44.......');
+    expect(calls).toBeLessThanOrEqual(8);
   });
 
   it('works without a system prompt and treats leading assistant messages as the oldest turn', () => {

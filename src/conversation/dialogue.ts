@@ -34,6 +34,14 @@ export interface ReplyRoute {
   readonly fallbackReason: string | null;
 }
 
+/** What the language model read for a reply: the prompt's tokens (speech vectors included) against its budget. */
+export interface PromptSize {
+  readonly tokens: number;
+  readonly budgetTokens: number;
+  /** The oldest user turns (with their replies) left out so that the prompt fits the budget. */
+  readonly droppedTurns: number;
+}
+
 /** One assistant reply; `streaming` is true while tokens still arrive. */
 export interface AssistantTurn {
   readonly kind: 'assistant';
@@ -46,6 +54,8 @@ export interface AssistantTurn {
   readonly streaming: boolean;
   /** Null until the reply's route is decided (and for fixed replies such as the ask-to-repeat one). */
   readonly route: ReplyRoute | null;
+  /** Null until the reply ends (and for fixed replies, which no model wrote). */
+  readonly prompt: PromptSize | null;
 }
 
 export type DialogueTurn = UserTurn | AssistantTurn;
@@ -95,13 +105,14 @@ export function appendAssistantTurn(
     failed: reply.failed ?? false,
     streaming: false,
     route: null,
+    prompt: null,
   };
   return { turns: [...dialogue.turns, turn], nextId: dialogue.nextId + 1 };
 }
 
 /** Opens an empty streaming reply; the id addresses it in appendAssistantText / finishAssistantTurn. */
 export function startAssistantTurn(dialogue: Dialogue): { dialogue: Dialogue; id: number } {
-  const turn: AssistantTurn = { kind: 'assistant', id: dialogue.nextId, text: '', interrupted: false, failed: false, streaming: true, route: null };
+  const turn: AssistantTurn = { kind: 'assistant', id: dialogue.nextId, text: '', interrupted: false, failed: false, streaming: true, route: null, prompt: null };
   return { dialogue: { turns: [...dialogue.turns, turn], nextId: dialogue.nextId + 1 }, id: turn.id };
 }
 
@@ -116,12 +127,13 @@ export function appendAssistantText(dialogue: Dialogue, id: number, textDelta: s
 }
 
 /** Ends a streaming reply; the first outcome wins, so a later 'complete' cannot undo 'interrupted'. */
-export function finishAssistantTurn(dialogue: Dialogue, id: number, outcome: ReplyOutcome): Dialogue {
+export function finishAssistantTurn(dialogue: Dialogue, id: number, outcome: ReplyOutcome, prompt: PromptSize | null = null): Dialogue {
   return updateStreamingReply(dialogue, id, (turn) => ({
     ...turn,
     streaming: false,
     interrupted: outcome === 'interrupted',
     failed: outcome === 'failed',
+    prompt,
   }));
 }
 
@@ -149,38 +161,40 @@ export interface TrimResult {
   readonly messages: ChatMessage[];
   /** Whole user turns (with their replies) dropped from the start of the history. */
   readonly droppedTurns: number;
-  /** Sum of countTokens over the kept messages' contents. */
+  /** countPromptTokens of the kept messages. */
   readonly tokens: number;
   /** True when even system prompt + latest user turn exceed the budget (they are kept anyway). */
   readonly overBudget: boolean;
 }
 
 /**
- * Drops the oldest whole turns (a user message with the assistant messages that answered it) until the
- * messages fit `budgetTokens`; the system prompt and the latest turn always stay. Tokens are summed over
- * message contents: leave headroom in the budget for the chat template's own tokens.
+ * Drops the oldest whole turns (a user message with the assistant messages that answered it) until the prompt
+ * fits `budgetTokens`; the system prompt and the latest turn always stay. `countPromptTokens` measures the whole
+ * prompt as the model reads it (the chat template's own tokens included); it is called O(log turns) times.
  */
 export function trimToBudget(
   messages: readonly ChatMessage[],
-  countTokens: (text: string) => number,
+  countPromptTokens: (messages: readonly ChatMessage[]) => number,
   budgetTokens: number,
 ): TrimResult {
   const system = messages[0]?.role === 'system' ? [messages[0]] : [];
   const groups = groupTurns(messages.slice(system.length));
-  const groupTokens = groups.map((group) => sumTokens(group, countTokens));
-  let tokens = sumTokens(system, countTokens) + groupTokens.reduce((a, b) => a + b, 0);
-  let droppedTurns = 0;
-  // The last group (the latest user turn) is never dropped.
-  while (tokens > budgetTokens && droppedTurns < groups.length - 1) {
-    tokens -= groupTokens[droppedTurns]!;
-    droppedTurns++;
+  const kept = (dropped: number) => [...system, ...groups.slice(dropped).flat()];
+  // The prompt shrinks as turns leave: binary-search the fewest to drop; the last group (the latest user turn) stays.
+  let low = 0;
+  let high = Math.max(0, groups.length - 1);
+  /** countPromptTokens(kept(high)) once measured. */
+  let highTokens: number | null = null;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    const tokens = countPromptTokens(kept(middle));
+    if (tokens <= budgetTokens) {
+      high = middle;
+      highTokens = tokens;
+    } else low = middle + 1;
   }
-  return {
-    messages: [...system, ...groups.slice(droppedTurns).flat()],
-    droppedTurns,
-    tokens,
-    overBudget: tokens > budgetTokens,
-  };
+  const tokens = highTokens ?? countPromptTokens(kept(high));
+  return { messages: kept(high), droppedTurns: high, tokens, overBudget: tokens > budgetTokens };
 }
 
 /** Splits messages into turns, each starting at a user message (leading assistant messages form a turn of their own). */
@@ -192,8 +206,4 @@ function groupTurns(messages: readonly ChatMessage[]): ChatMessage[][] {
     else current.push(message);
   }
   return groups;
-}
-
-function sumTokens(messages: readonly ChatMessage[], countTokens: (text: string) => number): number {
-  return messages.reduce((sum, message) => sum + countTokens(message.content), 0);
 }

@@ -16,7 +16,7 @@ const options: ReplyOptions = {
   affectCuesInPrompt: true,
   tauDb: 3,
   budgetTokens: 10_000,
-  countTokens: (text) => text.length,
+  countPromptTokens: (messages) => messages.reduce((sum, message) => sum + message.content.length, 0),
 };
 
 const calmCues: AffectCues = {

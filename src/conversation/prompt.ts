@@ -8,7 +8,8 @@ export interface ReplyOptions {
   readonly affectCuesInPrompt: boolean;
   readonly tauDb: number;
   readonly budgetTokens: number;
-  readonly countTokens: (text: string) => number;
+  /** The whole prompt's tokens as the model reads it (chat template included). */
+  readonly countPromptTokens: (messages: readonly ChatMessage[]) => number;
 }
 
 export type ReplyPlan =
@@ -139,7 +140,7 @@ export function buildReplyPlan(dialogue: Dialogue, options: ReplyOptions): Reply
     ...history,
     { role: 'user', content: latestContent },
   ]);
-  const trimmed = trimToBudget(messages, options.countTokens, options.budgetTokens);
+  const trimmed = trimToBudget(messages, options.countPromptTokens, options.budgetTokens);
   return { kind: 'generate', messages: trimmed.messages, droppedTurns: trimmed.droppedTurns, overBudget: trimmed.overBudget };
 }
 

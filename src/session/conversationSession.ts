@@ -61,8 +61,8 @@ const conversation = new Conversation(
   transcriber,
   replier,
   () => {
-    const { tauDb, maxNewTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention } = useStore.getState().settings;
-    return { tauDb, maxNewTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention };
+    const { tauDb, maxNewTokens, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention } = useStore.getState().settings;
+    return { tauDb, maxNewTokens, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention };
   },
   onEvent,
   speechSide,

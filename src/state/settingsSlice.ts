@@ -3,7 +3,7 @@ import { DEFAULT_MIC_PROCESSING, type MicProcessing } from '../audio/capture';
 import { DEFAULT_TAU_DB } from '../conversation/strategy';
 import type { DevicePreference } from '../models/device/chooseDevice';
 import { ALL_CUES_ON, type CueSwitches } from '../conversation/affectCues';
-import { DEFAULT_MAX_NEW_TOKENS } from '../conversation/conversation';
+import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_MAX_PROMPT_TOKENS } from '../conversation/conversation';
 import type { AnswerPath } from '../conversation/dialogue';
 
 export interface Settings {
@@ -20,6 +20,8 @@ export interface Settings {
   pack: string | null;
   /** Reply length cap; 128 is the ES4R release's default. */
   maxNewTokens: number;
+  /** Prompt cap (the oldest turns leave first): bounds the time to first token and the language model's memory. */
+  maxPromptTokens: number;
   /** Affect cues in the prompt at all (off = a plain ASR + LLM cascade), and each cue on its own. */
   affectCuesInPrompt: boolean;
   cues: CueSwitches;
@@ -40,5 +42,5 @@ export interface SettingsSlice {
 export const DEFAULT_END_SILENCE_MS = 500;
 
 export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({
-  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON, answerPath: 'speech', dualAttention: true, crossAttention: true, empatheticVoice: true },
+  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON, answerPath: 'speech', dualAttention: true, crossAttention: true, empatheticVoice: true },
 });

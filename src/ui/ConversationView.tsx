@@ -1,7 +1,7 @@
 import { useStore } from '../state/store';
 import type { DialogueTurn } from '../conversation/dialogue';
 import type { SpokenSpan } from '../state/speechSlice';
-import { describeRoute } from '../conversation/replyRoute';
+import { describePrompt, describeRoute } from '../conversation/replyRoute';
 
 /** The reply text with the part being spoken marked, for captions that follow the voice. */
 function SpokenText({ text, span }: { text: string; span: SpokenSpan | null }) {
@@ -39,6 +39,11 @@ function TurnBubble({ turn, speaking }: { turn: DialogueTurn; speaking: SpokenSp
       {turn.route && (
         <span className="meta" data-testid="reply-route" data-path={turn.route.path} data-speech-tokens={turn.route.speechTokens ?? ''}>
           {describeRoute(turn.route)}
+        </span>
+      )}
+      {turn.prompt && (
+        <span className="meta" data-testid="reply-prompt" data-prompt-tokens={turn.prompt.tokens} data-dropped-turns={turn.prompt.droppedTurns}>
+          {describePrompt(turn.prompt)}
         </span>
       )}
       {turn.interrupted && !turn.failed && <span className="meta">interrupted</span>}

@@ -1,6 +1,7 @@
 import { useStore } from '../state/store';
 import { updateSettings } from '../state/actions';
 import { NumberSetting } from './NumberSetting';
+import { DEFAULT_MAX_PROMPT_TOKENS } from '../conversation/conversation';
 import type { MicProcessing } from '../audio/capture';
 import type { DevicePreference } from '../models/device/chooseDevice';
 import type { CueSwitches } from '../conversation/affectCues';
@@ -91,6 +92,14 @@ export function SettingsPanel() {
           step={16}
           value={settings.maxNewTokens}
           onChange={(maxNewTokens) => updateSettings({ maxNewTokens })}
+        />
+        <NumberSetting
+          label="Longest prompt (tokens; the oldest turns leave first)"
+          min={256}
+          max={DEFAULT_MAX_PROMPT_TOKENS}
+          step={128}
+          value={settings.maxPromptTokens}
+          onChange={(maxPromptTokens) => updateSettings({ maxPromptTokens })}
         />
         <label className="checkbox">
           <input type="checkbox" checked={settings.affectCuesInPrompt} onChange={(e) => updateSettings({ affectCuesInPrompt: e.target.checked })} />

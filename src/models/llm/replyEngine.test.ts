@@ -4,6 +4,10 @@ import { env, type Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmFamily, type LlmBundle } from './llmFamily';
 import { ReplyEngine, type ChatMessage } from './replyEngine';
+import { replyToDialogue } from './replyToDialogue';
+import { ALL_CUES_ON } from '../../conversation/affectCues';
+import { appendAssistantTurn, appendUserTurn, newDialogue, type Dialogue } from '../../conversation/dialogue';
+import type { ReplySettings } from '../../conversation/conversation';
 
 const MODELS_DIR = join(process.cwd(), 'public', 'models');
 // The tiny LLM's designed greedy replies (scripts/tinyPack/llmDesign.ts): one token per word or punctuation mark, then <|im_end|>.
@@ -155,5 +159,38 @@ describe('ReplyEngine (tiny Qwen2, ChatML, onnxruntime-node)', () => {
     const { result, runs } = await recordRuns(() => reply(engine, secondTurn));
     expect(runs[0]).toBe(promptLength(secondTurn));
     expect(result.text).toBe(ENCOURAGE);
+  });
+});
+
+describe('replyToDialogue: the prompt budget (tiny Qwen2)', () => {
+  const NO_CUES = { relativeEnergyDb: null, wordsPerSecond: null, longPauses: [] } as never;
+  const settings = (maxPromptTokens: number): ReplySettings => ({ cues: ALL_CUES_ON, affectCuesInPrompt: false, tauDb: 3, maxNewTokens: 40, maxPromptTokens, answerPath: 'text', dualAttention: true, crossAttention: true });
+
+  function longDialogue(exchanges: number): Dialogue {
+    let dialogue = newDialogue();
+    for (let i = 0; i < exchanges; i++) {
+      if (i > 0) dialogue = appendAssistantTurn(dialogue, { text: COMFORT });
+      dialogue = appendUserTurn(dialogue, { transcript: "I'm so tired, nothing worked today.", startMs: i * 5000, endMs: i * 5000 + 2000, energyDb: -20, strategy: 'neutral', deltaDb: null, cues: NO_CUES });
+    }
+    return dialogue;
+  }
+
+  it('feeds the model a prompt within the budget, template included, and reports its size', async () => {
+    const dialogue = longDialogue(30);
+    const budgetTokens = 256;
+    const { result, runs } = await recordRuns(() => replyToDialogue(new ReplyEngine(bundle), bundle, dialogue, settings(budgetTokens), () => {}));
+    // The first run of the session is the prefill: what the model actually read.
+    expect(result.prompt).toEqual({ tokens: runs[0], budgetTokens, droppedTurns: expect.any(Number) });
+    expect(runs[0]).toBeLessThanOrEqual(budgetTokens);
+    // Each exchange is 20+ tokens: a fuller prompt would not fit.
+    expect(runs[0]).toBeGreaterThan(budgetTokens - 40);
+    expect(result.prompt!.droppedTurns).toBeGreaterThan(15);
+    expect(result.text).toBe(COMFORT);
+  });
+
+  it("never asks for more than the model's context less the reply's room", async () => {
+    const { result } = await recordRuns(() => replyToDialogue(new ReplyEngine(bundle), bundle, longDialogue(2), settings(1_000_000), () => {}));
+    // tiny/llm: max_position_embeddings 2048, 40 tokens of reply room.
+    expect(result.prompt).toMatchObject({ budgetTokens: 2048 - 40, droppedTurns: 0 });
   });
 });

@@ -20,6 +20,8 @@ export interface Reply {
   text: string;
   /** Generated tokens, the end-of-turn token included. */
   tokens: number;
+  /** Tokens (or embedding rows) the model read before its first generated token. */
+  promptTokens: number;
   stopReason: StopReason;
   timingsMs: {
     /** Chat template + tokenisation. */
@@ -46,7 +48,6 @@ interface GenerateOutput {
 /** Extra keys reach the Jinja template as variables. */
 const TEMPLATE_OPTIONS = {
   add_generation_prompt: true,
-  return_dict: true,
   // Models with a thinking mode (Qwen3, SmolLM3) would otherwise think before replying; other templates ignore it.
   enable_thinking: false,
 } as const;
@@ -71,7 +72,7 @@ function cacheFromOutputs(outputs: Record<string, Tensor>): DynamicCache {
 }
 
 function cancelledBeforeStart(): Reply {
-  return { text: '', tokens: 0, stopReason: 'cancelled', timingsMs: { promptBuild: 0, prompt: 0, firstToken: 0, total: 0 } };
+  return { text: '', tokens: 0, promptTokens: 0, stopReason: 'cancelled', timingsMs: { promptBuild: 0, prompt: 0, firstToken: 0, total: 0 } };
 }
 
 function startsWith(ids: number[], prefix: number[]): boolean {
@@ -103,6 +104,11 @@ export class ReplyEngine {
     }
   }
 
+  /** The prompt's length as generate() would feed it: the chat template rendered and tokenised. */
+  promptTokens(messages: readonly ChatMessage[]): number {
+    return (this.bundle.tokenizer.apply_chat_template(messages as ChatMessage[], { ...TEMPLATE_OPTIONS, tokenize: true, return_tensor: false, return_dict: false }) as unknown as number[]).length;
+  }
+
   /** Forgets the conversation: the next reply prefills its whole prompt. */
   async reset(): Promise<void> {
     const kept = this.kept;
@@ -129,7 +135,7 @@ export class ReplyEngine {
     const startMs = performance.now();
     if (options.signal?.aborted) return cancelledBeforeStart();
     const { tokenizer } = this.bundle;
-    const inputs = tokenizer.apply_chat_template(messages, TEMPLATE_OPTIONS) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+    const inputs = tokenizer.apply_chat_template(messages, { ...TEMPLATE_OPTIONS, return_dict: true }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
     const promptIds = (inputs.input_ids.tolist() as bigint[][])[0]!.map(Number);
     const pastKeyValues = await this.takeCacheFor(promptIds);
     return this.run(inputs, promptIds.length, pastKeyValues, startMs, options, true);
@@ -209,6 +215,7 @@ export class ReplyEngine {
     return {
       text: tokenizer.decode(generated, { skip_special_tokens: true }),
       tokens: generated.length,
+      promptTokens: promptLength,
       stopReason: this.stopReason(generated, stopper.interrupted),
       timingsMs: { promptBuild: generateStartMs - startMs, prompt: firstMs - generateStartMs, firstToken: firstMs - startMs, total: endMs - startMs },
     };

@@ -1,25 +1,17 @@
-import type { ReplySettings } from '../../conversation/conversation';
+import type { ReplierResult, ReplySettings } from '../../conversation/conversation';
 import type { Dialogue } from '../../conversation/dialogue';
 import { buildReplyPlan } from '../../conversation/prompt';
 import type { ReplyEngine } from './replyEngine';
 import type { LlmBundle } from './llmFamily';
 
-/** Prompt tokens at most, whatever the model allows: long prompts cost time to first token. */
-const MAX_PROMPT_TOKENS = 3072;
 /** Used when a config does not say how long a context the model takes. */
 const DEFAULT_CONTEXT_TOKENS = 2048;
 
-/** The prompt's token budget: the model's context less the reply's room, capped for latency. */
-export function promptBudgetTokens(bundle: LlmBundle, maxNewTokens: number): number {
+/** The prompt's token budget: the model's context less the reply's room, capped by the settings (latency, heap). */
+export function promptBudgetTokens(bundle: LlmBundle, settings: Pick<ReplySettings, 'maxNewTokens' | 'maxPromptTokens'>): number {
   const config = bundle.model.config as { max_position_embeddings?: number; text_config?: { max_position_embeddings?: number } };
   const contextTokens = config.max_position_embeddings ?? config.text_config?.max_position_embeddings ?? DEFAULT_CONTEXT_TOKENS;
-  return Math.max(1, Math.min(MAX_PROMPT_TOKENS, contextTokens - maxNewTokens));
-}
-
-export interface DialogueReply {
-  text: string;
-  stopReason: 'eos' | 'maxTokens' | 'cancelled';
-  timingsMs: Record<string, number>;
+  return Math.max(1, Math.min(settings.maxPromptTokens, contextTokens - settings.maxNewTokens));
 }
 
 /**
@@ -33,13 +25,18 @@ export async function replyToDialogue(
   settings: ReplySettings,
   onText: (textDelta: string) => void,
   signal?: AbortSignal,
-): Promise<DialogueReply> {
-  const countTokens = (text: string) => bundle.tokenizer.encode(text).length;
-  const plan = buildReplyPlan(dialogue, { ...settings, budgetTokens: promptBudgetTokens(bundle, settings.maxNewTokens), countTokens });
+): Promise<ReplierResult> {
+  const budgetTokens = promptBudgetTokens(bundle, settings);
+  const plan = buildReplyPlan(dialogue, { ...settings, budgetTokens, countPromptTokens: (messages) => engine.promptTokens(messages) });
   if (plan.kind === 'askToRepeat') {
     onText(plan.text);
-    return { text: plan.text, stopReason: 'eos', timingsMs: {} };
+    return { text: plan.text, stopReason: 'eos', prompt: null, timingsMs: {} };
   }
   const reply = await engine.generate(plan.messages, { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(signal ? { signal } : {}) });
-  return { text: reply.text, stopReason: reply.stopReason, timingsMs: reply.timingsMs as unknown as Record<string, number> };
+  return {
+    text: reply.text,
+    stopReason: reply.stopReason,
+    prompt: { tokens: reply.promptTokens, budgetTokens, droppedTurns: plan.droppedTurns },
+    timingsMs: reply.timingsMs as unknown as Record<string, number>,
+  };
 }

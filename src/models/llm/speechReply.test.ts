@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALL_CUES_ON } from '../../conversation/affectCues';
-import type { ReplySettings } from '../../conversation/conversation';
+import { DEFAULT_MAX_PROMPT_TOKENS, type ReplySettings } from '../../conversation/conversation';
 import { appendAssistantTurn, appendUserTurn, newDialogue, type Dialogue } from '../../conversation/dialogue';
 import { randomEs4rWeights } from '../es4r/checkpoint/randomCheckpoint';
 import type { CrossAttention } from '../es4r/runtime/crossAttention';
@@ -21,7 +21,7 @@ import { speechReply, type SpeechPrefix } from './speechReply';
 
 const MODELS_DIR = join(process.cwd(), 'public', 'models');
 const H = LLM_DIMS.hidden;
-const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: false, tauDb: 3, maxNewTokens: 40, answerPath: 'speech', dualAttention: true, crossAttention: true };
+const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: false, tauDb: 3, maxNewTokens: 40, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, answerPath: 'speech', dualAttention: true, crossAttention: true };
 const NO_CUES = { relativeEnergyDb: null, wordsPerSecond: null, longPauses: [] } as never;
 
 let bundle: LlmBundle;

@@ -1,14 +1,14 @@
 // ES4R's speech path on the LLM side: the text prompt split around the speech vectors, the text history's token
 // embeddings as keys/values of the cross-attention, and generation from the spliced embeddings.
 import { Tensor } from '@huggingface/transformers';
-import type { ReplySettings } from '../../conversation/conversation';
+import type { ReplierResult, ReplySettings } from '../../conversation/conversation';
 import type { ChatMessage, Dialogue } from '../../conversation/dialogue';
 import { buildReplyPlan } from '../../conversation/prompt';
 import { splitSpeechPrompt } from '../../conversation/speechPrompt';
 import type { CrossAttention } from '../es4r/runtime/crossAttention';
 import type { LlmBundle } from './llmFamily';
 import type { ReplyEngine } from './replyEngine';
-import { promptBudgetTokens, type DialogueReply } from './replyToDialogue';
+import { promptBudgetTokens } from './replyToDialogue';
 
 /** The speech vectors of the user's turns (ES4R adapter output), [tokens, hidden] row-major. */
 export interface SpeechPrefix {
@@ -21,10 +21,6 @@ interface EmbedText {
   encode_text(inputs: { input_ids: Tensor }): Promise<Tensor>;
 }
 
-/** Leaves room in the token budget for the speech vectors, which the text plan does not count. */
-function textBudget(bundle: LlmBundle, settings: ReplySettings, speechTokens: number): number {
-  return Math.max(1, promptBudgetTokens(bundle, settings.maxNewTokens) - speechTokens);
-}
 
 /**
  * Answers the dialogue's latest user turn through the speech path. `crossAttention` null is the ablation
@@ -39,14 +35,15 @@ export async function speechReply(
   speech: SpeechPrefix,
   onText: (textDelta: string) => void,
   signal?: AbortSignal,
-): Promise<DialogueReply> {
+): Promise<ReplierResult> {
   const startMs = performance.now();
   const { tokenizer } = bundle;
-  const countTokens = (text: string) => tokenizer.encode(text).length;
-  const plan = buildReplyPlan(dialogue, { ...settings, budgetTokens: textBudget(bundle, settings, speech.tokens), countTokens });
+  const budgetTokens = promptBudgetTokens(bundle, settings);
+  // The speech vectors take their room from the budget; the text plan counts only text.
+  const plan = buildReplyPlan(dialogue, { ...settings, budgetTokens: Math.max(1, budgetTokens - speech.tokens), countPromptTokens: (messages) => engine.promptTokens(messages) });
   if (plan.kind === 'askToRepeat') {
     onText(plan.text);
-    return { text: plan.text, stopReason: 'eos', timingsMs: {} };
+    return { text: plan.text, stopReason: 'eos', prompt: null, timingsMs: {} };
   }
   const render = (messages: ChatMessage[], addGenerationPrompt: boolean) =>
     tokenizer.apply_chat_template(messages as ChatMessage[], { tokenize: false, add_generation_prompt: addGenerationPrompt, enable_thinking: false } as never) as unknown as string;
@@ -78,6 +75,7 @@ export async function speechReply(
   return {
     text: reply.text,
     stopReason: reply.stopReason,
+    prompt: { tokens: reply.promptTokens, budgetTokens, droppedTurns: plan.droppedTurns },
     timingsMs: {
       ...reply.timingsMs,
       promptBuild: embedStartMs - startMs,

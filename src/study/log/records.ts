@@ -1,6 +1,6 @@
 // What the study log keeps in IndexedDB (and exports): one session record, one record per user turn, the kept audio.
 import type { AffectCues } from '../../conversation/affectCues';
-import type { AnswerPath, ReplyOutcome, ReplyRoute } from '../../conversation/dialogue';
+import type { AnswerPath, PromptSize, ReplyOutcome, ReplyRoute } from '../../conversation/dialogue';
 import type { Strategy } from '../../conversation/strategy';
 import type { StyleSource } from '../../conversation/voiceStyle';
 import type { ConditionSettings } from '../conditionSettings';
@@ -30,6 +30,8 @@ export interface TurnReplyRecord {
   /** Which ES4R path answered (after any fallback); null for fixed replies such as the ask-to-repeat one. */
   path: AnswerPath | null;
   route: ReplyRoute | null;
+  /** The prompt the language model read (tokens, budget, turns left out); null for fixed replies. */
+  prompt: PromptSize | null;
   startedAt: string;
   endedAt: string | null;
 }

@@ -148,6 +148,7 @@ export class TurnTracker {
               outcome: reply.streaming ? 'streaming' : reply.failed ? 'failed' : reply.interrupted ? 'interrupted' : 'complete',
               path: reply.route?.path ?? null,
               route: reply.route,
+              prompt: reply.prompt,
               startedAt: track.startedAt,
               endedAt: track.endedAt,
             }
