@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../e2e/support/chromium';
+import type { PromptSize } from '../src/conversation/dialogue';
+import { describePrompt } from '../src/conversation/replyRoute';
 import { lateHalf, slopePerTurn } from './bench/lateSlope';
 import { processMemory } from './bench/processMemory';
 import { TargetMemory } from './bench/targetMemory';
@@ -22,6 +24,12 @@ const WEBGPU = args.includes('--webgpu');
 /** `--answer-path text` answers from the transcript only (no log-mels kept for ES4R's speech path); default: the app's setting. */
 const ANSWER_PATH_AT = args.indexOf('--answer-path');
 const ANSWER_PATH = ANSWER_PATH_AT >= 0 ? args[ANSWER_PATH_AT + 1]! : null;
+/**
+ * The prompt budget (Settings > Longest prompt). The language model's heap follows its prompt, which grows by ~25 tokens a
+ * turn until the budget: 512 is reached by turn 10, so the late half of the run shows the steady state (the app's 3072
+ * would take the tiny pack ~120 turns; `--max-prompt-tokens 3072` to watch it).
+ */
+const MAX_PROMPT_TOKENS = option('max-prompt-tokens', 512);
 /** An app already being served (e.g. `npm start`); else the bench serves it with Vite on PORT. */
 const URL_AT = args.indexOf('--url');
 const APP_URL = URL_AT >= 0 ? args[URL_AT + 1]! : null;
@@ -47,6 +55,8 @@ interface Progress {
   interrupted: number;
   failed: number;
   userTurns: number;
+  /** The latest finished reply's prompt: what the language model's memory grows with until the budget is reached. */
+  prompt: PromptSize | null;
 }
 
 async function main(): Promise<void> {
@@ -63,8 +73,9 @@ async function main(): Promise<void> {
   });
   try {
     const context = await browser.newContext();
-    // The app's persisted settings (zustand persist, version 1): only the answer path is set, the rest keep their defaults.
-    if (ANSWER_PATH) await context.addInitScript((answerPath) => localStorage.setItem('es4r.settings', JSON.stringify({ state: { settings: { answerPath } }, version: 1 })), ANSWER_PATH);
+    // The app's persisted settings (zustand persist, version 1): only what was asked for is set, the rest keep their defaults.
+    const settings = { ...(ANSWER_PATH ? { answerPath: ANSWER_PATH } : {}), maxPromptTokens: MAX_PROMPT_TOKENS };
+    await context.addInitScript((saved) => localStorage.setItem('es4r.settings', JSON.stringify({ state: { settings: saved }, version: 1 })), settings);
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     await page.goto(APP_URL ?? `http://127.0.0.1:${PORT}/`);
@@ -79,8 +90,10 @@ async function main(): Promise<void> {
     console.error('models ready; talking');
     const devices = await page.evaluate(() => {
       const { components, settings } = window.__es4r!.getState();
-      return `${(['asr', 'llm', 'tts'] as const).map((role) => `${role} ${components[role]?.device}`).join(', ')}; answer path ${settings.answerPath}`;
+      return `${(['asr', 'llm', 'tts'] as const).map((role) => `${role} ${components[role]?.device}`).join(', ')}; answer path ${settings.answerPath}; prompt budget ${settings.maxPromptTokens} tokens`;
     });
+    // The first sample of each worker starts watching its wasm memories grow.
+    for (const target of await TargetMemory.attachAll(await browser.newBrowserCDPSession())) await target.sample();
     await page.getByTestId('talk').click();
     const startMs = Date.now();
 
@@ -100,6 +113,7 @@ async function main(): Promise<void> {
             interrupted: replies.filter((turn) => turn.kind === 'assistant' && turn.interrupted).length,
             failed: replies.filter((turn) => turn.kind === 'assistant' && turn.failed).length,
             userTurns: turns.filter((turn) => turn.kind === 'user').length,
+            prompt: replies.flatMap((turn) => (turn.kind === 'assistant' && turn.prompt ? [turn.prompt] : [])).at(-1) ?? null,
           };
         });
         if (progress.answered !== lastAnswered) {
@@ -120,6 +134,7 @@ async function main(): Promise<void> {
         const sample = await target.sample();
         bySource.set(`${target.label} JS heap`, sample.jsHeapBytes);
         bySource.set(`${target.label} buffers`, sample.arrayBufferBytes);
+        if (sample.wasmMemoryBytes > 0) bySource.set(`${target.label} wasm`, sample.wasmMemoryBytes);
       }
       // After every target's GC: what remains resident is live, wasm heaps and GPU buffers included.
       const processes = await processMemory(browserSession);
@@ -127,7 +142,8 @@ async function main(): Promise<void> {
       bySource.set('GPU process RSS', processes.gpuBytes);
       bySource.set('wasm memories size', processes.wasmMemoryBytes);
       samples.push({ turn: mark, bySource });
-      console.error(`turn ${mark}: ${progress.answered} answered (${progress.interrupted} interrupted by the next turn, ${progress.failed} failed), ${progress.userTurns} user turns, ${((Date.now() - startMs) / 1000).toFixed(0)} s`);
+      const prompt = progress.prompt ? `, latest ${describePrompt(progress.prompt)}` : '';
+      console.error(`turn ${mark}: ${progress.answered} answered (${progress.interrupted} interrupted by the next turn, ${progress.failed} failed), ${progress.userTurns} user turns${prompt}, ${((Date.now() - startMs) / 1000).toFixed(0)} s`);
     }
     // A stuck session still shows the memory sampled up to then.
     if (samples.length > 0) report(samples, devices, (Date.now() - startMs) / 1000);
@@ -154,7 +170,7 @@ function report(samples: Sample[], devices: string, seconds: number): void {
     const growth = from !== undefined && to !== undefined ? to - from : undefined;
     let late = '';
     // Process-level sources: RSS swings with start-up transients, wasm memories only grow, so the late trend decides.
-    if (source.endsWith('RSS') || source.startsWith('wasm')) {
+    if (source.endsWith('RSS') || source.startsWith('wasm') || source.endsWith(' wasm')) {
       const points = samples.flatMap((sample) => (sample.bySource.has(source) ? [{ turn: sample.turn, bytes: sample.bySource.get(source)! }] : []));
       if (points.length >= 2) {
         const latePoints = lateHalf(points);

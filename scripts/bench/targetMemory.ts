@@ -6,6 +6,8 @@ export interface MemorySample {
   jsHeapBytes: number;
   /** ArrayBuffer backing stores outside the heap (audio, tensors handed to JS); not wasm memory. */
   arrayBufferBytes: number;
+  /** Summed size of the target's wasm memories (onnxruntime's heaps) that grew since its first sample; 0 if none did. */
+  wasmMemoryBytes: number;
 }
 
 /** A forced GC of a busy worker takes a while on a loaded machine, never this long. */
@@ -70,6 +72,28 @@ export class TargetMemory {
   async sample(): Promise<MemorySample> {
     await this.send('HeapProfiler.collectGarbage');
     const usage = (await this.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
-    return { jsHeapBytes: usage.usedSize, arrayBufferBytes: usage.backingStorageSize ?? 0 };
+    return { jsHeapBytes: usage.usedSize, arrayBufferBytes: usage.backingStorageSize ?? 0, wasmMemoryBytes: await this.wasmMemoryBytes() };
+  }
+
+  /**
+   * Size of the target's wasm memories that grew since the first sample. Runtime.queryObjects would find them all but
+   * crashes headless Chromium's renderer here; emscripten grows its heap from JS (Memory.prototype.grow), so a wrapper
+   * installed on the first sample sees every memory that grows after it (growth by the target's pthreads shows only in
+   * the process total).
+   */
+  private async wasmMemoryBytes(): Promise<number> {
+    const expression = `(() => {
+      if (!globalThis.__soakWasmMemories) {
+        const memories = new Set();
+        const grow = WebAssembly.Memory.prototype.grow;
+        WebAssembly.Memory.prototype.grow = function (pages) { memories.add(this); return grow.call(this, pages); };
+        globalThis.__soakWasmMemories = memories;
+      }
+      let bytes = 0;
+      for (const memory of globalThis.__soakWasmMemories) bytes += memory.buffer.byteLength;
+      return bytes;
+    })()`;
+    const reply = (await this.send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: number } };
+    return reply.result.value;
   }
 }
