@@ -18,11 +18,12 @@ async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<v
   }, state);
 }
 
-test('hidden mid-conversation, the page keeps listening and answering; shown again, nothing is started twice', async ({ page }) => {
+test('hidden mid-conversation, the page keeps listening and answering; shown again, audio the browser suspended runs again and nothing is started twice', async ({ page }) => {
   // Count what a careless visibility handler would duplicate: microphone streams and audio graphs.
   await page.addInitScript(() => {
     const counts = { getUserMedia: 0, audioContexts: 0 };
-    (window as unknown as { __counts: typeof counts }).__counts = counts;
+    const contexts: AudioContext[] = [];
+    Object.assign(window, { __counts: counts, __contexts: contexts });
     const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     navigator.mediaDevices.getUserMedia = (constraints) => {
       counts.getUserMedia++;
@@ -33,6 +34,7 @@ test('hidden mid-conversation, the page keeps listening and answering; shown aga
       constructor(options?: AudioContextOptions) {
         super(options);
         counts.audioContexts++;
+        contexts.push(this);
       }
     };
   });
@@ -52,8 +54,16 @@ test('hidden mid-conversation, the page keeps listening and answering; shown aga
   await expect(replies).toHaveCount(2, { timeout: DIALOGUE_TIMEOUT_MS });
   await expect(listen.micStatus).toHaveAttribute('data-status', 'listening');
 
+  // A browser may suspend a background tab's audio (the microphone's graph and the voice's): shown again, both run.
+  const contextStates = () => page.evaluate(() => (window as unknown as { __contexts: AudioContext[] }).__contexts.map((context) => context.state));
+  await page.evaluate(() => Promise.all((window as unknown as { __contexts: AudioContext[] }).__contexts.map((context) => context.suspend())));
+  const suspended = await contextStates();
+  expect(suspended.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(suspended)).toEqual(new Set(['suspended']));
+
   // Shown again: the third turn is answered and spoken, by the same workers, stream and audio graph.
   await setVisibility(page, 'visible');
+  await expect.poll(async () => [...new Set(await contextStates())]).toEqual(['running']);
   await expect(replies).toHaveCount(FIXTURE_TURN_COUNT, { timeout: DIALOGUE_TIMEOUT_MS });
   await expect(page.getByTestId('assistant-turn').last()).toHaveAttribute('data-status', 'done');
   await expect(page.getByTestId('playback-hint')).toHaveCount(0);

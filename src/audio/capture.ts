@@ -27,6 +27,8 @@ export interface CaptureOptions {
 
 export interface Capture {
   inputRateHz: number;
+  /** Runs the audio graph again if the browser suspended it (a background tab, an interruption). */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,9 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
     }
     return {
       inputRateHz: context.sampleRate,
+      async resume() {
+        if (!stopped && context.state !== 'running') await context.resume();
+      },
       async stop() {
         stopped = true;
         source.disconnect();

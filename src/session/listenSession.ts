@@ -100,6 +100,13 @@ function microphoneLost(failure: MicFailure): void {
   void endStream('inputLost');
 }
 
+/** Shown again: the microphone's audio graph runs again if the browser suspended it meanwhile. */
+export function resumeListening(): void {
+  capture?.resume().catch((error: unknown) =>
+    microphoneLost({ problem: 'failed', message: `The microphone did not resume after the page was hidden (${errorMessage(error)}): press Talk to listen again.` }),
+  );
+}
+
 export async function startListening(): Promise<void> {
   const { micStatus, settings } = useStore.getState();
   if (micStatus === 'starting' || micStatus === 'listening') return;

@@ -1,3 +1,4 @@
+import { resumeListening } from './listenSession';
 import { resumePlayback } from './speechSession';
 
 export interface VisibilityTarget {
@@ -9,13 +10,19 @@ export interface VisibilityTarget {
 /**
  * Hidden, the page keeps listening and speaking: a user who switches tabs mid-conversation is
  * still talking to it, and the workers, the microphone stream and the audio graph stay as they
- * are (nothing is torn down, so nothing is started twice on return). Shown again, the voice's
- * AudioContext is resumed in case the browser suspended it while hidden. Returns the unsubscribe.
+ * are (nothing is torn down, so nothing is started twice on return). Shown again, the microphone's
+ * and the voice's AudioContexts are resumed in case the browser suspended them while hidden.
+ * Returns the unsubscribe.
  */
-export function keepConversationAcrossVisibility(target: VisibilityTarget = document, onShown: () => void = resumePlayback): () => void {
+export function keepConversationAcrossVisibility(target: VisibilityTarget = document, onShown: () => void = resumeAudio): () => void {
   const changed = () => {
     if (target.visibilityState === 'visible') onShown();
   };
   target.addEventListener('visibilitychange', changed);
   return () => target.removeEventListener('visibilitychange', changed);
+}
+
+function resumeAudio(): void {
+  resumeListening();
+  resumePlayback();
 }
