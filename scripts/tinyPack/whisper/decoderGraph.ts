@@ -1,7 +1,8 @@
 /**
  * onnx/decoder_model_merged.onnx with Optimum's merged contract: one graph for the first step (empty past,
  * use_cache_branch false) and the cached steps; an If on use_cache_branch either computes the cross-attention
- * K/V from encoder_hidden_states or passes the past ones through.
+ * K/V from encoder_hidden_states (and outputs them as present.*.encoder.*) or attends over the past ones and outputs
+ * empty present.*.encoder.* [0, heads, 1, head_dim], the constants Optimum's merge adds to the with-past branch.
  */
 import { attr, GraphBuilder } from '../onnxGraph';
 import {
@@ -42,23 +43,40 @@ function audioOutputWeight(p: Params): Float32Array {
   return weight;
 }
 
-/** The If on use_cache_branch: returns per layer [key, value] of the cross-attention, split into heads. */
-function crossAttentionKeyValues(b: GraphBuilder, p: Params, encoderStates: string, useCache: string): [string, string][] {
+interface CrossKeyValue {
+  /** What the cross-attention attends over. */
+  key: string;
+  value: string;
+  /** What the step outputs as present.{layer}.encoder.*. */
+  presentKey: string;
+  presentValue: string;
+}
+
+/** The If on use_cache_branch: per layer, the cross-attention's key and value (split into heads) and the presents. */
+function crossAttentionKeyValues(b: GraphBuilder, p: Params, encoderStates: string, useCache: string): CrossKeyValue[] {
   const cached = new GraphBuilder('then/');
   const computed = new GraphBuilder('else/');
+  const dims = ['batch_size', HEADS, ENCODER_OUT, HEAD_DIM];
+  const empty = cached.init('empty_encoder_present', 'float32', [0, HEADS, 1, HEAD_DIM], new Float32Array(0));
   for (let layer = 0; layer < DECODER_LAYERS; layer++) {
     const [k, v] = keyValue(computed, p, encoderStates, layer === AUDIO_LAYER ? audioValueWeight(p) : undefined);
     for (const [kind, value] of [['key', k], ['value', v]] as const) {
-      const dims = ['batch_size', HEADS, ENCODER_OUT, HEAD_DIM];
       cached.output(`cached.${layer}.encoder.${kind}`, 'float32', dims, pastName(layer, 'encoder', kind));
       computed.output(`computed.${layer}.encoder.${kind}`, 'float32', dims, value);
     }
+    for (const kind of ['key', 'value'] as const) {
+      cached.output(`cached.${layer}.encoder_present.${kind}`, 'float32', dims, empty);
+      computed.output(`computed.${layer}.encoder_present.${kind}`, 'float32', dims, `computed.${layer}.encoder.${kind}`);
+    }
   }
-  const outputs = b.opN('If', [useCache], DECODER_LAYERS * 2, {
+  const outputs = b.opN('If', [useCache], DECODER_LAYERS * 4, {
     then_branch: attr.g(cached.graph('use_cache')),
     else_branch: attr.g(computed.graph('compute_cross_kv')),
   });
-  return Array.from({ length: DECODER_LAYERS }, (_, layer) => [outputs[2 * layer]!, outputs[2 * layer + 1]!]);
+  return Array.from({ length: DECODER_LAYERS }, (_, layer) => {
+    const [key, value, presentKey, presentValue] = outputs.slice(4 * layer, 4 * layer + 4) as [string, string, string, string];
+    return { key, value, presentKey, presentValue };
+  });
 }
 
 /** Absolute positions of the new tokens (past length onwards) and the causal mask [new, past + new]. */
@@ -102,8 +120,8 @@ export function decoderModel(p: Params, tables: DecoderTables, vocab: number): U
     presents.push([presentName(layer, 'decoder', 'key'), `${PAST_DECODER} + 1`, key], [presentName(layer, 'decoder', 'value'), `${PAST_DECODER} + 1`, value]);
     x = b.op('Add', [x, outputProjection(b, p, attend(b, p, query(b, p, normed), key, value, mask))]);
 
-    const [crossKey, crossValue] = crossKeyValues[layer]!;
-    presents.push([presentName(layer, 'encoder', 'key'), ENCODER_OUT, crossKey], [presentName(layer, 'encoder', 'value'), ENCODER_OUT, crossValue]);
+    const { key: crossKey, value: crossValue, presentKey, presentValue } = crossKeyValues[layer]!;
+    presents.push([presentName(layer, 'encoder', 'key'), ENCODER_OUT, presentKey], [presentName(layer, 'encoder', 'value'), ENCODER_OUT, presentValue]);
     const crossQuery = query(b, p, layerNorm(b, p, x));
     const crossOut = layer === AUDIO_LAYER ? audioOutputWeight(p) : undefined;
     x = b.op('Add', [x, outputProjection(b, p, attend(b, p, crossQuery, crossKey, crossValue), crossOut)]);
