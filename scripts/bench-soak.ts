@@ -1,7 +1,9 @@
-// `npm run bench:soak [-- --turns 50] [--every 10] [--port 5190 | --url http://127.0.0.1:5173/] [--webgpu]`: a whole spoken session in headless
+// `npm run bench:soak [-- --turns 50] [--every 10] [--port 5190 | --url http://127.0.0.1:5173/] [--webgpu [--pause-s 20]]`: a whole spoken session in headless
 // Chromium on the tiny pack, through the real pipeline (fake microphone -> worklet -> listen worker -> Whisper -> LLM ->
 // Kokoro -> player), with the memory of the page and of every worker sampled every N answered turns.
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
@@ -44,8 +46,14 @@ const RSS_GROWTH_LIMIT = 0.1;
 /** A turn of the looping dialogue is answered within seconds; a minute without one means the session is stuck. */
 const STALL_MS = 90_000;
 const MODELS_TIMEOUT_MS = 300_000;
-/** Three turns (0, -6 dB... rising) 1.5 s apart; looping, the fake microphone talks for as long as the session lasts. */
-const FIXTURE = join(process.cwd(), 'e2e', 'fixtures', 'dialogue-rising-48k.wav');
+/** Three turns (-12, -12, 0 dB: rising) 1.5 s apart; looping, the fake microphone talks for as long as the session lasts. */
+const DIALOGUE_FIXTURE = join(process.cwd(), 'e2e', 'fixtures', 'dialogue-rising-48k.wav');
+/**
+ * `--pause-s N`: one sentence, then N s of silence, looped instead: on a slow device (WebGPU on SwiftShader takes ~20 s a
+ * turn) every reply is cut off by the next turn of the looping dialogue before its first word, and nothing is answered.
+ */
+const PAUSE_S = option('pause-s', 0);
+const SENTENCE_FIXTURE = join(process.cwd(), 'fixtures', 'speech-48k.wav');
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const signedMb = (bytes: number) => `${bytes >= 0 ? '+' : ''}${mb(bytes)}`;
@@ -60,7 +68,8 @@ interface Progress {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(FIXTURE)) throw new Error(`${FIXTURE} is missing: run 'npm run fixtures'`);
+  const fixture = PAUSE_S > 0 ? sentenceWithPause(PAUSE_S) : DIALOGUE_FIXTURE;
+  if (!existsSync(fixture)) throw new Error(`${fixture} is missing: run 'npm run fixtures'`);
   if (!existsSync(join(process.cwd(), 'public', 'models', 'tiny'))) throw new Error("the tiny pack is missing: run 'npm run make:tiny-pack'");
   process.env.VITE_CACHE_DIR ??= `node_modules/.vite-${PORT}`;
   // No file watching and no HMR: an edit elsewhere in the tree must not reload the page mid-session.
@@ -69,7 +78,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     // Without %noloop the fake microphone plays the dialogue again and again.
-    args: [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${FIXTURE}`, ...(WEBGPU ? WEBGPU_ARGS : [])],
+    args: [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${fixture}`, ...(WEBGPU ? WEBGPU_ARGS : [])],
   });
   try {
     const context = await browser.newContext();
@@ -146,7 +155,8 @@ async function main(): Promise<void> {
       console.error(`turn ${mark}: ${progress.answered} answered (${progress.interrupted} interrupted by the next turn, ${progress.failed} failed), ${progress.userTurns} user turns${prompt}, ${((Date.now() - startMs) / 1000).toFixed(0)} s`);
     }
     // A stuck session still shows the memory sampled up to then.
-    if (samples.length > 0) report(samples, devices, (Date.now() - startMs) / 1000);
+    const talk = PAUSE_S > 0 ? `one sentence then ${PAUSE_S} s of silence, looped` : 'the rising dialogue, looped';
+    if (samples.length > 0) report(samples, `${devices}; ${talk}`, (Date.now() - startMs) / 1000);
     if (stalled) throw new Error(`the session stalled: ${stalled}`);
   } finally {
     await browser.close();
@@ -155,6 +165,14 @@ async function main(): Promise<void> {
 }
 
 type Sample = { turn: number; bySource: Map<string, number> };
+
+/** The sentence fixture followed by `pauseS` seconds of silence, written with sox to a temporary file. */
+function sentenceWithPause(pauseS: number): string {
+  if (!existsSync(SENTENCE_FIXTURE)) throw new Error(`${SENTENCE_FIXTURE} is missing: run 'npm run fixtures'`);
+  const path = join(mkdtempSync(join(tmpdir(), 'es4r-soak-')), `sentence-pause-${pauseS}s-48k.wav`);
+  execFileSync('sox', [SENTENCE_FIXTURE, path, 'pad', '0', String(pauseS)]);
+  return path;
+}
 
 function report(samples: Sample[], devices: string, seconds: number): void {
   const first = samples[0]!;
