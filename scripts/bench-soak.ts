@@ -11,30 +11,65 @@ import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../e2e/support/ch
 import type { PromptSize } from '../src/conversation/dialogue';
 import { describePrompt } from '../src/conversation/replyRoute';
 import { lateHalf, slopePerTurn } from './bench/lateSlope';
+import { parseCliArgs, usageError } from './cli/parseCliArgs';
+import { runCli } from './cli/runCli';
 import { processMemory } from './bench/processMemory';
 import { TargetMemory } from './bench/targetMemory';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const TURNS = option('turns', 50);
-const EVERY = option('every', 10);
-const PORT = option('port', 5190);
-const WEBGPU = args.includes('--webgpu');
-/** `--answer-path text` answers from the transcript only (no log-mels kept for ES4R's speech path); default: the app's setting. */
-const ANSWER_PATH_AT = args.indexOf('--answer-path');
-const ANSWER_PATH = ANSWER_PATH_AT >= 0 ? args[ANSWER_PATH_AT + 1]! : null;
-/**
- * The prompt budget (Settings > Longest prompt). The language model's heap follows its prompt, which grows by ~25 tokens a
- * turn until the budget: 512 is reached by turn 10, so the late half of the run shows the steady state (the app's 3072
- * would take the tiny pack ~120 turns; `--max-prompt-tokens 3072` to watch it).
- */
-const MAX_PROMPT_TOKENS = option('max-prompt-tokens', 512);
-/** An app already being served (e.g. `npm start`); else the bench serves it with Vite on PORT. */
-const URL_AT = args.indexOf('--url');
-const APP_URL = URL_AT >= 0 ? args[URL_AT + 1]! : null;
+const USAGE =
+  'npm run bench:soak -- [--turns 50] [--every 10] [--port 5190 | --url http://127.0.0.1:5173/] [--webgpu] [--pause-s 0] [--answer-path text|speech] [--max-prompt-tokens 512]';
+
+interface SoakOptions {
+  turns: number;
+  every: number;
+  port: number;
+  webgpu: boolean;
+  /** `--answer-path text` answers from the transcript only (no log-mels kept for ES4R's speech path); null: the app's setting. */
+  answerPath: 'text' | 'speech' | null;
+  /**
+   * The prompt budget (Settings > Longest prompt). The language model's heap follows its prompt, which grows by ~25 tokens
+   * a turn until the budget: 512 is reached by turn 10, so the late half of the run shows the steady state (the app's 3072
+   * would take the tiny pack ~120 turns; `--max-prompt-tokens 3072` to watch it).
+   */
+  maxPromptTokens: number;
+  /** An app already being served (e.g. `npm start`); null: the bench serves it with Vite on `port`. */
+  appUrl: string | null;
+  /**
+   * One sentence, then this many seconds of silence, looped instead of the dialogue (0: the dialogue): on a slow device
+   * (WebGPU on SwiftShader takes ~20 s a turn) every reply is cut off by the looping dialogue's next turn before its first word.
+   */
+  pauseS: number;
+}
+
+function soakOptions(): SoakOptions {
+  const { values } = parseCliArgs({
+    usage: USAGE,
+    positionals: [],
+    options: {
+      turns: { type: 'string', default: '50' },
+      every: { type: 'string', default: '10' },
+      port: { type: 'string', default: '5190' },
+      url: { type: 'string' },
+      webgpu: { type: 'boolean', default: false },
+      'pause-s': { type: 'string', default: '0' },
+      'answer-path': { type: 'string' },
+      'max-prompt-tokens': { type: 'string', default: '512' },
+    },
+  });
+  const answerPath = values['answer-path'] ?? null;
+  if (answerPath !== null && answerPath !== 'text' && answerPath !== 'speech') throw usageError(USAGE, `--answer-path must be text or speech, got "${answerPath}"`);
+  return {
+    turns: Number(values.turns),
+    every: Number(values.every),
+    port: Number(values.port),
+    webgpu: values.webgpu,
+    answerPath,
+    maxPromptTokens: Number(values['max-prompt-tokens']),
+    appUrl: values.url ?? null,
+    pauseS: Number(values['pause-s']),
+  };
+}
+
 /** Growth of a page's or worker's JS memory between the first and the last sample above which it is called unbounded. */
 const GROWTH_LIMIT_BYTES = 4 * 2 ** 20;
 /**
@@ -48,11 +83,6 @@ const STALL_MS = 90_000;
 const MODELS_TIMEOUT_MS = 300_000;
 /** Three turns (-12, -12, 0 dB: rising) 1.5 s apart; looping, the fake microphone talks for as long as the session lasts. */
 const DIALOGUE_FIXTURE = join(process.cwd(), 'e2e', 'fixtures', 'dialogue-rising-48k.wav');
-/**
- * `--pause-s N`: one sentence, then N s of silence, looped instead: on a slow device (WebGPU on SwiftShader takes ~20 s a
- * turn) every reply is cut off by the next turn of the looping dialogue before its first word, and nothing is answered.
- */
-const PAUSE_S = option('pause-s', 0);
 const SENTENCE_FIXTURE = join(process.cwd(), 'fixtures', 'speech-48k.wav');
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -67,27 +97,28 @@ interface Progress {
   prompt: PromptSize | null;
 }
 
-async function main(): Promise<void> {
-  const fixture = PAUSE_S > 0 ? sentenceWithPause(PAUSE_S) : DIALOGUE_FIXTURE;
+async function main(options: SoakOptions): Promise<void> {
+  const { turns, every, port, webgpu, answerPath, maxPromptTokens, appUrl, pauseS } = options;
+  const fixture = pauseS > 0 ? sentenceWithPause(pauseS) : DIALOGUE_FIXTURE;
   if (!existsSync(fixture)) throw new Error(`${fixture} is missing: run 'npm run fixtures'`);
   if (!existsSync(join(process.cwd(), 'public', 'models', 'tiny'))) throw new Error("the tiny pack is missing: run 'npm run make:tiny-pack'");
-  process.env.VITE_CACHE_DIR ??= `node_modules/.vite-${PORT}`;
+  process.env.VITE_CACHE_DIR ??= `node_modules/.vite-${port}`;
   // No file watching and no HMR: an edit elsewhere in the tree must not reload the page mid-session.
-  const server = APP_URL ? null : await createServer({ logLevel: 'warn', server: { host: '127.0.0.1', port: PORT, strictPort: true, hmr: false, watch: null } });
+  const server = appUrl ? null : await createServer({ logLevel: 'warn', server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null } });
   await server?.listen();
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     // Without %noloop the fake microphone plays the dialogue again and again.
-    args: [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${fixture}`, ...(WEBGPU ? WEBGPU_ARGS : [])],
+    args: [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${fixture}`, ...(webgpu ? WEBGPU_ARGS : [])],
   });
   try {
     const context = await browser.newContext();
     // The app's persisted settings (zustand persist, version 1): only what was asked for is set, the rest keep their defaults.
-    const settings = { ...(ANSWER_PATH ? { answerPath: ANSWER_PATH } : {}), maxPromptTokens: MAX_PROMPT_TOKENS };
+    const settings = { ...(answerPath ? { answerPath } : {}), maxPromptTokens };
     await context.addInitScript((saved) => localStorage.setItem('es4r.settings', JSON.stringify({ state: { settings: saved }, version: 1 })), settings);
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    await page.goto(APP_URL ?? `http://127.0.0.1:${PORT}/`);
+    await page.goto(appUrl ?? `http://127.0.0.1:${port}/`);
     await page.waitForFunction(
       () => {
         const { components } = window.__es4r!.getState();
@@ -111,7 +142,7 @@ async function main(): Promise<void> {
     let lastAnswered = 0;
     let lastProgressMs = Date.now();
     let stalled: string | null = null;
-    sampling: for (let mark = EVERY; mark <= TURNS; mark += EVERY) {
+    sampling: for (let mark = every; mark <= turns; mark += every) {
       let progress: Progress;
       for (;;) {
         progress = await page.evaluate(() => {
@@ -155,8 +186,8 @@ async function main(): Promise<void> {
       console.error(`turn ${mark}: ${progress.answered} answered (${progress.interrupted} interrupted by the next turn, ${progress.failed} failed), ${progress.userTurns} user turns${prompt}, ${((Date.now() - startMs) / 1000).toFixed(0)} s`);
     }
     // A stuck session still shows the memory sampled up to then.
-    const talk = PAUSE_S > 0 ? `one sentence then ${PAUSE_S} s of silence, looped` : 'the rising dialogue, looped';
-    if (samples.length > 0) report(samples, `${devices}; ${talk}`, (Date.now() - startMs) / 1000);
+    const talk = pauseS > 0 ? `one sentence then ${pauseS} s of silence, looped` : 'the rising dialogue, looped';
+    if (samples.length > 0) report(samples, `${devices}; ${talk}`, (Date.now() - startMs) / 1000, every);
     if (stalled) throw new Error(`the session stalled: ${stalled}`);
   } finally {
     await browser.close();
@@ -174,11 +205,11 @@ function sentenceWithPause(pauseS: number): string {
   return path;
 }
 
-function report(samples: Sample[], devices: string, seconds: number): void {
+function report(samples: Sample[], devices: string, seconds: number, every: number): void {
   const first = samples[0]!;
   const last = samples.at(-1)!;
   const sources = [...new Set(samples.flatMap((sample) => [...sample.bySource.keys()]))].sort();
-  console.log(`tiny pack in headless Chromium (${devices}); ${last.turn} answered turns in ${seconds.toFixed(0)} s; MB after a forced GC, sampled every ${EVERY} turns`);
+  console.log(`tiny pack in headless Chromium (${devices}); ${last.turn} answered turns in ${seconds.toFixed(0)} s; MB after a forced GC, sampled every ${every} turns`);
   console.log(`${'source'.padEnd(24)}${samples.map((sample) => `turn ${sample.turn}`.padStart(10)).join('')}${`${first.turn}->${last.turn}`.padStart(11)}`);
   const unbounded: string[] = [];
   for (const source of sources) {
@@ -205,4 +236,4 @@ function report(samples: Sample[], devices: string, seconds: number): void {
   if (unbounded.length > 0) process.exitCode = 1;
 }
 
-await main();
+await runCli('bench:soak', () => main(soakOptions()));

@@ -1,5 +1,7 @@
 // Study mode's flow: opens a study file, runs one participant's session under its condition, logs it
 // (store snapshots -> TurnTracker -> studyLog), ends it at a limit, and restores the settings.
+import { SAMPLE_RATE_HZ } from '../audio/dsp/constants';
+import { userTurns } from '../conversation/dialogue';
 import { errorMessage } from '../errorMessage';
 import { updateSettings } from '../state/actions';
 import { studyChanged } from '../state/studyActions';
@@ -19,7 +21,6 @@ import { exportLog, refreshLogged, wipeLog, writeLog } from './studyLog';
 
 /** The settings a running session replaced, kept across a reload so a crashed session cannot leave its condition behind. */
 const SETTINGS_BACKUP_KEY = 'es4r.study.settingsBefore';
-const TURN_SAMPLE_RATE_HZ = 16_000;
 /** How often an ending session checks whether the last reply has been spoken. */
 const ENDING_POLL_MS = 250;
 
@@ -154,7 +155,7 @@ export function startConversation(participantAllowsAudio: boolean): void {
   });
   const unsubscribeTurns = onTurnFinished((turn) => {
     if (!audioKept) return;
-    const value = { studyId: file.id, sessionId: record.sessionId, turnStartMs: turn.startMs, sampleRateHz: TURN_SAMPLE_RATE_HZ, pcm: turn.pcm16k.slice() };
+    const value = { studyId: file.id, sessionId: record.sessionId, turnStartMs: turn.startMs, sampleRateHz: SAMPLE_RATE_HZ, pcm: turn.pcm16k.slice() };
     void writeLog({ store: 'audio', value });
   });
   session.detach = () => {
@@ -195,8 +196,7 @@ function observe(session: RunningSession, state: AppState): void {
   for (const value of session.tracker.observe(state, { nowMs: performance.now(), wallMs: Date.now() })) void writeLog({ store: 'turns', value });
   session.quiet.observe(quietInputs(state), performance.now());
   const maxTurns = study().limits.maxTurns;
-  const userTurnCount = state.dialogue.turns.filter((turn) => turn.kind === 'user').length;
-  if (maxTurns !== undefined && userTurnCount >= maxTurns) void endSession(session, 'turnLimit');
+  if (maxTurns !== undefined && userTurns(state.dialogue).length >= maxTurns) void endSession(session, 'turnLimit');
 }
 
 /** The participant ends it: the voice stops at once and a reply being written is marked interrupted. */
