@@ -1,6 +1,7 @@
 // One ONNX graph of our own (ES4R's blocks, the style encoder) in an onnxruntime-web session on the wasm EP, which
 // runs the same in a page, a worker and Node: opened with its inputs and outputs checked, run with tensors released.
 import * as ort from 'onnxruntime-web';
+import { errorMessage } from '../../errorMessage';
 
 const quoted = (names: readonly string[]) => names.map((name) => `'${name}'`).join(', ');
 
@@ -18,7 +19,7 @@ export class GraphSession {
     try {
       session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
     } catch (error) {
-      throw new Error(`${label} could not be opened (${error instanceof Error ? error.message : String(error)})${remedy}`);
+      throw new Error(`${label} could not be opened (${errorMessage(error)})${remedy}`);
     }
     const complete = inputs.every((n) => session.inputNames.includes(n)) && outputs.every((n) => session.outputNames.includes(n));
     if (!complete) {

@@ -1,5 +1,6 @@
 // Writes log entries in order and never drops one: an entry that cannot be saved (a full quota) stays queued in
 // memory, is retried with every later write and on request, is included in exports, and the page is told.
+import { errorMessage } from '../../errorMessage';
 import { entryKey, type LogEntry } from './studyLogDb';
 
 export interface LogWriteStatus {
@@ -24,8 +25,7 @@ export function quotaProblem(unsaved: number): string {
 }
 
 function writeProblem(unsaved: number, error: unknown): string {
-  const reason = error instanceof Error ? error.message : String(error);
-  return `The study log could not be saved (${reason}): ${unsaved} ${unsaved === 1 ? 'entry is' : 'entries are'} held in this page only. Export the log now; saving is retried with every new entry.`;
+  return `The study log could not be saved (${errorMessage(error)}): ${unsaved} ${unsaved === 1 ? 'entry is' : 'entries are'} held in this page only. Export the log now; saving is retried with every new entry.`;
 }
 
 export class LogWriter {
