@@ -129,6 +129,13 @@ export class GraphBuilder {
     return outputs;
   }
 
+  /** How many nodes of each operator the graph has so far (If branches not included). */
+  opHistogram(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const node of this.nodes) counts[node.opType!] = (counts[node.opType!] ?? 0) + 1;
+    return counts;
+  }
+
   graph(name: string): GraphProto {
     return onnx.GraphProto.create({ name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs });
   }
