@@ -18,16 +18,18 @@ function broken(change: (manifest: any) => void): unknown {
 describe('public/models/manifest.json', () => {
   const manifest = parseManifest(committedJson);
 
-  it('has the four packs, each with vad, asr, llm and tts', () => {
-    expect(Object.keys(manifest.packs).sort()).toEqual(['default', 'lite', 'quality', 'tiny']);
+  it('has the four packs and the two scale packs, each with vad, asr, llm and tts', () => {
+    expect(Object.keys(manifest.packs).sort()).toEqual(['default', 'lite', 'quality', 'scale-default', 'scale-lite', 'tiny']);
     for (const pack of Object.values(manifest.packs)) {
       expect(Object.keys(pack.components)).toEqual(expect.arrayContaining(['vad', 'asr', 'llm', 'tts']));
     }
   });
 
-  it('builds the tiny pack locally and downloads the others from the hub', () => {
-    const tinySources = packFiles(manifest, 'tiny').filter((e) => e.role !== 'vad').map((e) => e.component.source.kind);
-    expect(new Set(tinySources)).toEqual(new Set(['generated']));
+  it('builds the tiny and scale packs locally and downloads the others from the hub', () => {
+    for (const pack of ['tiny', 'scale-lite', 'scale-default']) {
+      const sources = packFiles(manifest, pack).filter((e) => e.role !== 'vad').map((e) => e.component.source.kind);
+      expect(new Set(sources)).toEqual(new Set(['generated']));
+    }
     for (const pack of ['default', 'lite', 'quality']) {
       const kinds = packFiles(manifest, pack).filter((e) => e.role !== 'vad').map((e) => e.component.source.kind);
       expect(new Set(kinds)).toEqual(new Set(['hub']));
