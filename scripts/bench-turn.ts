@@ -1,0 +1,94 @@
+// `npm run bench:turn`: the turn's latency budget, from the end of the user's speech to the first reply audio, split by
+// stage, for our pipeline and, side by side in the same run, the plain transformers.js recipe on the same models.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnswerPath } from './../src/conversation/dialogue';
+import { packRemedy } from '../src/models/runtime/packRemedy';
+import { CliError, EXIT_ENVIRONMENT } from './cli/cliError';
+import { packHasSpeechPath } from './cli/loadPackInNode';
+import { parseCliArgs, usageError } from './cli/parseCliArgs';
+import { runCli } from './cli/runCli';
+import { readManifestFile } from './models/manifestFile';
+import { DEFAULT_MODELS_DIR } from './models/paths';
+import { benchInNode } from './bench/turnBudget/nodePlace';
+import { benchInPage } from './bench/turnBudget/pagePlace';
+import { formatPlace, type PlaceReport } from './bench/turnBudget/placeReport';
+import { turnAudio } from './bench/turnBudget/turnAudio';
+
+const USAGE =
+  'npm run -s bench:turn -- [--pack scale-lite] [--turns 10] [--path text|speech] [--where node|page|both] [--device wasm|webgpu] ' +
+  '[--reply-tokens 40] [--gap-s 12] [--port 5192] [--json]\n' +
+  '  --json prints only JSON: one place\'s report ({"pack","device","turns":[...],"p50Ms","p90Ms","talkToListeningMs","peakMemoryMb",\n' +
+  '  "plain":{"p50Ms","p90Ms"},"ratioP50",...}), or with --where both {"node":{...},"page":{...}}.\n' +
+  '  --path defaults to speech when the pack has ES4R\'s speech path; --gap-s is the silence after each spoken turn (the page\n' +
+  '  hears it in real time: it must outlast the reply\'s first audio, or the next turn barges in); --device webgpu uses\n' +
+  '  onnxruntime-node\'s WebGPU EP in Node (SwiftShader here) and WebGPU in the page.';
+
+const WHERE = ['node', 'page', 'both'] as const;
+
+/** onnxruntime-node's WebGPU EP reads its Vulkan driver from the environment at process start (as test:webgpu-node does). */
+function rerunWithVulkan(): boolean {
+  if (process.env.VK_ICD_FILENAMES) return false;
+  const libDir = process.env.CHROMIUM_LIB_DIR ?? '/usr/lib/chromium';
+  const icd = join(libDir, 'vk_swiftshader_icd.json');
+  if (!existsSync(icd)) return false;
+  const env = { ...process.env, LD_LIBRARY_PATH: [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), VK_ICD_FILENAMES: icd };
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+  process.exitCode = child.status ?? 1;
+  return true;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseCliArgs({
+    usage: USAGE,
+    positionals: [],
+    options: {
+      pack: { type: 'string', default: 'scale-lite' },
+      turns: { type: 'string', default: '10' },
+      path: { type: 'string' },
+      where: { type: 'string', default: 'both' },
+      device: { type: 'string', default: 'wasm' },
+      'reply-tokens': { type: 'string', default: '40' },
+      'gap-s': { type: 'string' },
+      port: { type: 'string', default: '5192' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const integer = (name: string, value: string, min: number) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min) throw usageError(USAGE, `--${name} must be an integer >= ${min}, got "${value}"`);
+    return parsed;
+  };
+  const turns = integer('turns', values.turns, 1);
+  const replyTokens = integer('reply-tokens', values['reply-tokens'], 1);
+  const port = integer('port', values.port, 1);
+  const where = values.where as (typeof WHERE)[number];
+  if (!WHERE.includes(where)) throw usageError(USAGE, `--where must be node, page or both, got "${values.where}"`);
+  const device = values.device;
+  if (device !== 'wasm' && device !== 'webgpu') throw usageError(USAGE, `--device must be wasm or webgpu, got "${device}"`);
+  if (values.path !== undefined && values.path !== 'text' && values.path !== 'speech') throw usageError(USAGE, `--path must be text or speech, got "${values.path}"`);
+  const pack = values.pack;
+  // The tiny pack answers in a fraction of a second; a real-size one takes seconds before its first audio.
+  const gapS = values['gap-s'] !== undefined ? integer('gap-s', values['gap-s'], 1) : pack === 'tiny' ? 4 : 12;
+
+  const manifest = await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'));
+  if (!manifest.packs[pack]) throw new CliError(`no pack "${pack}" in the manifest (packs: ${Object.keys(manifest.packs).join(', ')}). ${packRemedy(pack)}.`, EXIT_ENVIRONMENT);
+  if (device === 'webgpu' && where !== 'page' && rerunWithVulkan()) return;
+  const answerPath: AnswerPath = (values.path as AnswerPath | undefined) ?? ((await packHasSpeechPath(pack)) ? 'speech' : 'text');
+  const log = (line: string) => process.stderr.write(`bench:turn: ${line}\n`);
+  const audio = turnAudio(turns, gapS);
+  log(`${turns} turn(s) of synthetic speech with ${gapS} s gaps: ${audio.wavPath}`);
+
+  const reports: Partial<Record<'node' | 'page', PlaceReport>> = {};
+  if (where !== 'page') reports.node = await benchInNode({ pack, device, answerPath, replyTokens, audio, log });
+  if (where !== 'node') reports.page = await benchInPage({ pack, device, answerPath, replyTokens, audio, port, log });
+  if (values.json) {
+    const json = where === 'both' ? reports : reports[where];
+    process.stdout.write(`${JSON.stringify(json)}\n`);
+    return;
+  }
+  process.stdout.write(`${Object.values(reports).map(formatPlace).join('\n\n')}\n`);
+}
+
+await runCli('bench:turn', main);

@@ -1,0 +1,103 @@
+// One user turn through the plain recipe (after transformers.js-examples' conversational-webgpu demo): transcribe the
+// raw audio with the ASR pipeline, append it to the chat, generate with the chat template and the KV cache of the
+// previous turns, and speak each whole sentence with one TTS call as it completes.
+import { TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
+import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
+import { FixedReplyWords } from '../turnBudget/fixedReply';
+import type { PlainModels } from './plainModels';
+import { SentenceSplitter } from './sentenceSplitter';
+
+/** The demo's kind of system prompt, in our words: short, casual answers. */
+const SYSTEM_PROMPT = 'You are a friendly voice assistant in a spoken conversation. Answer briefly, clearly and casually.';
+
+export interface PlainTurnMarks {
+  transcribedAtMs: number;
+  /** After the chat template and tokenisation, when generate() was called. */
+  generateAtMs: number;
+  firstTokenAtMs: number | null;
+  firstTextAtMs: number | null;
+  firstSentenceAtMs: number | null;
+  firstAudioAtMs: number | null;
+  transcript: string;
+  promptTokens: number;
+  prefilledTokens: number;
+  writtenWords: number;
+}
+
+export class PlainAssistant {
+  private readonly messages: { role: string; content: string }[] = [{ role: 'system', content: SYSTEM_PROMPT }];
+  /** The previous turn's KV cache and the token ids it holds. */
+  private cache: { pastKeyValues: DynamicCache; ids: number[] } | null = null;
+
+  constructor(private readonly models: PlainModels) {}
+
+  /** Answers one turn's audio (16 kHz); null when the transcript is empty, as the demo then does not answer. */
+  async answer(audio16k: Float32Array, replyTokens: number): Promise<PlainTurnMarks | null> {
+    const { transcriber, tokenizer, llm, tts, voice } = this.models;
+    const { text } = (await transcriber(audio16k)) as { text: string };
+    const transcript = text.trim();
+    const transcribedAtMs = performance.now();
+    if (transcript === '' || transcript === '[BLANK_AUDIO]') return null;
+    this.messages.push({ role: 'user', content: transcript });
+
+    const inputs = tokenizer.apply_chat_template(this.messages, { add_generation_prompt: true, return_dict: true }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+    const promptIds = (inputs.input_ids.tolist() as bigint[][])[0]!.map(Number);
+    const promptTokens = promptIds.length;
+    // The demo hands its cache over whatever the new prompt is; where the history does not re-tokenise to the same ids
+    // that misaligns it (or crashes when the prompt got shorter), so here a cache that is no prefix is left out.
+    const reusable = this.cache && this.cache.ids.length < promptTokens && this.cache.ids.every((id, i) => promptIds[i] === id) ? this.cache : null;
+    const cachedTokens = reusable?.ids.length ?? 0;
+    const marks: PlainTurnMarks = {
+      transcribedAtMs,
+      generateAtMs: performance.now(),
+      firstTokenAtMs: null,
+      firstTextAtMs: null,
+      firstSentenceAtMs: null,
+      firstAudioAtMs: null,
+      transcript,
+      promptTokens,
+      prefilledTokens: promptTokens - cachedTokens,
+      writtenWords: 0,
+    };
+    const words = new FixedReplyWords();
+    const splitter = new SentenceSplitter();
+    let speaking: Promise<void> = Promise.resolve();
+    const speak = (sentences: string[]) => {
+      for (const sentence of sentences) {
+        speaking = speaking.then(async () => {
+          marks.firstSentenceAtMs ??= performance.now();
+          await synthesize(tts, sentence, { style: null, voice, speed: 1 });
+          marks.firstAudioAtMs ??= performance.now();
+        });
+      }
+    };
+    const streamer = new TextStreamer(tokenizer, {
+      skip_prompt: true,
+      skip_special_tokens: true,
+      callback_function: (delta: string) => {
+        marks.firstTextAtMs ??= performance.now();
+        speak(splitter.push(words.push(delta)));
+      },
+      token_callback_function: () => {
+        marks.firstTokenAtMs ??= performance.now();
+      },
+    });
+    const { past_key_values, sequences } = (await llm.generate({
+      ...inputs,
+      ...(reusable ? { past_key_values: reusable.pastKeyValues } : {}),
+      do_sample: false,
+      max_new_tokens: replyTokens,
+      min_new_tokens: replyTokens,
+      streamer,
+      return_dict_in_generate: true,
+    } as never)) as unknown as { past_key_values: DynamicCache; sequences: Tensor };
+    const sequence = (sequences.tolist() as bigint[][])[0]!.map(Number);
+    this.cache = { pastKeyValues: past_key_values, ids: sequence.slice(0, past_key_values.get_seq_length()) };
+    marks.writtenWords = words.wordsSpoken;
+    speak(splitter.push(words.finish()));
+    speak(splitter.flush());
+    this.messages.push({ role: 'assistant', content: tokenizer.decode(sequence.slice(promptTokens), { skip_special_tokens: true }) });
+    await speaking;
+    return marks;
+  }
+}

@@ -1,0 +1,82 @@
+// The page's way of voicing a reply (speechSession: strategy preset, the turns' fused style, ReplySpeech over the
+// chunker) in Node, speaking the fixed reply at the model's pace and noting when the first clause and audio came.
+import type { ConversationEvent } from '../../../src/conversation/conversation';
+import { userTurns, type Dialogue } from '../../../src/conversation/dialogue';
+import { ReplySpeech } from '../../../src/conversation/replySpeech';
+import { blendVoices, fuseStyles, voiceFor, voiceWithStyle, type TurnStyle } from '../../../src/conversation/voiceStyle';
+import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
+import type { Turn } from '../../../src/turns/turn';
+import type { NodeVoice } from '../../cli/loadPackInNode';
+import { FixedReplyWords } from './fixedReply';
+
+export interface SpeechMarks {
+  /** performance.now() of the first chunk handed to the TTS, and of its audio coming back; null until they happen. */
+  firstClauseAtMs: number | null;
+  firstAudioAtMs: number | null;
+  firstClauseText: string | null;
+  /** Words the model wrote (each spoken as the next fixed word): the pace the chunker saw. */
+  writtenWords: number;
+}
+
+export class BenchSpeaker {
+  private speech: { speech: ReplySpeech; words: FixedReplyWords; marks: SpeechMarks } | null = null;
+  private done: Promise<void> = Promise.resolve();
+  private readonly turnStyles: Promise<TurnStyle | null>[] = [];
+
+  constructor(private readonly voice: NodeVoice) {}
+
+  /** As the page does when a turn is handed over: with a style encoder, the turn's style starts being taken. */
+  turnHandedOver(turn: Turn): void {
+    const encoder = this.voice.styleEncoder;
+    if (encoder && turn.energyMean > 0) this.turnStyles.push(encoder.styleOf(turn.pcm16k).then((style) => ({ style, energy: turn.energyMean })));
+  }
+
+  onEvent(event: ConversationEvent, dialogue: Dialogue): void {
+    const current = this.speech;
+    if (event.type === 'replyStarted') this.start(dialogue);
+    if (!current) return;
+    if (event.type === 'replyText') current.speech.push(current.words.push(event.textDelta));
+    if (event.type === 'replyEnded') {
+      current.marks.writtenWords = current.words.wordsSpoken;
+      current.speech.push(current.words.finish());
+      this.done = current.speech.finish();
+    }
+  }
+
+  /** The marks of the reply being spoken (live: they fill in as it is spoken). */
+  get marks(): SpeechMarks | null {
+    return this.speech?.marks ?? null;
+  }
+
+  /** Resolves once the reply is wholly synthesized. */
+  async finished(): Promise<void> {
+    await this.done;
+  }
+
+  private start(dialogue: Dialogue): void {
+    const strategy = userTurns(dialogue).at(-1)?.strategy ?? 'neutral';
+    const choice = voiceFor(strategy, this.voice.presets);
+    const base = blendVoices(this.voice.tables, choice.voiceMix);
+    const styles = Promise.all(this.turnStyles).then((all) => all.filter((s): s is TurnStyle => s !== null && s.energy > 0));
+    const marks: SpeechMarks = { firstClauseAtMs: null, firstAudioAtMs: null, firstClauseText: null, writtenWords: 0 };
+    const words = new FixedReplyWords();
+    const speech = new ReplySpeech(
+      {
+        synthesize: async (text, signal) => {
+          if (marks.firstClauseAtMs === null) {
+            marks.firstClauseAtMs = performance.now();
+            marks.firstClauseText = text;
+          }
+          const fused = await styles;
+          const table = fused.length > 0 ? voiceWithStyle(base, fuseStyles(fused)) : base;
+          return (await synthesize(this.voice.bundle, text, { style: null, voice: table, speed: choice.speed, signal })).audio;
+        },
+      },
+      () => {
+        marks.firstAudioAtMs ??= performance.now();
+      },
+      (notice) => process.stderr.write(`bench:turn: ${notice}\n`),
+    );
+    this.speech = { speech, words, marks };
+  }
+}

@@ -1,0 +1,85 @@
+// bench:turn in Node: our pipeline, then the plain recipe, on the same recording and the same pack, one after the other
+// (each alone in memory), every onnxruntime-node session on the page's threads per model.
+import { join } from 'node:path';
+import { whisperFamily } from '../../../src/models/asr/whisperFamily';
+import { llmFamily } from '../../../src/models/llm/llmFamily';
+import { kokoroFamily } from '../../../src/models/tts/kokoroFamily';
+import type { AnswerPath } from '../../../src/conversation/dialogue';
+import { loadPackInNode } from '../../cli/loadPackInNode';
+import { readManifestFile } from '../../models/manifestFile';
+import { DEFAULT_MODELS_DIR } from '../../models/paths';
+import { loadPlainModels } from '../plainRecipe/plainModels';
+import { runPlainInNode } from '../plainRecipe/plainInNode';
+import { MemorySampler } from './memorySampler';
+import { PAGE_THREADS_PER_MODEL, useIntraOpThreads } from './nodeThreads';
+import { runOursInNode } from './oursInNode';
+import { ratioOf, summarize, type PlaceReport } from './placeReport';
+import type { TurnAudio } from './turnAudio';
+
+export interface NodeBenchOptions {
+  pack: string;
+  device: 'wasm' | 'webgpu';
+  answerPath: AnswerPath;
+  replyTokens: number;
+  audio: TurnAudio;
+  log: (line: string) => void;
+}
+
+export async function benchInNode({ pack, device, answerPath, replyTokens, audio, log }: NodeBenchOptions): Promise<PlaceReport> {
+  useIntraOpThreads(PAGE_THREADS_PER_MODEL);
+  const runtimeDevice = device === 'webgpu' ? 'webgpu' : 'cpu';
+
+  let loadStartMs = performance.now();
+  let sampler = new MemorySampler();
+  const models = await loadPackInNode(pack, { withTts: true, withSpeechPath: answerPath === 'speech', device: runtimeDevice });
+  // The page warms every model up at load (its self-check): so does the bench, or turn 1 would pay for it.
+  await whisperFamily.warmUp(models.asr);
+  await llmFamily.warmUp(models.llm);
+  if (models.speech) await llmFamily.warmUp(models.speech.llm);
+  if (models.tts) await kokoroFamily.warmUp(models.tts.bundle);
+  const oursLoadMs = performance.now() - loadStartMs;
+  log(`ours: models loaded and warmed up in ${oursLoadMs.toFixed(0)} ms`);
+  let ours;
+  try {
+    ours = await runOursInNode(models, audio, { answerPath, replyTokens }, log);
+  } finally {
+    await models.release();
+  }
+  const oursMemory = sampler.stop();
+
+  const components = (await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'))).packs[pack]!.components;
+  loadStartMs = performance.now();
+  sampler = new MemorySampler();
+  const plainModels = await loadPlainModels(components, runtimeDevice);
+  const plainLoadMs = performance.now() - loadStartMs;
+  log(`plain recipe: models loaded and warmed up in ${plainLoadMs.toFixed(0)} ms`);
+  let plainTurns;
+  try {
+    plainTurns = await runPlainInNode(plainModels, audio, replyTokens, log);
+  } finally {
+    await plainModels.release();
+  }
+  const plainMemory = sampler.stop();
+
+  const summary = summarize(ours);
+  const plain = { ...summarize(plainTurns), turns: plainTurns };
+  return {
+    pack,
+    device,
+    where: 'node',
+    answerPath,
+    replyTokens,
+    turns: ours,
+    ...summary,
+    talkToListeningMs: null,
+    loadMs: { ours: oursLoadMs, plain: plainLoadMs },
+    peakMemoryMb: { oursRss: oursMemory.rssMb, oursJsHeap: oursMemory.jsHeapMb, plainRss: plainMemory.rssMb, plainJsHeap: plainMemory.jsHeapMb },
+    plain,
+    ratioP50: ratioOf(summary, plain),
+    notes: [
+      `onnxruntime-node ${device === 'webgpu' ? 'WebGPU EP' : 'CPU EP'} with ${PAGE_THREADS_PER_MODEL} intra-op threads per session, as the page gives each model worker ${PAGE_THREADS_PER_MODEL} wasm threads; Node times first audio when it is synthesized (no playback)`,
+      'the end-of-turn wait is stream time (the recording is listened to faster than real time), the rest wall time',
+      'the plain recipe ASR is one pipeline() call: its encoder and decoding are not split (asrOther)',
+    ],
+  };
+}

@@ -1,0 +1,131 @@
+// Our pipeline in Node, timed turn by turn: the page's listening path over the bench's recording, then each turn
+// through the same Conversation loop as `converse` (ASR, cues, text or speech path, LLM) and the page's way of voicing.
+import { ALL_CUES_ON } from '../../../src/conversation/affectCues';
+import { Conversation, DEFAULT_MAX_PROMPT_TOKENS, type ConversationEvent, type ReplySettings, type SpeechSide } from '../../../src/conversation/conversation';
+import type { AnswerPath, AssistantTurn } from '../../../src/conversation/dialogue';
+import { DEFAULT_TAU_DB } from '../../../src/conversation/strategy';
+import { encodeWindow, transcribe } from '../../../src/models/asr/transcriber';
+import { MEL_BINS } from '../../../src/models/es4r/stage1/stage1Types';
+import { ReplyEngine } from '../../../src/models/llm/replyEngine';
+import { replyToDialogue } from '../../../src/models/llm/replyToDialogue';
+import { speechReply } from '../../../src/models/llm/speechReply';
+import { SileroVad } from '../../../src/models/vad/sileroVad';
+import type { NodeModels } from '../../cli/loadPackInNode';
+import { loadVadModel } from '../../cli/loadVadModel';
+import { BenchSpeaker } from './benchSpeaker';
+import { listenTimed, matchTurns } from './listenTimed';
+import type { TurnAudio } from './turnAudio';
+import { llmInnerTimings, turnStages, type TurnResult } from './turnResult';
+
+export interface OursOptions {
+  answerPath: AnswerPath;
+  /** Every reply is exactly this many tokens long (min = max new tokens). */
+  replyTokens: number;
+}
+
+function speechSide(models: NodeModels): SpeechSide {
+  const { speech, asr } = models;
+  if (!speech) return { available: false, reason: 'the text path was asked for' };
+  return { available: true, encoder: { encode: (turns, options) => speech.encoder.encode(turns, (window) => encodeWindow(asr, window, MEL_BINS), options) } };
+}
+
+/** What one turn's events told, on performance.now(). */
+interface TurnLog {
+  transcribedAtMs: number | null;
+  firstTextAtMs: number | null;
+  asrTimingsMs: Record<string, number>;
+  replyTimingsMs: Record<string, number>;
+}
+
+export async function runOursInNode(models: NodeModels, audio: TurnAudio, options: OursOptions, log: (line: string) => void): Promise<TurnResult[]> {
+  if (!models.tts) throw new Error('bench:turn needs the pack voice (TTS) loaded');
+  const vad = await SileroVad.create(loadVadModel());
+  let heard;
+  try {
+    heard = await listenTimed(audio.samples, audio.sampleRateHz, vad);
+  } finally {
+    await vad.release();
+  }
+  const matched = matchTurns(audio.turns, heard.map(({ turn }) => turn));
+  const settings: ReplySettings = {
+    cues: ALL_CUES_ON,
+    affectCuesInPrompt: true,
+    tauDb: DEFAULT_TAU_DB,
+    maxNewTokens: options.replyTokens,
+    minNewTokens: options.replyTokens,
+    maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS,
+    answerPath: options.answerPath,
+    dualAttention: true,
+    crossAttention: true,
+  };
+  const engine = new ReplyEngine(models.llm);
+  const speech = models.speech;
+  const speechEngine = speech ? new ReplyEngine(speech.llm) : null;
+  const speaker = new BenchSpeaker(models.tts);
+  let turnLog: TurnLog = { transcribedAtMs: null, firstTextAtMs: null, asrTimingsMs: {}, replyTimingsMs: {} };
+  let asrTokens: number | null = null;
+  const onEvent = (event: ConversationEvent, dialogue: Parameters<BenchSpeaker['onEvent']>[1]) => {
+    speaker.onEvent(event, dialogue);
+    if (event.type === 'userTurn') {
+      turnLog.transcribedAtMs = performance.now();
+      turnLog.asrTimingsMs = event.timingsMs;
+    }
+    if (event.type === 'replyText') turnLog.firstTextAtMs ??= performance.now();
+    if (event.type === 'replyEnded') turnLog.replyTimingsMs = event.timingsMs;
+  };
+  const conversation = new Conversation(
+    {
+      transcribe: async (turnAudio) => {
+        const transcript = await transcribe(models.asr, turnAudio);
+        asrTokens = transcript.tokenIds.length;
+        return transcript;
+      },
+    },
+    {
+      reply: (dialogue, replySettings, onText, signal, vectors) =>
+        vectors && speech && speechEngine
+          ? speechReply(speechEngine, speech.llm, replySettings.crossAttention ? speech.crossAttention : null, dialogue, replySettings, vectors, onText, signal)
+          : replyToDialogue(engine, models.llm, dialogue, replySettings, onText, signal),
+    },
+    () => settings,
+    onEvent,
+    () => speechSide(models),
+  );
+
+  const results: TurnResult[] = [];
+  for (const [index, { turn, decidedAtMs }] of heard.entries()) {
+    const spoken = matched.indexOf(index);
+    turnLog = { transcribedAtMs: null, firstTextAtMs: null, asrTimingsMs: {}, replyTimingsMs: {} };
+    asrTokens = null;
+    const handedAtMs = performance.now();
+    speaker.turnHandedOver(turn);
+    await conversation.handleTurn(turn);
+    await conversation.settled();
+    await speaker.finished();
+    if (spoken < 0) {
+      log(`a turn heard at ${(turn.startMs / 1000).toFixed(2)}-${(turn.endMs / 1000).toFixed(2)} s is no whole spoken turn (a split or a false start); answered, not timed`);
+      continue;
+    }
+    const marks = speaker.marks;
+    const { transcribedAtMs, firstTextAtMs } = turnLog;
+    if (!marks?.firstClauseAtMs || !marks.firstAudioAtMs || transcribedAtMs === null || firstTextAtMs === null) {
+      throw new Error(`turn ${spoken + 1} gave no reply audio (transcribed: ${transcribedAtMs !== null}, text: ${firstTextAtMs !== null}, audio: ${marks?.firstAudioAtMs ?? null})`);
+    }
+    const speechEndAtMs = handedAtMs - (decidedAtMs - audio.turns[spoken]!.voicedEndMs);
+    const { totalMs, stagesMs } = turnStages(
+      { speechEndAtMs, handedAtMs, transcribedAtMs, firstTextAtMs, firstClauseAtMs: marks.firstClauseAtMs, firstAudioAtMs: marks.firstAudioAtMs },
+      { asrEncoderMs: (turnLog.asrTimingsMs.features ?? 0) + (turnLog.asrTimingsMs.encoder ?? 0), asrDecodingMs: turnLog.asrTimingsMs.decoder ?? 0, ...llmInnerTimings(turnLog.replyTimingsMs) },
+    );
+    const reply = conversation.current.turns.at(-1) as AssistantTurn;
+    results.push({
+      endOfSpeechToFirstAudioMs: totalMs,
+      stagesMs,
+      promptTokens: reply.prompt?.tokens ?? null,
+      prefilledTokens: reply.prompt?.prefilledTokens ?? null,
+      asrTokens,
+      writtenWords: marks.writtenWords,
+    });
+    log(`ours turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio; first clause "${marks.firstClauseText}"`);
+  }
+  return results;
+}
