@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIXED_REPLY, FixedReplyWords } from './fixedReply';
+import { FIXED_REPLY, FixedReplyWords } from './benchmarkReply';
 
 describe('FixedReplyWords', () => {
   it('maps each completed written word to the next fixed word, whatever the deltas look like', () => {

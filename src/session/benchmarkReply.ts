@@ -1,4 +1,5 @@
-// Random weights write noise; for timing, every reply is spoken as the same sentences of a typical empathetic length.
+// Benchmarks only: random weights write noise, so for timing every reply is spoken as the same sentences of a typical
+// empathetic length, at the pace the model writes (bench:turn, in Node and through the page's benchmark setting).
 
 /** 43 words in three sentences with clause breaks: the shape (not the content) of a short ES4R-style reply. */
 export const FIXED_REPLY =

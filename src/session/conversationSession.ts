@@ -5,6 +5,7 @@ import type { Turn } from '../turns/turn';
 import { modelClient } from './modelSession';
 import { audibleReply, forgetTurnStyles, rememberTurnStyle, speakConversation, stopSpeaking } from './speechSession';
 import { errorMessage } from '../errorMessage';
+import { markTurn } from './turnMarks';
 
 const transcriber: Transcriber = {
   transcribe: ({ pcm16k, logMel }) => {
@@ -39,9 +40,11 @@ function onEvent(event: ConversationEvent, dialogue: Parameters<typeof dialogueC
   speakConversation(event, dialogue);
   switch (event.type) {
     case 'transcribing':
+      markTurn('handed');
       transcribingChanged(true);
       return;
     case 'userTurn':
+      markTurn('transcribed');
       transcribingChanged(false);
       conversationNoticeChanged(null);
       turnTimed(event.userTurnId, event.timingsMs);
@@ -50,9 +53,11 @@ function onEvent(event: ConversationEvent, dialogue: Parameters<typeof dialogueC
       if (event.notice) conversationNoticeChanged(event.notice);
       replyTimed(event.replyId, event.timingsMs);
       return;
+    case 'replyText':
+      markTurn('firstText');
+      return;
     case 'replyStarted':
     case 'replyRouted':
-    case 'replyText':
       return;
   }
 }
@@ -61,8 +66,10 @@ const conversation = new Conversation(
   transcriber,
   replier,
   () => {
-    const { tauDb, maxNewTokens, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention } = useStore.getState().settings;
-    return { tauDb, maxNewTokens, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention };
+    const { tauDb, maxNewTokens, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention, benchmarkReplyTokens } = useStore.getState().settings;
+    // Benchmarks time replies of one fixed length: random weights would stop anywhere.
+    const length = benchmarkReplyTokens ? { maxNewTokens: benchmarkReplyTokens, minNewTokens: benchmarkReplyTokens } : { maxNewTokens };
+    return { tauDb, ...length, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention };
   },
   onEvent,
   speechSide,

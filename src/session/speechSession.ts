@@ -3,16 +3,21 @@ import { userTurns, type Dialogue } from '../conversation/dialogue';
 import { ReplySpeech, type Synthesizer } from '../conversation/replySpeech';
 import { fuseStyles, voiceFor, type TurnStyle, type VoiceChoice } from '../conversation/voiceStyle';
 import type { Turn } from '../turns/turn';
-import { createPlayer, type Player } from '../audio/playback';
+import { createPlayer, TTS_RATE_HZ, type Player } from '../audio/playback';
 import { conversationNoticeChanged, firstAudioTimed, outputLevelMeasured, playbackSuspendedChanged, speakingChanged, voiceChosen } from '../state/actions';
 import { useStore } from '../state/store';
 import { chosenPackVoices, modelClient, styleEncoderReady } from './modelSession';
+import { FixedReplyWords } from './benchmarkReply';
+import { markTurn } from './turnMarks';
 
 /** Which reply and which part of its text each player chunk is. */
 const chunkSpans = new Map<number, { replyId: number; startChar: number; endChar: number }>();
 let nextChunkId = 0;
 let player: Promise<Player> | null = null;
-let current: { replyId: number; speech: ReplySpeech } | null = null;
+/** `words`: the benchmark's fixed reply, spoken at the pace the model writes (null in use). */
+let current: { replyId: number; speech: ReplySpeech; words: FixedReplyWords | null } | null = null;
+/** Player chunks that open a reply: their first progress is the reply's playback start. */
+const firstChunkIds = new Set<number>();
 /** The reply whose audio is queued or playing, until the player drains. */
 let audibleReplyId: number | null = null;
 /** When the latest user turn ended (its transcription began), for the time to first audio. */
@@ -20,8 +25,9 @@ let turnEndedMs = 0;
 
 function startPlayer(): Promise<Player> {
   player ??= createPlayer().then((created) => {
-    created.onProgress(({ chunkId, levelDb }) => {
+    created.onProgress(({ chunkId, levelDb, playedSamples }) => {
       outputLevelMeasured(levelDb);
+      if (firstChunkIds.delete(chunkId)) markTurn('playback', performance.now() - (playedSamples * 1000) / TTS_RATE_HZ);
       const span = chunkSpans.get(chunkId);
       const speaking = useStore.getState().speaking;
       if (span && (speaking?.replyId !== span.replyId || speaking.startChar !== span.startChar)) speakingChanged(span);
@@ -70,7 +76,10 @@ async function fusedStyle(): Promise<Float32Array | null> {
 
 function synthesizerFor(voice: VoiceChoice, voicesUrl: string, style: Promise<Float32Array | null>): Synthesizer {
   return {
-    synthesize: async (text, signal) => (await modelClient('tts').call('speak', { text, voice, voicesUrl, style: await style }, { signal })).audio24k,
+    synthesize: async (text, signal) => {
+      markTurn('firstClause');
+      return (await modelClient('tts').call('speak', { text, voice, voicesUrl, style: await style }, { signal })).audio24k;
+    },
   };
 }
 
@@ -86,15 +95,19 @@ function startSpeaking(replyId: number, dialogue: Dialogue): void {
   const speech = new ReplySpeech(
     synthesizerFor(voice, voices.voicesUrl, useEncoder ? fusedStyle() : Promise.resolve(null)),
     (chunk) => {
-      if (chunk.id === 0) firstAudioTimed(performance.now() - turnEndedMs);
       const chunkId = nextChunkId++;
+      if (chunk.id === 0) {
+        markTurn('firstAudio');
+        firstAudioTimed(performance.now() - turnEndedMs);
+        firstChunkIds.add(chunkId);
+      }
       chunkSpans.set(chunkId, { replyId, ...chunk.span });
       audibleReplyId = replyId;
       void startPlayer().then((created) => created.enqueue(chunk.audio24k, chunkId));
     },
     conversationNoticeChanged,
   );
-  current = { replyId, speech };
+  current = { replyId, speech, words: useStore.getState().settings.benchmarkReplyTokens ? new FixedReplyWords() : null };
 }
 
 /** Follows the conversation: each reply is spoken while it is written. */
@@ -104,12 +117,15 @@ export function speakConversation(event: ConversationEvent, dialogue: Dialogue):
       startSpeaking(event.replyId, dialogue);
       return;
     case 'replyText':
-      if (current?.replyId === event.replyId) current.speech.push(event.textDelta);
+      if (current?.replyId === event.replyId) current.speech.push(current.words ? current.words.push(event.textDelta) : event.textDelta);
       return;
     case 'replyEnded':
       if (current?.replyId !== event.replyId) return;
       if (event.outcome === 'interrupted') current.speech.cancel();
-      else void current.speech.finish();
+      else {
+        if (current.words) current.speech.push(current.words.finish());
+        void current.speech.finish();
+      }
       return;
     case 'transcribing':
       turnEndedMs = performance.now();

@@ -1,6 +1,7 @@
 import { startOutputCapture, stopOutputCapture, type OutputSummary } from './speechSession';
 import { modelClient } from './modelSession';
 import { useStore, type AppState } from '../state/store';
+import { turnMarks, type TurnMarks } from './turnMarks';
 import type { ModelRole } from '../state/modelsSlice';
 import type { WorkerClient } from '../workers/client';
 import type { GpuDeviceTestApi } from '../workers/modelApi';
@@ -9,6 +10,8 @@ interface TestHandle {
   getState(): AppState;
   startOutputCapture(): Promise<void>;
   stopOutputCapture(): Promise<OutputSummary>;
+  /** When each step of the latest turns happened (performance.now()): bench:turn splits the turn's time by them. */
+  turnMarks(): TurnMarks[];
   /** Only under automation (navigator.webdriver): destroys a model worker's GPU device; false when it has none. */
   loseGpuDevice?(role: ModelRole): Promise<boolean>;
 }
@@ -25,5 +28,5 @@ function loseGpuDevice(role: ModelRole): Promise<boolean> {
 }
 
 export function exposeTestHandle(): void {
-  window.__es4r = { getState: () => useStore.getState(), startOutputCapture, stopOutputCapture, ...(navigator.webdriver ? { loseGpuDevice } : {}) };
+  window.__es4r = { getState: () => useStore.getState(), startOutputCapture, stopOutputCapture, turnMarks, ...(navigator.webdriver ? { loseGpuDevice } : {}) };
 }

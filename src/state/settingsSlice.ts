@@ -32,6 +32,8 @@ export interface Settings {
   crossAttention: boolean;
   /** Speak in the voice preset of the strategy (comfort / encourage / neutral); off = always the neutral voice, no per-turn style. */
   empatheticVoice: boolean;
+  /** Benchmarks only (bench:turn): every reply is exactly this many tokens and is spoken as a fixed reply, since random weights write noise; null in use. */
+  benchmarkReplyTokens: number | null;
 }
 
 
@@ -42,5 +44,5 @@ export interface SettingsSlice {
 export const DEFAULT_END_SILENCE_MS = 500;
 
 export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({
-  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON, answerPath: 'speech', dualAttention: true, crossAttention: true, empatheticVoice: true },
+  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON, answerPath: 'speech', dualAttention: true, crossAttention: true, empatheticVoice: true, benchmarkReplyTokens: null },
 });

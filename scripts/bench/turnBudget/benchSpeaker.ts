@@ -7,7 +7,7 @@ import { blendVoices, fuseStyles, voiceFor, voiceWithStyle, type TurnStyle } fro
 import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
 import type { Turn } from '../../../src/turns/turn';
 import type { NodeVoice } from '../../cli/loadPackInNode';
-import { FixedReplyWords } from './fixedReply';
+import { FixedReplyWords } from '../../../src/session/benchmarkReply';
 
 export interface SpeechMarks {
   /** performance.now() of the first chunk handed to the TTS, and of its audio coming back; null until they happen. */
