@@ -3,7 +3,9 @@
 // from English text (englishCorpus.ts), so prompts and replies have realistic token counts.
 import { REPO_ROOT } from '../../models/paths';
 import { pieceCounts, trainBpe, type BpeVocabulary } from './bpeTrainer';
+import { toByteLevel } from './byteLevel';
 import { QWEN25_CHAT_TEMPLATE, SMOLLM2_CHAT_TEMPLATE } from './chatTemplates';
+import { commonWordCounts } from './commonWords';
 import { englishCorpus } from './englishCorpus';
 
 interface SpecialToken {
@@ -119,11 +121,21 @@ export const QWEN25_TOKENIZER: TokenizerDesign = {
 
 const trained = new Map<number, BpeVocabulary>();
 
+/** Piece counts of the English corpus plus the everyday words (as byte-level pieces). */
+function corpusCounts(): Map<string, number> {
+  const counts = pieceCounts(englishCorpus(REPO_ROOT));
+  for (const [word, extra] of commonWordCounts()) {
+    const piece = toByteLevel(word);
+    counts.set(piece, (counts.get(piece) ?? 0) + extra);
+  }
+  return counts;
+}
+
 /** The learned vocabulary of `size` tokens (trained once per process: both writers of a pack share it). */
 function bpeVocabulary(size: number): BpeVocabulary {
   let vocabulary = trained.get(size);
   if (!vocabulary) {
-    vocabulary = trainBpe(pieceCounts(englishCorpus(REPO_ROOT)), size);
+    vocabulary = trainBpe(corpusCounts(), size);
     trained.set(size, vocabulary);
   }
   return vocabulary;
