@@ -3,13 +3,12 @@
 import { ALL_CUES_ON } from '../src/conversation/affectCues';
 import { Conversation, DEFAULT_MAX_NEW_TOKENS, DEFAULT_MAX_PROMPT_TOKENS, type ReplySettings, type SpeechSide } from '../src/conversation/conversation';
 import { userTurns, type AssistantTurn } from '../src/conversation/dialogue';
-import { cueNote } from '../src/conversation/prompt';
 import { DEFAULT_TAU_DB } from '../src/conversation/strategy';
 import { encodeWindow, transcribe } from '../src/models/asr/transcriber';
 import { MEL_BINS } from '../src/models/es4r/stage1/stage1Types';
 import { speechReply } from '../src/models/llm/speechReply';
 import { ReplyEngine } from '../src/models/llm/replyEngine';
-import { replyToDialogue } from '../src/models/llm/replyToDialogue';
+import { prefillSystemPrompt, replyToDialogue } from '../src/models/llm/replyToDialogue';
 import { SileroVad } from '../src/models/vad/sileroVad';
 import { analyzeRecording } from '../src/turns/analyzeRecording';
 import { loadPackInNode, packHasSpeechPath, type NodeModels } from './cli/loadPackInNode';
@@ -80,6 +79,9 @@ await runCli('converse', async () => {
     const engine = new ReplyEngine(models.llm);
     const speech = models.speech;
     const speechEngine = speech ? new ReplyEngine(speech.llm) : null;
+    // As the LLM worker does after loading: the first turn then prefills only its own message.
+    await prefillSystemPrompt(engine, settings.affectCuesInPrompt);
+    if (speechEngine) await prefillSystemPrompt(speechEngine, settings.affectCuesInPrompt);
     const stageTimes = new Map<number, Record<string, number>>();
     const conversation = new Conversation(
       { transcribe: async (audio) => transcribe(models.asr, audio) },
@@ -115,7 +117,7 @@ await runCli('converse', async () => {
         transcript: user.transcript,
         strategy: user.strategy,
         deltaDb: user.deltaDb,
-        cues: cueNote(user, settings) ?? '',
+        cues: user.cueNote ?? '',
         reply: reply.text,
         route: reply.route,
         prompt: reply.prompt,

@@ -27,7 +27,7 @@ describe('npm run converse', () => {
   it('answers each turn of a rising dialogue, the last one encouragingly, as JSON only on stdout', () => {
     const { status, stdout, stderr } = converse([fixture('dialogue-rising-48k.wav'), '--pack', 'tiny', '--json']);
     expect(status, stderr).toBe(0);
-    const { turns } = JSON.parse(stdout) as { turns: { startMs: number; endMs: number; transcript: string; strategy: string; deltaDb: number | null; reply: string; timingsMs: Record<string, number> }[] };
+    const { turns } = JSON.parse(stdout) as { turns: { startMs: number; endMs: number; transcript: string; strategy: string; deltaDb: number | null; reply: string; prompt: { tokens: number; prefilledTokens: number }; timingsMs: Record<string, number> }[] };
     expect(turns.map((t) => t.transcript)).toEqual([TRANSCRIPT, TRANSCRIPT, TRANSCRIPT]);
     expect(turns.map((t) => t.strategy)).toEqual(['neutral', 'neutral', 'encourage']);
     expect(turns.map((t) => t.reply)).toEqual([LISTENING_REPLY, LISTENING_REPLY, ENCOURAGING_REPLY]);
@@ -35,6 +35,12 @@ describe('npm run converse', () => {
     // Turn 3 is 12 dB louder than turns 1-2 (sox gain), within a dB for the different sentence.
     expect(turns[2]!.deltaDb!).toBeGreaterThan(11);
     expect(turns[2]!.deltaDb!).toBeLessThan(13.5);
+    // The system prompt is prefilled at load and each turn reuses the last one's cache, so the reused part grows.
+    const reused = turns.map((turn) => turn.prompt.tokens - turn.prompt.prefilledTokens);
+    expect(turns.every((turn) => turn.prompt.prefilledTokens > 0)).toBe(true);
+    expect(reused[0]).toBeGreaterThan(0);
+    expect(reused[1]).toBeGreaterThan(reused[0]!);
+    expect(reused[2]).toBeGreaterThan(reused[1]!);
     for (const turn of turns) {
       expect(turn.endMs).toBeGreaterThan(turn.startMs);
       expect(Object.keys(turn.timingsMs)).toEqual(expect.arrayContaining(['asr.encoder', 'asr.decoder', 'llm.firstToken', 'endOfTurnToReply']));

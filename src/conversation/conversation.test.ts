@@ -38,7 +38,7 @@ class WordReplier implements Replier {
       onText(word);
       text += word;
     }
-    return { text, stopReason: 'eos' as const, prompt: { tokens: 40, budgetTokens: 1000, droppedTurns: 0 }, timingsMs: { total: 5 } };
+    return { text, stopReason: 'eos' as const, prompt: { tokens: 40, prefilledTokens: 40, budgetTokens: 1000, droppedTurns: 0 }, timingsMs: { total: 5 } };
   }
 }
 

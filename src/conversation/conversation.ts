@@ -2,8 +2,8 @@ import type { TurnAudio } from '../models/asr/transcriber';
 import { dualFrontFrames, firstTurnThatFits, type TurnLogMel } from '../models/es4r/runtime/frontPlan';
 import type { Turn } from '../turns/turn';
 import { measureCues, type CueSwitches } from './affectCues';
-import { appendAssistantText, appendUserTurn, finishAssistantTurn, markReplyInterrupted, newDialogue, setReplyRoute, startAssistantTurn, userTurns, type AnswerPath, type Dialogue, type PromptSize, type ReplyOutcome, type ReplyRoute } from './dialogue';
-import { askToRepeatReply } from './prompt';
+import { appendAssistantText, appendUserTurn, finishAssistantTurn, markReplyInterrupted, newDialogue, recordCueNote, setReplyRoute, startAssistantTurn, userTurns, type AnswerPath, type Dialogue, type PromptSize, type ReplyOutcome, type ReplyRoute } from './dialogue';
+import { askToRepeatReply, promptCueNote } from './prompt';
 import { strategyFor } from './strategy';
 import { errorMessage } from '../errorMessage';
 
@@ -29,6 +29,8 @@ export interface ReplySettings {
   /** Speech-path ablations (ES4R.md): dual-level affective attention before Whisper, cross-attention over the text. */
   dualAttention: boolean;
   crossAttention: boolean;
+  /** Benchmarks only: end of turn suppressed until the reply has this many tokens (random weights write noise of any length). */
+  minNewTokens?: number;
 }
 
 /** The speech vectors of the user's turns, [tokens, hidden] row-major, with what they cost. */
@@ -197,8 +199,11 @@ export class Conversation {
       const route: ReplyRoute = speech.vectors
         ? { path: 'speech', dualAttention: settings.dualAttention, crossAttention: settings.crossAttention, speechTokens: speech.vectors.tokens, fallbackReason: null }
         : { ...TEXT_ROUTE, fallbackReason: speech.fallbackReason };
-      this.update(setReplyRoute(this.dialogue, id, route), { type: 'replyRouted', replyId: id, route });
-      const result = await this.replier.reply(promptDialogue, settings, addText, signal, speech.vectors);
+      // The note this prompt carries stays with the turn, so later prompts repeat it and extend this one.
+      const userTurn = userTurns(promptDialogue).at(-1)!;
+      const note = promptCueNote(userTurn, settings);
+      this.update(setReplyRoute(recordCueNote(this.dialogue, userTurn.id, note), id, route), { type: 'replyRouted', replyId: id, route });
+      const result = await this.replier.reply(recordCueNote(promptDialogue, userTurn.id, note), settings, addText, signal, speech.vectors);
       const outcome: ReplyOutcome = result.stopReason === 'cancelled' || signal.aborted ? 'interrupted' : 'complete';
       const timingsMs = { ...speechTimingsMs, ...result.timingsMs };
       this.update(finishAssistantTurn(this.dialogue, id, outcome, result.prompt), { type: 'replyEnded', replyId: id, outcome, notice: null, timingsMs });

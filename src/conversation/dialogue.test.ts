@@ -45,8 +45,8 @@ describe('dialogue history', () => {
     let dialogue = appendAssistantText(started.dialogue, started.id, 'That sounds ');
     dialogue = appendAssistantText(dialogue, started.id, 'hard.');
     expect(dialogue.turns[1]).toMatchObject({ text: 'That sounds hard.', streaming: true });
-    dialogue = finishAssistantTurn(dialogue, started.id, 'interrupted', { tokens: 80, budgetTokens: 512, droppedTurns: 0 });
-    const afterLateTokens = finishAssistantTurn(appendAssistantText(dialogue, started.id, ' More.'), started.id, 'complete', { tokens: 99, budgetTokens: 512, droppedTurns: 1 });
+    dialogue = finishAssistantTurn(dialogue, started.id, 'interrupted', { tokens: 80, prefilledTokens: 80, budgetTokens: 512, droppedTurns: 0 });
+    const afterLateTokens = finishAssistantTurn(appendAssistantText(dialogue, started.id, ' More.'), started.id, 'complete', { tokens: 99, prefilledTokens: 99, budgetTokens: 512, droppedTurns: 1 });
     expect(afterLateTokens).toBe(dialogue);
     expect(dialogue.turns[1]).toEqual({
       kind: 'assistant',
@@ -56,7 +56,7 @@ describe('dialogue history', () => {
       failed: false,
       streaming: false,
       route: null,
-      prompt: { tokens: 80, budgetTokens: 512, droppedTurns: 0 },
+      prompt: { tokens: 80, prefilledTokens: 80, budgetTokens: 512, droppedTurns: 0 },
     });
     expect(started.dialogue.turns[1]).toMatchObject({ text: '' });
   });

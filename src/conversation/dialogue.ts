@@ -16,6 +16,11 @@ export interface UserTurn {
   /** Delta_e of this turn against the earlier ones; null for the first turn. */
   readonly deltaDb: number | null;
   readonly cues: AffectCues;
+  /**
+   * The note on how the turn was said, as the prompt of its reply carried it; null until that reply starts, or when
+   * the prompt had none. Later prompts repeat it verbatim, so each extends the last and the LLM's KV cache holds.
+   */
+  readonly cueNote: string | null;
 }
 
 /** Which ES4R path answers: the transcript with affect cues (text), or the user's speech itself (speech). */
@@ -37,6 +42,8 @@ export interface ReplyRoute {
 /** What the language model read for a reply: the prompt's tokens (speech vectors included) against its budget. */
 export interface PromptSize {
   readonly tokens: number;
+  /** Of those, the ones the model ran for this reply; the others came from the KV cache of earlier turns or a prefill. */
+  readonly prefilledTokens: number;
   readonly budgetTokens: number;
   /** The oldest user turns (with their replies) left out so that the prompt fits the budget. */
   readonly droppedTurns: number;
@@ -68,7 +75,7 @@ export interface Dialogue {
 }
 
 /** What the caller supplies for a user turn; id and duration are derived. */
-export type NewUserTurn = Omit<UserTurn, 'kind' | 'id' | 'durationMs'>;
+export type NewUserTurn = Omit<UserTurn, 'kind' | 'id' | 'durationMs' | 'cueNote'>;
 
 /** How a streamed reply ended. */
 export type ReplyOutcome = 'complete' | 'interrupted' | 'failed';
@@ -88,8 +95,19 @@ export function userTurns(dialogue: Dialogue): UserTurn[] {
 
 export function appendUserTurn(dialogue: Dialogue, turn: NewUserTurn): Dialogue {
   if (!(turn.endMs >= turn.startMs)) throw new RangeError(`appendUserTurn: endMs ${turn.endMs} < startMs ${turn.startMs}`);
-  const userTurn: UserTurn = { ...turn, kind: 'user', id: dialogue.nextId, durationMs: turn.endMs - turn.startMs };
+  const userTurn: UserTurn = { ...turn, kind: 'user', id: dialogue.nextId, durationMs: turn.endMs - turn.startMs, cueNote: null };
   return { turns: [...dialogue.turns, userTurn], nextId: dialogue.nextId + 1 };
+}
+
+/** Records the cue note the prompt answering user turn `id` carries (see UserTurn.cueNote). */
+export function recordCueNote(dialogue: Dialogue, id: number, cueNote: string | null): Dialogue {
+  const index = dialogue.turns.findIndex((turn) => turn.id === id);
+  const turn = dialogue.turns[index];
+  if (turn === undefined || turn.kind !== 'user') throw new RangeError(`no user turn with id ${id}`);
+  if (turn.cueNote === cueNote) return dialogue;
+  const turns = dialogue.turns.slice();
+  turns[index] = { ...turn, cueNote };
+  return { ...dialogue, turns };
 }
 
 /** Appends a finished reply in one go (e.g. the fixed ask-to-repeat reply). */

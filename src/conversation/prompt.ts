@@ -110,6 +110,16 @@ export function cueNote(turn: UserTurn, options: Pick<ReplyOptions, 'cues' | 'ta
   return sentences.length > 0 ? `[${sentences.join(' ')}]` : null;
 }
 
+/** The note the prompt answering `turn` carries under these settings: none for the plain cascade. */
+export function promptCueNote(turn: UserTurn, options: Pick<ReplyOptions, 'affectCuesInPrompt' | 'cues' | 'tauDb'>): string | null {
+  return options.affectCuesInPrompt ? cueNote(turn, options) : null;
+}
+
+/** A user message: the words, then the note on how they were said (if any). */
+function userContent(transcript: string, note: string | null): string {
+  return note === null ? transcript.trim() : `${transcript.trim()}\n\n${note}`;
+}
+
 function latestUserTurn(dialogue: Dialogue): UserTurn {
   const latest = dialogue.turns[dialogue.turns.length - 1];
   if (latest === undefined || latest.kind !== 'user') throw new RangeError('buildReplyPlan: the latest turn must be a user turn');
@@ -126,32 +136,31 @@ export function askToRepeatReply(dialogue: Dialogue): string | null {
 /**
  * What to do about the latest user turn: a fixed ask-to-repeat reply when it was unintelligible, else the
  * chat messages for the LLM (system prompt, history as alternating user/assistant messages, latest turn with
- * its cue note), trimmed to the token budget. Earlier unintelligible turns are left out with their replies.
+ * its cue note), trimmed to the token budget. Earlier turns carry the cue notes their own prompts carried
+ * (UserTurn.cueNote). Earlier unintelligible turns are left out with their replies.
  */
 export function buildReplyPlan(dialogue: Dialogue, options: ReplyOptions): ReplyPlan {
   const latest = latestUserTurn(dialogue);
   const askText = askToRepeatReply(dialogue);
   if (askText !== null) return { kind: 'askToRepeat', text: askText };
   const history = historyMessages(dialogue.turns.slice(0, -1));
-  const note = options.affectCuesInPrompt ? cueNote(latest, options) : null;
-  const latestContent = note === null ? latest.transcript.trim() : `${latest.transcript.trim()}\n\n${note}`;
   const messages = mergeSameRole([
     { role: 'system', content: systemPrompt(options.affectCuesInPrompt) },
     ...history,
-    { role: 'user', content: latestContent },
+    { role: 'user', content: userContent(latest.transcript, promptCueNote(latest, options)) },
   ]);
   const trimmed = trimToBudget(messages, options.countPromptTokens, options.budgetTokens);
   return { kind: 'generate', messages: trimmed.messages, droppedTurns: trimmed.droppedTurns, overBudget: trimmed.overBudget };
 }
 
-/** Earlier turns as chat messages; replies with no text are left out (the user heard nothing). */
+/** Earlier turns as chat messages, as their prompts had them; replies with no text are left out (the user heard nothing). */
 function historyMessages(turns: readonly DialogueTurn[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   let skippingExchange = false;
   for (const turn of turns) {
     if (turn.kind === 'user') {
       skippingExchange = isUnintelligible(turn);
-      if (!skippingExchange) messages.push({ role: 'user', content: turn.transcript.trim() });
+      if (!skippingExchange) messages.push({ role: 'user', content: userContent(turn.transcript, turn.cueNote) });
       continue;
     }
     const text = turn.text.trim();

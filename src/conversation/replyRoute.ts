@@ -9,8 +9,8 @@ export function describeRoute(route: ReplyRoute | null): string {
   return `speech path (${blocks.join(', ')}; ${route.speechTokens} speech vectors)`;
 }
 
-/** "prompt 412 of 1920 tokens", with how many of the oldest turns were left out to fit. */
+/** "prompt 412 of 1920 tokens, 37 new": the rest came from the KV cache; with how many of the oldest turns were left out to fit. */
 export function describePrompt(prompt: PromptSize): string {
   const dropped = prompt.droppedTurns > 0 ? ` (${prompt.droppedTurns} oldest turn${prompt.droppedTurns === 1 ? '' : 's'} left out)` : '';
-  return `prompt ${prompt.tokens} of ${prompt.budgetTokens} tokens${dropped}`;
+  return `prompt ${prompt.tokens} of ${prompt.budgetTokens} tokens, ${prompt.prefilledTokens} new${dropped}`;
 }

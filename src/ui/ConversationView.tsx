@@ -42,7 +42,7 @@ function TurnBubble({ turn, speaking }: { turn: DialogueTurn; speaking: SpokenSp
         </span>
       )}
       {turn.prompt && (
-        <span className="meta" data-testid="reply-prompt" data-prompt-tokens={turn.prompt.tokens} data-dropped-turns={turn.prompt.droppedTurns}>
+        <span className="meta" data-testid="reply-prompt" data-prompt-tokens={turn.prompt.tokens} data-prefilled-tokens={turn.prompt.prefilledTokens} data-dropped-turns={turn.prompt.droppedTurns}>
           {describePrompt(turn.prompt)}
         </span>
       )}

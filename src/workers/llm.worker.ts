@@ -4,7 +4,7 @@ import { loadCrossAttention } from '../models/es4r/runtime/loadEs4r';
 import type { CrossAttention } from '../models/es4r/runtime/crossAttention';
 import { llmFamily, type LlmBundle } from '../models/llm/llmFamily';
 import { ReplyEngine } from '../models/llm/replyEngine';
-import { replyToDialogue } from '../models/llm/replyToDialogue';
+import { prefillDialogue, prefillSystemPrompt, replyToDialogue } from '../models/llm/replyToDialogue';
 import { speechReply } from '../models/llm/speechReply';
 import { componentFileReader } from './componentFileReader';
 import type { LlmWorkerApi } from './llmApi';
@@ -14,23 +14,40 @@ import { requireModel, serveModelWorker } from './serveModelWorker';
 let engine: { bundle: LlmBundle; engine: ReplyEngine } | null = null;
 let crossAttention: CrossAttention | null = null;
 
-serveModelWorker<LlmBundle, Omit<LlmWorkerApi, 'load'>>(llmFamily, (slot) => ({
-  async reply({ dialogue, settings, speech }, context) {
-    const bundle = requireModel(slot);
-    if (engine?.bundle !== bundle) engine = { bundle, engine: new ReplyEngine(bundle) };
-    const onText = (textDelta: string) => context.chunk(textDelta);
-    if (!speech) return replyToDialogue(engine.engine, bundle, dialogue, settings, onText, context.signal);
-    if (settings.crossAttention && !crossAttention) throw new Error('the ES4R cross-attention is not loaded');
-    return speechReply(engine.engine, bundle, settings.crossAttention ? crossAttention : null, dialogue, settings, speech, onText, context.signal);
+function engineFor(bundle: LlmBundle): ReplyEngine {
+  if (engine?.bundle !== bundle) engine = { bundle, engine: new ReplyEngine(bundle) };
+  return engine.engine;
+}
+
+serveModelWorker<LlmBundle, Omit<LlmWorkerApi, 'load'>>(
+  llmFamily,
+  (slot) => ({
+    async reply({ dialogue, settings, speech }, context) {
+      const bundle = requireModel(slot);
+      const onText = (textDelta: string) => context.chunk(textDelta);
+      if (!speech) return replyToDialogue(engineFor(bundle), bundle, dialogue, settings, onText, context.signal);
+      if (settings.crossAttention && !crossAttention) throw new Error('the ES4R cross-attention is not loaded');
+      return speechReply(engineFor(bundle), bundle, settings.crossAttention ? crossAttention : null, dialogue, settings, speech, onText, context.signal);
+    },
+    async prefill({ dialogue, settings }, context) {
+      const bundle = requireModel(slot);
+      return prefillDialogue(engineFor(bundle), bundle, dialogue, settings, context.signal);
+    },
+    async reset() {
+      if (!engine) return null;
+      await engine.engine.reset();
+      await prefillSystemPrompt(engine.engine);
+      return null;
+    },
+    async loadCrossAttention({ componentUrl }) {
+      await crossAttention?.release();
+      crossAttention = null;
+      crossAttention = await loadCrossAttention(componentFileReader(componentUrl));
+      return { hidden: crossAttention.hidden };
+    },
+  }),
+  // Every prompt starts with the system prompt: its cache is ready before the first turn.
+  async (bundle) => {
+    await prefillSystemPrompt(engineFor(bundle));
   },
-  async reset() {
-    await engine?.engine.reset();
-    return null;
-  },
-  async loadCrossAttention({ componentUrl }) {
-    await crossAttention?.release();
-    crossAttention = null;
-    crossAttention = await loadCrossAttention(componentFileReader(componentUrl));
-    return { hidden: crossAttention.hidden };
-  },
-}));
+);

@@ -1,5 +1,6 @@
 import type { ReplierResult, ReplySettings, SpeechVectorsResult } from '../conversation/conversation';
 import type { Dialogue } from '../conversation/dialogue';
+import type { PrefillResult } from '../models/llm/replyEngine';
 import type { ModelWorkerApi } from './modelApi';
 import type { Method } from './protocol';
 
@@ -9,7 +10,13 @@ export type LlmWorkerApi = ModelWorkerApi & {
    * With `speech`, through ES4R's speech path (the model must take inputs_embeds: a pack's speech_llm).
    */
   reply: Method<{ dialogue: Dialogue; settings: ReplySettings; speech: SpeechVectorsResult | null }, ReplierResult, string>;
-  /** Forgets the KV cache kept across turns (a new conversation). */
+  /**
+   * Prefills the text prompt `reply` would read for this dialogue, without replying (null: the turn gets a fixed
+   * reply, no prompt). A reply that follows reuses the cache; one to a changed dialogue reuses the common prefix.
+   * Cancel stops between chunks of 128 tokens. Calls queue behind each other and behind a running reply.
+   */
+  prefill: Method<{ dialogue: Dialogue; settings: ReplySettings }, PrefillResult | null>;
+  /** Forgets the KV cache kept across turns (a new conversation), all but the system prompt's. */
   reset: Method<null, null>;
   /** Opens the ES4R component's cross-attention beside this (embeddings-in) language model. */
   loadCrossAttention: Method<{ componentUrl: string }, { hidden: number }>;

@@ -18,11 +18,13 @@ export function requireModel<M>(slot: ModelSlot<M>): M {
 
 /**
  * Runs inside a model worker: serves `load` for one family, keeps its model in a slot, and
- * serves the family's own methods, which read the slot.
+ * serves the family's own methods, which read the slot. `afterLoad` runs before `load` answers
+ * (e.g. work every later request needs, such as a language model's system prompt).
  */
 export function serveModelWorker<M, Extra extends Api>(
   family: ModelFamily<M>,
   familyHandlers: (slot: ModelSlot<M>) => Handlers<Extra>,
+  afterLoad?: (model: M) => Promise<void>,
 ): void {
   type WorkerApi = ModelWorkerApi & GpuDeviceTestApi & Extra;
   const slot: ModelSlot<M> = { current: null };
@@ -35,6 +37,7 @@ export function serveModelWorker<M, Extra extends Api>(
     async load(request, context) {
       const result = await modelHandlers.load(request, context);
       if (result.device === 'webgpu') deviceWatch.watch(await ortGpuDevice());
+      await afterLoad?.(requireModel(slot));
       return result;
     },
     async destroyGpuDevice() {

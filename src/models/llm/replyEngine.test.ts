@@ -7,6 +7,7 @@ import { ReplyEngine, type ChatMessage } from './replyEngine';
 import { replyToDialogue } from './replyToDialogue';
 import { ALL_CUES_ON } from '../../conversation/affectCues';
 import { appendAssistantTurn, appendUserTurn, newDialogue, type Dialogue } from '../../conversation/dialogue';
+import { buildReplyPlan } from '../../conversation/prompt';
 import type { ReplySettings } from '../../conversation/conversation';
 
 const MODELS_DIR = join(process.cwd(), 'public', 'models');
@@ -28,13 +29,14 @@ interface RecordedSession {
   run: (feeds: Record<string, { dims: readonly number[] }>, ...rest: unknown[]) => Promise<unknown>;
 }
 
-/** Records the input_ids length of every run of the LLM session while `body` runs. */
-async function recordRuns<T>(body: (runs: number[]) => Promise<T>): Promise<{ result: T; runs: number[] }> {
+/** Records the input_ids length of every run of the LLM session while `body` runs; `onRun` sees each as it starts. */
+async function recordRuns<T>(body: (runs: number[]) => Promise<T>, onRun: (runs: number[]) => void = () => {}): Promise<{ result: T; runs: number[] }> {
   const session = (bundle.model.sessions as Record<string, RecordedSession>)['model']!;
   const run = session.run;
   const runs: number[] = [];
   session.run = (feeds, ...rest) => {
     runs.push(feeds['input_ids']!.dims[1]!);
+    onRun(runs);
     return run.call(session, feeds, ...rest);
   };
   try {
@@ -47,6 +49,10 @@ async function recordRuns<T>(body: (runs: number[]) => Promise<T>): Promise<{ re
 function promptLength(chat: ChatMessage[]): number {
   const { input_ids } = bundle.tokenizer.apply_chat_template(chat, { add_generation_prompt: true, return_dict: true }) as unknown as { input_ids: Tensor };
   return input_ids.dims[1]!;
+}
+
+function promptIds(chat: ChatMessage[], addGenerationPrompt = true): number[] {
+  return bundle.tokenizer.apply_chat_template(chat, { add_generation_prompt: addGenerationPrompt, tokenize: true, return_tensor: false, return_dict: false }) as unknown as number[];
 }
 
 async function reply(engine: ReplyEngine, chat: ChatMessage[], maxNewTokens = 40) {
@@ -116,32 +122,111 @@ describe('ReplyEngine (tiny Qwen2, ChatML, onnxruntime-node)', () => {
     expect(COMFORT.startsWith(result.text)).toBe(true);
   });
 
-  it('keeps the KV cache across turns: turn 2 prefills only the new tokens and replies as a fresh engine does', async () => {
-    const engine = new ReplyEngine(bundle);
-    const first = await reply(engine, comfortChat);
-    const { result: second, runs } = await recordRuns(() => reply(engine, secondTurn));
-    // The cache holds the first prompt and reply except the final <|im_end|>, which was sampled but never fed.
-    const cachedLength = promptLength(comfortChat) + first.tokens - 1;
-    expect(runs[0]).toBe(promptLength(secondTurn) - cachedLength);
-    expect(runs.slice(1).every((length) => length === 1)).toBe(true);
-
-    const { result: fresh, runs: freshRuns } = await recordRuns(() => reply(new ReplyEngine(bundle), secondTurn));
-    expect(freshRuns[0]).toBe(promptLength(secondTurn));
-    expect(second).toMatchObject({ text: ENCOURAGE, tokens: ENCOURAGE_TOKENS, stopReason: 'eos' });
-    expect({ text: second.text, tokens: second.tokens, deltas: second.deltas }).toEqual({ text: fresh.text, tokens: fresh.tokens, deltas: fresh.deltas });
-  });
-
-  it('drops the cache when the prompt does not extend the last turn, and on reset()', async () => {
+  it('reuses the prefix an edited prompt shares with the last one, and nothing after reset()', async () => {
     const engine = new ReplyEngine(bundle);
     await reply(engine, comfortChat);
     const edited: ChatMessage[] = [{ role: 'system', content: 'You listen.' }, comfortChat[1]!];
+    // "<|im_start|>system\n" is all the two prompts share.
+    const shared = 3;
+    expect(promptIds(edited).slice(0, shared)).toEqual(promptIds(comfortChat).slice(0, shared));
+    expect(promptIds(edited)[shared]).not.toBe(promptIds(comfortChat)[shared]);
     const { result, runs } = await recordRuns(() => reply(engine, edited));
-    expect(runs[0]).toBe(promptLength(edited));
-    expect(result.text).toBe(COMFORT);
+    expect(runs[0]).toBe(promptLength(edited) - shared);
+    expect(result).toMatchObject({ text: COMFORT, promptTokens: promptLength(edited), prefilledTokens: promptLength(edited) - shared });
 
     await engine.reset();
-    const afterReset = await recordRuns(() => reply(engine, [...edited, { role: 'assistant', content: COMFORT }, { role: 'user', content: 'Thanks.' }]));
-    expect(afterReset.runs[0]).toBe(promptLength([...edited, { role: 'assistant', content: COMFORT }, { role: 'user', content: 'Thanks.' }]));
+    const afterReset = await recordRuns(() => reply(engine, edited));
+    expect(afterReset.runs[0]).toBe(promptLength(edited));
+    expect(afterReset.result.prefilledTokens).toBe(promptLength(edited));
+  });
+
+  it('a reply whose last words never reached the history is cropped where the prompts part, and replies as a fresh engine', async () => {
+    const NO_CUES = { relativeEnergyDb: null, wordsPerSecond: null, longPauses: [] } as never;
+    const user = (dialogue: Dialogue, transcript: string) => appendUserTurn(dialogue, { transcript, startMs: 0, endMs: 1000, energyDb: -20, strategy: 'neutral', deltaDb: null, cues: NO_CUES });
+    const options = { cues: ALL_CUES_ON, affectCuesInPrompt: false, tauDb: 3, budgetTokens: 2000, countPromptTokens: (messages: readonly ChatMessage[]) => promptLength(messages as ChatMessage[]) };
+    const plan = (dialogue: Dialogue) => {
+      const built = buildReplyPlan(dialogue, options);
+      if (built.kind !== 'generate') throw new Error('expected a prompt');
+      return built.messages;
+    };
+    const first = user(newDialogue(), 'i feel so tired');
+    const engine = new ReplyEngine(bundle);
+    const heard = await reply(engine, plan(first));
+    expect(heard.text).toBe(COMFORT);
+    // The user barged in after "i hear you,": the words generated after it never reached the dialogue.
+    const cutOff = user(appendAssistantTurn(first, { text: 'i hear you,', interrupted: true }), 'please encourage me');
+    const messages = plan(cutOff);
+    expect(messages[2]).toEqual({ role: 'assistant', content: 'i hear you, [interrupted]' });
+    const firstPrompt = promptLength(plan(first));
+    // Cached: the first prompt and "i hear you ," (4 tokens) of the reply's 9 fed tokens; the rest is cropped.
+    const { result, runs } = await recordRuns(() => reply(engine, messages));
+    expect(result.prefilledTokens).toBe(promptLength(messages) - (firstPrompt + 4));
+    expect(runs[0]).toBe(result.prefilledTokens);
+    const { result: fresh, runs: freshRuns } = await recordRuns(() => reply(new ReplyEngine(bundle), messages));
+    expect(freshRuns[0]).toBe(promptLength(messages));
+    expect(result).toMatchObject({ text: ENCOURAGE, tokens: ENCOURAGE_TOKENS, stopReason: 'eos' });
+    expect({ text: result.text, tokens: result.tokens, deltas: result.deltas }).toEqual({ text: fresh.text, tokens: fresh.tokens, deltas: fresh.deltas });
+  });
+
+  it('prefill then generate prefills only the last token and replies as generate from scratch', async () => {
+    const engine = new ReplyEngine(bundle);
+    const prefilled = await engine.prefill(secondTurn);
+    expect(prefilled).toMatchObject({ promptTokens: promptLength(secondTurn) - 1, prefilledTokens: promptLength(secondTurn) - 1, cachedTokens: promptLength(secondTurn) - 1, cancelled: false });
+    // The same prompt again: nothing new to run.
+    expect(await engine.prefill(secondTurn)).toMatchObject({ prefilledTokens: 0, cachedTokens: promptLength(secondTurn) - 1 });
+    const { result, runs } = await recordRuns(() => reply(engine, secondTurn));
+    expect(runs[0]).toBe(1);
+    expect(result).toMatchObject({ promptTokens: promptLength(secondTurn), prefilledTokens: 1 });
+    const fresh = await reply(new ReplyEngine(bundle), secondTurn);
+    expect({ text: result.text, tokens: result.tokens, deltas: result.deltas }).toEqual({ text: fresh.text, tokens: fresh.tokens, deltas: fresh.deltas });
+    expect(result.text).toBe(ENCOURAGE);
+  });
+
+  it('a prefix prefill (the system prompt) is reused by the prompts that start with it', async () => {
+    const engine = new ReplyEngine(bundle);
+    const system = [comfortChat[0]!];
+    const systemIds = promptIds(system, false);
+    expect(promptIds(comfortChat).slice(0, systemIds.length)).toEqual(systemIds);
+    expect(await engine.prefill(system, { asPrefix: true })).toMatchObject({ promptTokens: systemIds.length, prefilledTokens: systemIds.length });
+    const { result, runs } = await recordRuns(() => reply(engine, comfortChat));
+    expect(runs[0]).toBe(promptLength(comfortChat) - systemIds.length);
+    expect(result).toMatchObject({ text: COMFORT, prefilledTokens: promptLength(comfortChat) - systemIds.length });
+  });
+
+  it('a cancelled prefill keeps the chunks it finished, and a reply asked for meanwhile waits for it', async () => {
+    // A prompt of more than two 128-token chunks.
+    const long: ChatMessage[] = [{ role: 'system', content: 'You are a kind listener.' }, { role: 'user', content: Array.from({ length: 90 }, () => 'nothing worked today').join(' ') }];
+    expect(promptLength(long)).toBeGreaterThan(256);
+    const engine = new ReplyEngine(bundle);
+    const controller = new AbortController();
+    // Aborted as its first chunk starts: that chunk completes, the next never starts.
+    const { result: cancelled, runs } = await recordRuns(
+      () => engine.prefill(long, { signal: controller.signal }),
+      () => controller.abort(),
+    );
+    expect(runs).toEqual([128]);
+    expect(cancelled).toMatchObject({ prefilledTokens: 128, cachedTokens: 128, cancelled: true });
+
+    const replied = await recordRuns(() => {
+      const prefill = engine.prefill(long);
+      return Promise.all([prefill, reply(engine, long)]);
+    });
+    const [finished, answer] = replied.result;
+    const rest = promptLength(long) - 1 - 128;
+    expect(finished).toMatchObject({ prefilledTokens: rest, cancelled: false });
+    // The prefill's remaining chunks first, then the reply, which feeds only the prompt's last token.
+    const chunks = Array.from({ length: Math.ceil(rest / 128) }, (_, i) => Math.min(128, rest - i * 128));
+    expect(replied.runs.slice(0, chunks.length + 1)).toEqual([...chunks, 1]);
+    expect(answer.prefilledTokens).toBe(1);
+    await expect(Promise.all([reply(engine, comfortChat), reply(engine, comfortChat)])).rejects.toThrow(/already generating/);
+  });
+
+  it('minNewTokens holds off the end of turn: with maxNewTokens alike, the reply has exactly that many tokens', async () => {
+    const forced = await new ReplyEngine(bundle).generate(comfortChat, { maxNewTokens: 30, minNewTokens: 30, onToken: () => {} });
+    expect(forced).toMatchObject({ tokens: 30, stopReason: 'maxTokens' });
+    expect(forced.text.startsWith(COMFORT)).toBe(true);
+    const atLeast = await new ReplyEngine(bundle).generate(comfortChat, { maxNewTokens: 60, minNewTokens: 20, onToken: () => {} });
+    expect(atLeast.tokens).toBeGreaterThan(20);
   });
 
   it('rejects with an error raised mid-generation, then starts the next reply without the cache', async () => {
@@ -180,7 +265,7 @@ describe('replyToDialogue: the prompt budget (tiny Qwen2)', () => {
     const budgetTokens = 256;
     const { result, runs } = await recordRuns(() => replyToDialogue(new ReplyEngine(bundle), bundle, dialogue, settings(budgetTokens), () => {}));
     // The first run of the session is the prefill: what the model actually read.
-    expect(result.prompt).toEqual({ tokens: runs[0], budgetTokens, droppedTurns: expect.any(Number) });
+    expect(result.prompt).toEqual({ tokens: runs[0], prefilledTokens: runs[0], budgetTokens, droppedTurns: expect.any(Number) });
     expect(runs[0]).toBeLessThanOrEqual(budgetTokens);
     // Each exchange is 20+ tokens: a fuller prompt would not fit.
     expect(runs[0]).toBeGreaterThan(budgetTokens - 40);

@@ -1,7 +1,7 @@
 import type { ReplierResult, ReplySettings } from '../../conversation/conversation';
 import type { Dialogue } from '../../conversation/dialogue';
-import { buildReplyPlan } from '../../conversation/prompt';
-import type { ReplyEngine } from './replyEngine';
+import { buildReplyPlan, systemPrompt } from '../../conversation/prompt';
+import type { PrefillResult, ReplyEngine } from './replyEngine';
 import type { LlmBundle } from './llmFamily';
 
 /** Used when a config does not say how long a context the model takes. */
@@ -32,11 +32,30 @@ export async function replyToDialogue(
     onText(plan.text);
     return { text: plan.text, stopReason: 'eos', prompt: null, timingsMs: {} };
   }
-  const reply = await engine.generate(plan.messages, { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(signal ? { signal } : {}) });
+  const reply = await engine.generate(plan.messages, { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(settings.minNewTokens ? { minNewTokens: settings.minNewTokens } : {}), ...(signal ? { signal } : {}) });
   return {
     text: reply.text,
     stopReason: reply.stopReason,
-    prompt: { tokens: reply.promptTokens, budgetTokens, droppedTurns: plan.droppedTurns },
+    prompt: { tokens: reply.promptTokens, prefilledTokens: reply.prefilledTokens, budgetTokens, droppedTurns: plan.droppedTurns },
     timingsMs: reply.timingsMs as unknown as Record<string, number>,
   };
+}
+
+/**
+ * Prefills the system prompt, the start of every prompt of the session, so that the first turn prefills only
+ * its own message. Cues on is the app's default; a cue-less session still shares all but the prompt's last sentence.
+ */
+export function prefillSystemPrompt(engine: ReplyEngine, affectCuesInPrompt = true, signal?: AbortSignal): Promise<PrefillResult> {
+  return engine.prefill([{ role: 'system', content: systemPrompt(affectCuesInPrompt) }], { asPrefix: true, ...(signal ? { signal } : {}) });
+}
+
+/**
+ * Prefills the prompt that replyToDialogue would build for this dialogue, without replying: a reply that follows
+ * reuses it; one to a dialogue that changed meanwhile reuses the prefix they share. Null for a turn that gets
+ * the fixed ask-to-repeat reply (no prompt).
+ */
+export async function prefillDialogue(engine: ReplyEngine, bundle: LlmBundle, dialogue: Dialogue, settings: ReplySettings, signal?: AbortSignal): Promise<PrefillResult | null> {
+  const plan = buildReplyPlan(dialogue, { ...settings, budgetTokens: promptBudgetTokens(bundle, settings), countPromptTokens: (messages) => engine.promptTokens(messages) });
+  if (plan.kind === 'askToRepeat') return null;
+  return engine.prefill(plan.messages, signal ? { signal } : {});
 }

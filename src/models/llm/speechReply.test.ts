@@ -60,8 +60,8 @@ async function capture(dialogue: Dialogue, prefix: SpeechPrefix, crossAttention:
   const spy = vi.spyOn(engine, 'generateFromEmbeds');
   const deltas: string[] = [];
   const reply = await speechReply(engine, bundle, crossAttention, dialogue, SETTINGS, prefix, (d) => deltas.push(d));
-  const [embeds, hidden, lastTokenId] = spy.mock.calls[0]!;
-  return { reply, deltas, embeds, hidden, lastTokenId };
+  const [{ embeds, hiddenSize: hidden, rowIds, lastTokenId }] = spy.mock.calls[0]!;
+  return { reply, deltas, embeds, hidden, rowIds, lastTokenId };
 }
 
 /** The ids the text prompt tokenises to, split around the speech slot as ES4R.md orders them. */
@@ -99,11 +99,13 @@ describe('speechReply (tiny/llm-embeds, tiny/es4r cross-attention)', () => {
   it('feeds [instruction][text history][cross-attended speech][suffix] to the decoder, row by row', async () => {
     const dialogue = dialogueSaying('hello', 'i feel sad');
     const prefix = speech(6, 1);
-    const { embeds, hidden, lastTokenId, reply, deltas } = await capture(dialogue, prefix, cross);
+    const { embeds, hidden, rowIds, lastTokenId, reply, deltas } = await capture(dialogue, prefix, cross);
     const ids = promptIds(dialogue);
     expect(hidden).toBe(H);
     expect(lastTokenId).toBe(ids.suffix.at(-1));
     const textRows = [...ids.head, ...ids.history];
+    // Text rows are named by their token ids (reusable next turn), speech rows by an id that never matches.
+    expect(rowIds).toEqual([...textRows, ...new Array(prefix.tokens).fill(-1), ...ids.suffix.slice(0, -1)]);
     expect(embeds.length).toBe((textRows.length + prefix.tokens + ids.suffix.length - 1) * H);
     textRows.forEach((id, row) => expect(embeds.subarray(row * H, (row + 1) * H)).toEqual(designRow(id)));
     const historyRows = new Float32Array(ids.history.flatMap((id) => Array.from(designRow(id))));
@@ -146,7 +148,7 @@ describe('ReplyEngine.generateFromEmbeds (tiny/llm-embeds)', () => {
     const chat = [{ role: 'system', content: 'Strategy: encourage.' }, { role: 'user', content: 'hi' }];
     const ids = chatIds(chat);
     const embeds = new Float32Array(ids.slice(0, -1).flatMap((id) => Array.from(designRow(id))));
-    const fromEmbeds = await new ReplyEngine(bundle).generateFromEmbeds(embeds, H, ids.at(-1)!, { maxNewTokens: 40, onToken: () => {} });
+    const fromEmbeds = await new ReplyEngine(bundle).generateFromEmbeds({ embeds, hiddenSize: H, rowIds: ids.slice(0, -1), lastTokenId: ids.at(-1)! }, { maxNewTokens: 40, onToken: () => {} });
     const fromIds = await new ReplyEngine(bundle).generate(chat, { maxNewTokens: 40, onToken: () => {} });
     expect(fromEmbeds).toMatchObject({ text: LLM_REPLY_TEXT.encourage, tokens: fromIds.tokens, stopReason: 'eos' });
     expect(fromIds.text).toBe(LLM_REPLY_TEXT.encourage);
@@ -156,9 +158,9 @@ describe('ReplyEngine.generateFromEmbeds (tiny/llm-embeds)', () => {
     const controller = new AbortController();
     const ids = chatIds([{ role: 'user', content: 'hi' }]);
     const embeds = new Float32Array(ids.slice(0, -1).flatMap((id) => Array.from(designRow(id))));
-    const cancelled = await new ReplyEngine(bundle).generateFromEmbeds(embeds, H, ids.at(-1)!, { maxNewTokens: 40, signal: controller.signal, onToken: () => controller.abort() });
+    const cancelled = await new ReplyEngine(bundle).generateFromEmbeds({ embeds, hiddenSize: H, rowIds: ids.slice(0, -1), lastTokenId: ids.at(-1)! }, { maxNewTokens: 40, signal: controller.signal, onToken: () => controller.abort() });
     expect(cancelled.stopReason).toBe('cancelled');
     expect(cancelled.tokens).toBeLessThanOrEqual(2);
-    await expect(new ReplyEngine(bundle).generateFromEmbeds(new Float32Array(H + 1), H, 4, { maxNewTokens: 4, onToken: () => {} })).rejects.toThrow(/whole rows/);
+    await expect(new ReplyEngine(bundle).generateFromEmbeds({ embeds: new Float32Array(H + 1), hiddenSize: H, rowIds: [1], lastTokenId: 4 }, { maxNewTokens: 4, onToken: () => {} })).rejects.toThrow(/whole rows/);
   });
 });

@@ -17,10 +17,12 @@ export interface SpeechPrefix {
   hidden: number;
 }
 
+/** The id of a speech-vector row in the prompt: negative, so the engine never takes it for a cached token. */
+const SPEECH_ROW_ID = -1;
+
 interface EmbedText {
   encode_text(inputs: { input_ids: Tensor }): Promise<Tensor>;
 }
-
 
 /**
  * Answers the dialogue's latest user turn through the speech path. `crossAttention` null is the ablation
@@ -66,16 +68,22 @@ export async function speechReply(
   const crossEndMs = performance.now();
 
   // [start][instruction] [text history] [speech] [suffix without its last token, which generate() feeds]
+  const textRows = head.length + history.length;
   const prefix = new Float32Array((ids.length - 1 + speech.tokens) * H);
-  prefix.set(rows(0, head.length + history.length), 0);
-  prefix.set(fused, (head.length + history.length) * H);
-  prefix.set(rows(head.length + history.length, ids.length - 1), (head.length + history.length + speech.tokens) * H);
+  prefix.set(rows(0, textRows), 0);
+  prefix.set(fused, textRows * H);
+  prefix.set(rows(textRows, ids.length - 1), (textRows + speech.tokens) * H);
+  // The text rows keep their token ids, so the next turn reuses their cache; the speech rows never match.
+  const rowIds = [...head, ...history, ...new Array<number>(speech.tokens).fill(SPEECH_ROW_ID), ...suffix.slice(0, -1)];
   const generateStartMs = performance.now();
-  const reply = await engine.generateFromEmbeds(prefix, H, lastTokenId, { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(signal ? { signal } : {}) });
+  const reply = await engine.generateFromEmbeds(
+    { embeds: prefix, hiddenSize: H, rowIds, lastTokenId },
+    { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(settings.minNewTokens ? { minNewTokens: settings.minNewTokens } : {}), ...(signal ? { signal } : {}) },
+  );
   return {
     text: reply.text,
     stopReason: reply.stopReason,
-    prompt: { tokens: reply.promptTokens, budgetTokens, droppedTurns: plan.droppedTurns },
+    prompt: { tokens: reply.promptTokens, prefilledTokens: reply.prefilledTokens, budgetTokens, droppedTurns: plan.droppedTurns },
     timingsMs: {
       ...reply.timingsMs,
       promptBuild: embedStartMs - startMs,

@@ -30,7 +30,7 @@ export interface TurnReplyRecord {
   /** Which ES4R path answered (after any fallback); null for fixed replies such as the ask-to-repeat one. */
   path: AnswerPath | null;
   route: ReplyRoute | null;
-  /** The prompt the language model read (tokens, budget, turns left out); null for fixed replies. */
+  /** The prompt the language model read (tokens, those run anew past the KV cache, budget, turns left out); null for fixed replies. */
   prompt: PromptSize | null;
   startedAt: string;
   endedAt: string | null;

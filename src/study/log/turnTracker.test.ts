@@ -41,7 +41,7 @@ function exchange() {
   step(1300, { dialogue });
   dialogue = appendAssistantText(dialogue, started.id, ', one step at a time!');
   step(1350, { dialogue });
-  dialogue = finishAssistantTurn(dialogue, started.id, 'complete', { tokens: 212, budgetTokens: 1920, droppedTurns: 0 });
+  dialogue = finishAssistantTurn(dialogue, started.id, 'complete', { tokens: 212, prefilledTokens: 212, budgetTokens: 1920, droppedTurns: 0 });
   step(1400, { dialogue, replyTimingsMs: { [started.id]: { prefillMs: 40, decodeMs: 160 } } });
   step(1900, { lastTtfaMs: 1400 });
   step(1950, {});
@@ -72,7 +72,7 @@ describe('TurnTracker', () => {
         outcome: 'complete',
         path: 'text',
         route: TEXT_ROUTE,
-        prompt: { tokens: 212, budgetTokens: 1920, droppedTurns: 0 },
+        prompt: { tokens: 212, prefilledTokens: 212, budgetTokens: 1920, droppedTurns: 0 },
         startedAt: new Date(T0 + 1181).toISOString(),
         endedAt: new Date(T0 + 1400).toISOString(),
       },

@@ -36,7 +36,7 @@ export function sampleTurn(session: SessionRecord, turnNumber: number, transcrip
       strategy: 'neutral',
       cues: { wordCount: 2, wordsPerSecond: 1.3, relativeEnergyDb: null, pauseCount: 0, longestPauseMs: 0, strategy: 'neutral', deltaDb: null },
     },
-    reply: { text: 'i hear you.', outcome: 'complete', path: 'text', route: null, prompt: { tokens: 212, budgetTokens: 1920, droppedTurns: 0 }, startedAt: '2026-11-26T06:25:10.100Z', endedAt: '2026-11-26T06:25:10.400Z' },
+    reply: { text: 'i hear you.', outcome: 'complete', path: 'text', route: null, prompt: { tokens: 212, prefilledTokens: 212, budgetTokens: 1920, droppedTurns: 0 }, startedAt: '2026-11-26T06:25:10.100Z', endedAt: '2026-11-26T06:25:10.400Z' },
     voice: { strategyPreset: 'neutral', speed: 1, styleSource: 'presets' },
     latenciesMs: { transcription: 120, firstReplyText: 80, reply: 300, firstAudio: 900, stages: { decodeMs: 200 } },
   };
