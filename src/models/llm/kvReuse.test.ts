@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CUES_ON } from '../../conversation/affectCues';
 import { Conversation, DEFAULT_MAX_PROMPT_TOKENS, type ReplySettings, type SpeechSide } from '../../conversation/conversation';
-import type { AssistantTurn } from '../../conversation/dialogue';
+import { appendUserTurn, userTurns, type AssistantTurn } from '../../conversation/dialogue';
 import { systemPrompt } from '../../conversation/prompt';
 import { recordingLogMel } from '../../audio/recordingLogMel';
 import { readWav } from '../../audio/wav/readWav';
@@ -16,7 +16,7 @@ import { MEL_BINS } from '../es4r/stage1/stage1Types';
 import { loadPackInNode, type NodeModels } from '../../../scripts/cli/loadPackInNode';
 import type { LlmBundle } from './llmFamily';
 import { ReplyEngine, type ChatMessage, type EmbedsPrompt, type Reply, type ReplyOptions } from './replyEngine';
-import { prefillSystemPrompt, replyToDialogue } from './replyToDialogue';
+import { prefillDialogue, prefillSystemPrompt, replyToDialogue } from './replyToDialogue';
 import { speechReply } from './speechReply';
 
 const SETTINGS: ReplySettings = { cues: ALL_CUES_ON, affectCuesInPrompt: true, tauDb: 3, maxNewTokens: 40, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, answerPath: 'text', dualAttention: true, crossAttention: true };
@@ -311,5 +311,26 @@ describe('the KV cache over a real conversation (tiny pack, cues on)', () => {
     expect(replies[2]!.prompt!.prefilledTokens).toBe(seen.promptIds.length - shared);
     expect(positionsRead(seen)).toBe(seen.promptIds.length - shared);
     await expectSameAsFresh(models.llm, seen);
+  });
+
+  it("the worker's prefill of a turn's text prompt readies the speech path too: its reply then prefills only the speech vectors and the suffix", async () => {
+    const settings: ReplySettings = { ...SETTINGS, answerPath: 'speech' };
+    const { dialogue: earlier } = await converse(settings);
+    const dialogue = appendUserTurn(earlier, { transcript: 'i feel better now', startMs: 30_000, endMs: 32_000, energyDb: -20, strategy: 'neutral', deltaDb: 0, cues: userTurns(earlier)[0]!.cues });
+    const { engine, observed, release } = observedEngine(models.speech!.llm);
+    try {
+      const prefilled = await prefillDialogue(engine, models.speech!.llm, dialogue, settings);
+      expect(prefilled).toMatchObject({ cancelled: false });
+      const vectors = await models.speech!.encoder.encode([speechLogMel, speechLogMel], (window) => encodeWindow(models.asr, window, MEL_BINS), { dualAttention: true });
+      const result = await speechReply(engine, models.speech!.llm, models.speech!.crossAttention, dialogue, settings, vectors, () => {});
+      const seen = observed[0]!;
+      const firstSpeechRow = seen.promptIds.findIndex((id) => id < 0);
+      expect(firstSpeechRow).toBeLessThanOrEqual(prefilled!.cachedTokens);
+      expect(result.prompt!.prefilledTokens).toBe(seen.promptIds.length - firstSpeechRow);
+      expect(positionsRead(seen)).toBe(result.prompt!.prefilledTokens);
+      await expectSameAsFresh(models.speech!.llm, seen);
+    } finally {
+      release();
+    }
   });
 });
