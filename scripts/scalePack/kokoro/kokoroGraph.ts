@@ -32,13 +32,13 @@ export function kokoroGraph(dims: KokoroDims, format: KokoroFormat, seed: number
   const bertFeatures = l.linear(albert(l, inputIds, dims), { name: 'bert_encoder', inFeatures: dims.albert.hidden, outFeatures: dims.hidden, bias: true });
   const encoded = durationEncoder(l, bertFeatures, prosodyStyle!, dims);
   const { durations, alignment } = durationsAndAlignment(l, encoded, speed, dims);
-  if (withDurations) g.output('durations', 'int64', ['sequence_length'], durations);
   const alongFrames = (phonemeFeatures: string) => g.op('MatMul', [phonemeFeatures, alignment]);
   const en = alongFrames(g.op('Transpose', [encoded], { perm: attr.ints([0, 2, 1]) }));
   const { f0, energy } = f0AndEnergy(l, en, prosodyStyle!, dims);
   const asr = alongFrames(textEncoder(l, inputIds, dims));
   const audio = decoder(l, asr, f0, energy, decoderStyle!, dims);
   g.output('waveform', 'float32', ['num_samples'], g.op('Reshape', [audio, c.ints([-1])]));
+  if (withDurations) g.output('durations', 'int64', ['sequence_length'], durations);
 
   const opHistogram = g.opHistogram();
   const bytes = g.model('kokoro_82m_v1_0', { extraOpsets: format === 'q8' ? [{ domain: 'com.microsoft', version: 1 }] : [] });
