@@ -82,8 +82,8 @@ console.log(
       forward: { promptTokens, ms: Math.round(forwardMs), logitsType: logits.type, nonFiniteLogits: nonFinite, maxAbsLogit: +spread.toFixed(2) },
       generate: { prefillMs: Math.round(prefillMs), decodeMsPerToken: +decodeMeanMs.toFixed(1), totalMs: Math.round(performance.now() - generateStartMs) },
       replyEngine: {
-        turn1: { promptTokens: first.promptTokens, tokens: first.tokens, prefillMs: Math.round(first.timingsMs.prompt) },
-        turn2: { promptTokens: second.promptTokens, tokens: second.tokens, prefillMs: Math.round(second.timingsMs.prompt) },
+        turn1: { promptTokens: first.promptTokens, prefilledTokens: first.prefilledTokens, tokens: first.tokens, prefillMs: Math.round(first.timingsMs.prompt) },
+        turn2: { promptTokens: second.promptTokens, prefilledTokens: second.prefilledTokens, tokens: second.tokens, prefillMs: Math.round(second.timingsMs.prompt) },
       },
       rssMb: Math.round(process.memoryUsage().rss / 1e6),
     },
