@@ -1,6 +1,17 @@
+// bench:turn in the page: the app served by Vite, headless Chromium whose fake microphone plays the bench's recording in
+// real time, the benchmark setting (forced reply length, fixed spoken reply), and the page's own marks per turn.
+import { chromium, type Browser } from '@playwright/test';
+import { createServer } from 'vite';
+import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../../../e2e/support/chromium';
 import type { AnswerPath } from '../../../src/conversation/dialogue';
-import type { PlaceReport } from './placeReport';
+import type { Settings } from '../../../src/state/settingsSlice';
+import { processMemory } from '../processMemory';
+import { TargetMemory } from '../targetMemory';
+import { matchTurns } from './listenTimed';
+import { pressTalk, readSession, recordMicStart, waitForModelsReady, type PageTurn } from './pageSession';
+import { ratioOf, summarize, type PlaceReport } from './placeReport';
 import type { TurnAudio } from './turnAudio';
+import { llmInnerTimings, turnStages, type TurnResult } from './turnResult';
 
 export interface PageBenchOptions {
   pack: string;
@@ -12,6 +23,128 @@ export interface PageBenchOptions {
   log: (line: string) => void;
 }
 
-export async function benchInPage(_options: PageBenchOptions): Promise<PlaceReport> {
-  throw new Error('the page run is not built yet');
+const MODELS_TIMEOUT_MS = 600_000;
+/** After the recording has played, the last reply's first audio may take this long. */
+const LAST_REPLY_MS = 120_000;
+const mb = (bytes: number) => bytes / 2 ** 20;
+
+function settingsFor({ pack, device, answerPath, replyTokens }: PageBenchOptions): Partial<Settings> {
+  return { pack, answerPath, devicePreference: device === 'webgpu' ? 'webgpu' : 'wasm', benchmarkReplyTokens: replyTokens };
+}
+
+/** A fresh browser context (empty caches: a first visit) with the bench's settings saved and the microphone start noted. */
+async function openPage(browser: Browser, options: PageBenchOptions) {
+  const context = await browser.newContext();
+  await context.addInitScript((saved) => localStorage.setItem('es4r.settings', JSON.stringify({ state: { settings: saved }, version: 1 })), settingsFor(options));
+  await context.addInitScript(recordMicStart);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => options.log(`page error: ${error.message}`));
+  return { context, page };
+}
+
+function pageTurnResult(turn: PageTurn, micStartedAtMs: number, voicedEndMs: number): TurnResult | string {
+  const { handed, transcribed, firstText, firstClause, firstAudio, playback } = turn.marks;
+  if (handed === undefined || transcribed === undefined || firstText === undefined || firstClause === undefined || firstAudio === undefined || playback === undefined || !turn.reply) {
+    return `no reply audio was played (marks: ${Object.keys(turn.marks).join(', ') || 'none'}; transcript "${turn.transcript}")`;
+  }
+  const { totalMs, stagesMs } = turnStages(
+    { speechEndAtMs: micStartedAtMs + voicedEndMs, handedAtMs: handed, transcribedAtMs: transcribed, firstTextAtMs: firstText, firstClauseAtMs: firstClause, firstAudioAtMs: firstAudio, playbackAtMs: playback },
+    { asrEncoderMs: (turn.asrTimingsMs.features ?? 0) + (turn.asrTimingsMs.encoder ?? 0), asrDecodingMs: turn.asrTimingsMs.decoder ?? 0, ...llmInnerTimings(turn.reply.timingsMs) },
+  );
+  return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: turn.reply.promptTokens, prefilledTokens: turn.reply.prefilledTokens, asrTokens: null, writtenWords: null };
+}
+
+export async function benchInPage(options: PageBenchOptions): Promise<PlaceReport> {
+  const { pack, device, answerPath, replyTokens, audio, port, log } = options;
+  process.env.VITE_CACHE_DIR ??= `node_modules/.vite-${port}`;
+  // No file watching and no HMR: an edit elsewhere in the tree must not reload the page mid-session.
+  const server = await createServer({ logLevel: 'warn', server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null } });
+  await server.listen();
+  const url = `http://127.0.0.1:${port}/`;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${audio.wavPath}%noloop`, ...(device === 'webgpu' ? WEBGPU_ARGS : [])],
+  });
+  try {
+    // One untimed visit first: the dev server compiles the modules on their first request, which no user waits for.
+    const warm = await openPage(browser, options);
+    await warm.page.goto(url);
+    await waitForModelsReady(warm.page, MODELS_TIMEOUT_MS);
+    await warm.context.close();
+
+    const { context, page } = await openPage(browser, options);
+    await page.goto(url);
+    const firstVisitMs = await waitForModelsReady(page, MODELS_TIMEOUT_MS);
+    log(`page: first visit ready in ${firstVisitMs.toFixed(0)} ms`);
+    const cdp = await browser.newBrowserCDPSession();
+    // The first sample of each target starts watching its wasm memories grow.
+    for (const target of await TargetMemory.attachAll(cdp)) await target.sample();
+    const talkToListeningMs = await pressTalk(page);
+    const recordingMs = (audio.samples.length / audio.sampleRateHz) * 1000;
+    log(`page: Talk -> listening ${talkToListeningMs.toFixed(0)} ms; the microphone plays ${(recordingMs / 1000).toFixed(0)} s of turns`);
+    await page.waitForTimeout(recordingMs);
+    // Then until every spoken turn's reply has started playing, or the last one had its time.
+    const expected = audio.turns.length;
+    await page
+      .waitForFunction((n) => window.__es4r!.turnMarks().filter((marks) => marks.playback !== undefined).length >= n, expected, { timeout: LAST_REPLY_MS, polling: 250 })
+      .catch(() => log(`page: not every turn's reply played within ${LAST_REPLY_MS / 1000} s after the recording`));
+    const session = await readSession(page);
+    if (session.notice) log(`page: the app says: ${session.notice}`);
+
+    const peakMemoryMb: Record<string, number> = {};
+    for (const target of await TargetMemory.attachAll(cdp)) {
+      const sample = await target.sample();
+      peakMemoryMb[`${target.label} JS heap`] = mb(sample.jsHeapBytes);
+      if (sample.wasmMemoryBytes > 0) peakMemoryMb[`${target.label} wasm`] = mb(sample.wasmMemoryBytes);
+    }
+    const processes = await processMemory(cdp);
+    peakMemoryMb['renderer RSS'] = mb(processes.rendererBytes);
+    peakMemoryMb['GPU process RSS'] = mb(processes.gpuBytes);
+    peakMemoryMb['wasm memories'] = mb(processes.wasmMemoryBytes);
+    await context.close();
+
+    if (session.micStartedAtMs === null) throw new Error('the page never opened the microphone');
+    // A turn begun before the previous reply is heard does not silence it (nothing plays yet to barge in on): both
+    // replies then queue in the player, and the later one's first audio waits for the whole earlier one.
+    session.turns.forEach((turn, k) => {
+      const previous = session.turns[k - 1]?.marks.playback;
+      if (k > 0 && (previous === undefined || session.micStartedAtMs! + turn.startMs < previous)) {
+        log(`page: turn ${k + 1} began before reply ${k} was heard, so its reply may queue behind that one: raise --gap-s`);
+      }
+    });
+    const matched = matchTurns(audio.turns, session.turns);
+    const turns: TurnResult[] = [];
+    matched.forEach((index, spoken) => {
+      const turn = session.turns[index];
+      const result = turn ? pageTurnResult(turn, session.micStartedAtMs!, audio.turns[spoken]!.voicedEndMs) : 'the page heard no turn there';
+      if (typeof result === 'string') log(`page turn ${spoken + 1}: ${result}; not timed`);
+      else {
+        turns.push(result);
+        log(`page turn ${spoken + 1}: ${result.endOfSpeechToFirstAudioMs.toFixed(0)} ms to first audio`);
+      }
+    });
+    const summary = summarize(turns);
+    return {
+      pack,
+      device,
+      where: 'page',
+      answerPath,
+      replyTokens,
+      turns,
+      ...summary,
+      talkToListeningMs,
+      loadMs: { firstVisit: firstVisitMs, ...Object.fromEntries(Object.entries(session.componentLoadMs).map(([role, ms]) => [`${role} load`, ms])) },
+      peakMemoryMb,
+      plain: null,
+      ratioP50: ratioOf(summary, null),
+      notes: [
+        'headless Chromium through the fake microphone in real time; first audio is when the player starts it (playbackStart)',
+        'memory after the session and a forced GC per target; wasm heaps never shrink, so theirs is the peak',
+        'the plain recipe runs in Node only',
+      ],
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
