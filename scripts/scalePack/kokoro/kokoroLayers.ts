@@ -91,7 +91,8 @@ export class KokoroLayers {
 
   /**
    * Bidirectional single-layer nn.LSTM on [1, T, inputSize] -> [1, T, 2 * hidden]: the ONNX LSTM in fp32, the
-   * quantizer's com.microsoft DynamicQuantizeLSTM (weights transposed to [dirs, in, 4H], 8-bit) in q8.
+   * quantizer's com.microsoft DynamicQuantizeLSTM (weights transposed to [dirs, in, 4H], 8-bit) in q8. The quantizer
+   * writes int8 codes around 0; these are uint8 around 128 like every q8 weight here (the schema takes both, same kernel).
    */
   lstm(x: string, name: string, inputSize: number, hidden: number): string {
     const amplitude = 1 / Math.sqrt(hidden);

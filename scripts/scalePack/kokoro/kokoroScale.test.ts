@@ -54,7 +54,7 @@ describe('the scale Kokoro graph', () => {
     it('keeps the onnx-community contract: input_ids int64 [1, T], style float32 [1, 256], speed float32 [1] -> waveform float32 [samples]', () => {
       const graph = onnx.ModelProto.decode(bytes).graph!;
       const signature = (values: typeof graph.input) =>
-        values.map((v) => [v.name, v.type!.tensorType!.elemType, v.type!.tensorType!.shape!.dim!.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue)))]);
+        (values ?? []).map((v) => [v.name, v.type!.tensorType!.elemType, v.type!.tensorType!.shape!.dim!.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue)))]);
       const T = onnx.TensorProto.DataType;
       expect(signature(graph.input)).toEqual([
         ['input_ids', T.INT64, [1, 'sequence_length']],
@@ -101,7 +101,7 @@ describe('AdaIN1d + Snake', () => {
     const s = g.input('s', 'float32', [1, styleWidth]);
     g.output('y', 'float32', [1, channels, frames], l.snake(l.adaIn1d(x, s, 'block', styleWidth, channels), 'block.alpha', channels));
     const model = g.model('adain_snake');
-    const weights = new Map(onnx.ModelProto.decode(model).graph!.initializer.map((t) => [t.name!, new Float32Array(Uint8Array.from(t.rawData!).buffer)]));
+    const weights = new Map((onnx.ModelProto.decode(model).graph!.initializer ?? []).map((t) => [t.name!, new Float32Array(Uint8Array.from(t.rawData!).buffer)]));
     const fcWeight = weights.get('block.fc.weight')!; // [style, 2C], y = s W + b
     const fcBias = weights.get('block.fc.bias')!;
 
