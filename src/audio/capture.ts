@@ -39,7 +39,36 @@ export class CaptureError extends Error {
   }
 }
 
-/** Opens the microphone and runs the features worklet on it; the worklet posts to `batchPort`. */
+/** The page's capture context with the features worklet loaded, suspended while no capture runs: opened once, ahead of Talk. */
+let featuresContext: Promise<AudioContext> | null = null;
+
+function openFeaturesContext(): Promise<AudioContext> {
+  featuresContext ??= (async () => {
+    const context = new AudioContext({ latencyHint: 'interactive' });
+    try {
+      await context.audioWorklet.addModule(featuresWorkletUrl);
+      // Created before any gesture it may be running already (autoplay allowed): no audio thread work until a capture.
+      await context.suspend();
+      return context;
+    } catch (error) {
+      featuresContext = null;
+      await context.close().catch(() => undefined);
+      throw error;
+    }
+  })();
+  return featuresContext;
+}
+
+/**
+ * Creates the capture's AudioContext and loads the features worklet into it before Talk is pressed, so a press only
+ * opens the microphone (the worklet thread's start and the module's load take 50-200 ms on a busy 2-core machine).
+ */
+export function prepareCapture(): void {
+  if (typeof AudioWorkletNode === 'undefined') return;
+  openFeaturesContext().catch(() => undefined);
+}
+
+/** Opens the microphone and runs the features worklet on it (in the prepared context); the worklet posts to `batchPort`. */
 export async function startCapture(options: CaptureOptions): Promise<Capture> {
   if (!navigator.mediaDevices?.getUserMedia || typeof AudioWorkletNode === 'undefined') {
     throw new CaptureError(micUnsupportedFailure());
@@ -50,9 +79,8 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
   } catch (error) {
     throw new CaptureError(describeMicError(error));
   }
-  const context = new AudioContext({ latencyHint: 'interactive' });
   try {
-    await context.audioWorklet.addModule(featuresWorkletUrl);
+    const context = await openFeaturesContext();
     const source = context.createMediaStreamSource(stream);
     // No outputs: the node is a sink that Chrome still pulls, so nothing reaches the speakers.
     const node = new AudioWorkletNode(context, 'features', {
@@ -80,13 +108,14 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
       async stop() {
         stopped = true;
         source.disconnect();
+        node.port.postMessage({ type: 'stop' });
         stream.getTracks().forEach((track) => track.stop());
-        await context.close();
+        // Suspended, not closed: the next capture starts in it without loading the worklet again.
+        await context.suspend();
       },
     };
   } catch (error) {
     stream.getTracks().forEach((track) => track.stop());
-    await context.close();
     throw error instanceof CaptureError ? error : new CaptureError(describeMicError(error));
   }
 }

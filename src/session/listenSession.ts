@@ -1,4 +1,4 @@
-import { CaptureError, startCapture, type Capture } from '../audio/capture';
+import { CaptureError, prepareCapture, startCapture, type Capture } from '../audio/capture';
 import { describeMicError, type MicFailure } from '../audio/micErrors';
 import {
   inputLevelMeasured,
@@ -22,11 +22,31 @@ import type { Turn } from '../turns/turn';
 const BATCH_FRAMES = 3;
 const VAD_MODEL_URL = `${import.meta.env.BASE_URL}models/vad/silero_vad_v5.onnx`;
 
-let client: WorkerClient<ListenApi> | null = null;
-let loading: Promise<WorkerClient<ListenApi>> | null = null;
+/** The listen worker and its VAD's load: the worker starts with the page, and a stream may open before the VAD is ready. */
+interface ListenWorker {
+  client: WorkerClient<ListenApi>;
+  vadReady: Promise<void>;
+}
+
+let listenWorkerStarted: ListenWorker | null = null;
+/** The worker of the open stream, which `finish` must reach. */
+let streamClient: WorkerClient<ListenApi> | null = null;
 let capture: Capture | null = null;
 let listening: Promise<unknown> | null = null;
 const turnListeners = new Set<(turn: Turn) => void>();
+
+/** How fast listening starts, for benchmarks and the diagnostics; times in ms (performance.now()). */
+export interface ListenTimings {
+  /** The latest Talk press -> listening; null before the first press listens. */
+  talkToListeningMs: number | null;
+  /** Page start -> the voice detector ready to score audio; null until then. */
+  vadReadyAtMs: number | null;
+}
+const timings: ListenTimings = { talkToListeningMs: null, vadReadyAtMs: null };
+
+export function listenTimings(): ListenTimings {
+  return { ...timings };
+}
 
 /** Each finished turn, audio included, as it is handed to the conversation (study logging keeps its PCM when allowed); returns the unsubscribe. */
 export function onTurnFinished(listener: (turn: Turn) => void): () => void {
@@ -57,38 +77,46 @@ function onUpdate(update: ListenUpdate): void {
   }
 }
 
-/** Starts the listen worker and loads the VAD once; later calls reuse it. */
-function listenWorker(): Promise<WorkerClient<ListenApi>> {
-  loading ??= (async () => {
-    vadStatusChanged('loading');
-    const worker = new Worker(new URL('../workers/listen.worker.ts', import.meta.url), { type: 'module', name: 'listen' });
-    worker.addEventListener('error', (event) => {
-      vadStatusChanged('error', `The listening worker crashed (${event.message || 'unknown error'}). Reload the page.`);
-      loading = null;
-    });
-    const next = new WorkerClient<ListenApi>(worker);
-    await next.call('load', { vadModelUrl: VAD_MODEL_URL });
-    vadStatusChanged('ready');
-    client = next;
-    return next;
-  })().catch((error: unknown) => {
-    loading = null;
-    vadStatusChanged('error', `The voice detector could not be loaded: ${errorMessage(error)}`);
-    throw error;
+/** Starts the listen worker and asks it to load the VAD, once; a worker that crashed or failed to load is replaced on the next call. */
+function listenWorker(): ListenWorker {
+  if (listenWorkerStarted) return listenWorkerStarted;
+  vadStatusChanged('loading');
+  const worker = new Worker(new URL('../workers/listen.worker.ts', import.meta.url), { type: 'module', name: 'listen' });
+  const forget = () => {
+    if (listenWorkerStarted?.client === client) listenWorkerStarted = null;
+  };
+  worker.addEventListener('error', (event) => {
+    vadStatusChanged('error', `The listening worker crashed (${event.message || 'unknown error'}). Reload the page.`);
+    forget();
   });
-  return loading;
+  const client = new WorkerClient<ListenApi>(worker);
+  const vadReady = client.call('load', { vadModelUrl: VAD_MODEL_URL }).then(
+    () => {
+      timings.vadReadyAtMs = performance.now();
+      vadStatusChanged('ready');
+    },
+    (error: unknown) => {
+      forget();
+      vadStatusChanged('error', `The voice detector could not be loaded: ${errorMessage(error)}`);
+      throw error;
+    },
+  );
+  listenWorkerStarted = { client, vadReady };
+  return listenWorkerStarted;
 }
 
-/** Loads the voice detector ahead of the first Talk press, so listening starts at once. */
-export function prepareListening(): void {
-  listenWorker().catch(() => undefined);
+/** Starts the listen worker and its VAD, and the capture's audio graph, with the page, so Talk finds them ready; resolves when the VAD is ready or failed. */
+export function prepareListening(): Promise<void> {
+  prepareCapture();
+  return listenWorker().vadReady.catch(() => undefined);
 }
 
 async function endStream(reason: 'stopped' | 'inputLost'): Promise<void> {
   const stopping = capture;
   capture = null;
   await stopping?.stop();
-  await client?.call('finish', { reason });
+  await streamClient?.call('finish', { reason });
+  streamClient = null;
   await listening?.catch(() => undefined);
   listening = null;
   speechActivityChanged(false);
@@ -107,26 +135,34 @@ export function resumeListening(): void {
   );
 }
 
+/** The stream ended on its own (the VAD failed to load, or failed mid-stream): the microphone closes. */
+function streamFailed(error: unknown): void {
+  if (useStore.getState().vadStatus !== 'error') vadStatusChanged('error', `Listening stopped: ${errorMessage(error)}`);
+  if (!capture) return;
+  micStatusChanged('stopping');
+  void endStream('stopped').then(() => micStatusChanged('idle'));
+}
+
 export async function startListening(): Promise<void> {
   const { micStatus, settings } = useStore.getState();
   if (micStatus === 'starting' || micStatus === 'listening') return;
+  const pressedAtMs = performance.now();
   micStatusChanged('starting');
-  prepareSpeech();
-  let worker: WorkerClient<ListenApi>;
-  try {
-    worker = await listenWorker();
-  } catch {
-    micStatusChanged('idle');
-    return;
-  }
+  // The stream opens at once: its batches wait in the worker while the VAD finishes loading.
+  const { client } = listenWorker();
   const channel = new MessageChannel();
-  listening = worker
+  let failed = false;
+  streamClient = client;
+  listening = client
     .call(
       'listen',
       { batches: channel.port2, nMels: settings.nMels, segmenter: { endSilenceMs: settings.endSilenceMs } },
       { transfer: [channel.port2], onChunk: onUpdate },
     )
-    .catch((error: unknown) => vadStatusChanged('error', `Listening stopped: ${errorMessage(error)}`));
+    .catch((error: unknown) => {
+      failed = true;
+      streamFailed(error);
+    });
   try {
     capture = await startCapture({
       processing: settings.processing,
@@ -135,12 +171,22 @@ export async function startListening(): Promise<void> {
       batchPort: channel.port1,
       onLost: microphoneLost,
     });
-    micStatusChanged('listening');
   } catch (error) {
-    await worker.call('finish', { reason: 'stopped' });
+    await client.call('finish', { reason: 'stopped' });
+    streamClient = null;
     const failure = error instanceof CaptureError ? error.failure : describeMicError(error);
     micStatusChanged(failure.problem, failure.message);
+    return;
   }
+  if (failed) {
+    await endStream('stopped');
+    micStatusChanged('idle');
+    return;
+  }
+  timings.talkToListeningMs = performance.now() - pressedAtMs;
+  micStatusChanged('listening');
+  // After the microphone: the voice output's audio graph would compete with it for the first press's few hundred ms.
+  prepareSpeech();
 }
 
 export async function stopListening(): Promise<void> {

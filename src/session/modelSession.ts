@@ -151,8 +151,8 @@ async function loadComponent(role: ModelRole, component: ModelComponent, pack: s
   }
 }
 
-/** Finds the installed packs, picks one, and loads its models in their workers. */
-export async function loadModels({ recheck = false } = {}): Promise<void> {
+/** Finds the installed packs, picks one, and loads its models in their workers, once `workersAfter` (if given) has settled. */
+export async function loadModels({ recheck = false, workersAfter = Promise.resolve() }: { recheck?: boolean; workersAfter?: Promise<void> } = {}): Promise<void> {
   packProbed({ status: 'probing', available: [], chosen: null, totalBytes: null, advice: null });
   let manifest: Manifest;
   try {
@@ -181,6 +181,12 @@ export async function loadModels({ recheck = false } = {}): Promise<void> {
   loadedPack = { name: chosen, components };
   const { voices } = components.tts;
   packVoices = voices ? { voicesUrl: `${MODELS_URL}${components.tts.modelId}/voices/`, presets: voices } : null;
+  // Listed at once, idle until their workers may start.
+  for (const role of ROLES) {
+    const component = components[role];
+    if (component) componentChanged(role, { modelId: component.modelId, status: 'idle', files: {} });
+  }
+  await workersAfter;
   await Promise.all(ROLES.map((role) => {
     const component = components[role];
     return component ? loadComponent(role, component, chosen, recheck) : Promise.resolve();

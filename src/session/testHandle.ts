@@ -1,5 +1,6 @@
 import { startOutputCapture, stopOutputCapture, type OutputSummary } from './speechSession';
 import { modelClient } from './modelSession';
+import { listenTimings, type ListenTimings } from './listenSession';
 import { useStore, type AppState } from '../state/store';
 import { turnMarks, type TurnMarks } from './turnMarks';
 import type { ModelRole } from '../state/modelsSlice';
@@ -12,6 +13,8 @@ interface TestHandle {
   stopOutputCapture(): Promise<OutputSummary>;
   /** When each step of the latest turns happened (performance.now()): bench:turn splits the turn's time by them. */
   turnMarks(): TurnMarks[];
+  /** How fast the latest Talk press started listening, and when the voice detector became ready. */
+  listenTimings(): ListenTimings;
   /** Only under automation (navigator.webdriver): destroys a model worker's GPU device; false when it has none. */
   loseGpuDevice?(role: ModelRole): Promise<boolean>;
 }
@@ -28,5 +31,5 @@ function loseGpuDevice(role: ModelRole): Promise<boolean> {
 }
 
 export function exposeTestHandle(): void {
-  window.__es4r = { getState: () => useStore.getState(), startOutputCapture, stopOutputCapture, turnMarks, ...(navigator.webdriver ? { loseGpuDevice } : {}) };
+  window.__es4r = { getState: () => useStore.getState(), startOutputCapture, stopOutputCapture, turnMarks, listenTimings, ...(navigator.webdriver ? { loseGpuDevice } : {}) };
 }

@@ -8,7 +8,7 @@ export type ListenUpdate = Exclude<ListenEvent, { type: 'vad' }> | { type: 'leve
 export type ListenApi = {
   /** Fetch and warm up the VAD; resolves once it has run on a chunk. */
   load: Method<{ vadModelUrl: string }, { loadMs: number }>;
-  /** Consume feature batches from `batches` (the worklet's port) until `finish` is called. */
+  /** Consume feature batches from `batches` (the worklet's port) until `finish` is called; may open while `load` runs (the batches wait for the VAD). */
   listen: Method<{ batches: MessagePort; nMels: 80 | 128; segmenter: Partial<SegmenterConfig> }, { batches: number }, ListenUpdate>;
   /** End the stream: 'stopped' closes an open turn as end of stream, 'inputLost' as a lost microphone. */
   finish: Method<{ reason: 'stopped' | 'inputLost' }, void>;

@@ -72,6 +72,50 @@ describe('listen worker handlers', () => {
     const levelsDb = updates.flatMap((u) => (u.type === 'level' ? [u.levelDb] : []));
     expect(levelsDb).toHaveLength(3);
     [0, -40, -200].forEach((expectedDb, i) => expect(levelsDb[i]).toBeCloseTo(expectedDb, 5));
-    expect(updates.map((u) => u.type)).toEqual(['level', 'speechStart', 'level', 'level', 'misfire']);
+    expect(updates.filter((u) => u.type !== 'level').map((u) => u.type)).toEqual(['speechStart', 'misfire']);
+  });
+
+  it('listens while the VAD still loads: levels flow at once, batches wait for the VAD and none is lost', async () => {
+    const engine = new ScriptedEngine();
+    let vadLoaded: () => void = () => {};
+    const handlers = createListenHandlers({
+      loadVad: () => new Promise<void>((resolve) => (vadLoaded = resolve)),
+      createEngine: () => engine,
+    });
+    const loading = handlers.load({ vadModelUrl: '/models/vad/v.onnx' }, recordingContext().context);
+    const { port1, port2 } = new MessageChannel();
+    const { context, updates } = recordingContext();
+    const listening = handlers.listen({ batches: port2, nMels: 80, segmenter: {} }, context);
+    port1.postMessage(batchOf(0, [1, 1, 1]));
+    port1.postMessage(batchOf(3, [1e-2, 1e-2, 1e-2]));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(updates.map((u) => u.type)).toEqual(['level', 'level']);
+    expect(engine.pushedFrames).toEqual([]);
+
+    vadLoaded();
+    await loading;
+    port1.postMessage(batchOf(6, [0, 0, 0]));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await handlers.finish({ reason: 'stopped' }, recordingContext().context);
+    await expect(listening).resolves.toEqual({ batches: 3 });
+    port1.close();
+    expect(engine.pushedFrames).toEqual([0, 3, 6]);
+    expect(updates.filter((u) => u.type !== 'level').map((u) => u.type)).toEqual(['speechStart', 'misfire']);
+  });
+
+  it('ends a stream opened while the VAD loads as soon as the VAD fails, with its error', async () => {
+    let vadFailed: (error: Error) => void = () => {};
+    const handlers = createListenHandlers({
+      loadVad: () => new Promise<void>((_resolve, reject) => (vadFailed = reject)),
+      createEngine: () => new ScriptedEngine(),
+    });
+    const loading = handlers.load({ vadModelUrl: '/models/vad/v.onnx' }, recordingContext().context);
+    const { port1, port2 } = new MessageChannel();
+    const listening = handlers.listen({ batches: port2, nMels: 80, segmenter: {} }, recordingContext().context);
+    port1.postMessage(batchOf(0, [1, 1, 1]));
+    vadFailed(new Error('no VAD model'));
+    await expect(loading).rejects.toThrow('no VAD model');
+    await expect(listening).rejects.toThrow('no VAD model');
+    port1.close();
   });
 });

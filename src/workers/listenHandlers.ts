@@ -33,36 +33,48 @@ function loudestDb(energy: Float32Array): number {
 }
 
 export function createListenHandlers(dependencies: ListenDependencies): Handlers<ListenApi> {
-  let loaded = false;
+  /** The VAD's load, once asked for; a stream may open before it ends (its batches wait for it). */
+  let vadLoad: Promise<void> | null = null;
   let finishStream: ((reason: 'stopped' | 'inputLost') => Promise<void>) | null = null;
 
   return {
     async load({ vadModelUrl }, context) {
       const startMs = performance.now();
-      await dependencies.loadVad(vadModelUrl, (loadedBytes, totalBytes) =>
+      vadLoad = dependencies.loadVad(vadModelUrl, (loadedBytes, totalBytes) =>
         context.progress({ stage: 'vad', loadedBytes, ...(totalBytes === undefined ? {} : { totalBytes }) }),
       );
-      loaded = true;
+      await vadLoad;
       return { loadMs: performance.now() - startMs };
     },
 
     listen({ batches, nMels, segmenter }, context) {
-      if (!loaded) return Promise.reject(new Error('listen: the VAD is not loaded; call load first'));
+      if (!vadLoad) return Promise.reject(new Error('listen: the VAD is not loading; call load first'));
       if (finishStream) return Promise.reject(new Error('listen: already listening; finish the current stream first'));
-      const engine = dependencies.createEngine(nMels, segmenter);
       // Per-chunk VAD scores stay in the worker: ~31 messages a second that the page does not show.
       const emit = (events: ListenEvent[]) =>
         events.forEach((event) => event.type !== 'vad' && context.chunk(event, transfersOf(event)));
       let batchCount = 0;
       let failure: unknown = null;
-      // Batches are processed strictly in order: the VAD is stateful and not re-entrant.
-      let queue = Promise.resolve();
+      let engine: StreamEngine | null = null;
+      // Batches are processed strictly in order (the VAD is stateful and not re-entrant), the first once the VAD is ready:
+      // the microphone may open while the VAD still loads, and nothing it hears meanwhile is lost.
+      let queue = vadLoad.then(
+        () => {
+          engine = dependencies.createEngine(nMels, segmenter);
+        },
+        (error: unknown) => {
+          failure = error;
+          // Without a VAD the stream cannot work: end it now rather than when the user stops.
+          void finishStream?.('stopped');
+        },
+      );
       batches.onmessage = (message: MessageEvent<FeatureBatch>) => {
         const batch = message.data;
+        batchCount++;
+        // The meter moves at once, even while the VAD still loads.
+        context.chunk({ type: 'level', levelDb: loudestDb(batch.energy) });
         queue = queue.then(async () => {
-          if (failure) return;
-          batchCount++;
-          context.chunk({ type: 'level', levelDb: loudestDb(batch.energy) });
+          if (failure || !engine) return;
           try {
             emit(await engine.push(batch));
           } catch (error) {
@@ -76,7 +88,7 @@ export function createListenHandlers(dependencies: ListenDependencies): Handlers
           batches.close();
           await queue;
           finishStream = null;
-          if (failure) return reject(failure);
+          if (failure || !engine) return reject(failure);
           emit(reason === 'stopped' ? await engine.flush() : engine.inputLost());
           resolve({ batches: batchCount });
         };

@@ -14,6 +14,8 @@ interface FeaturesOptions {
  */
 class FeaturesProcessor extends AudioWorkletProcessor {
   private target: MessagePort | null = null;
+  /** Told to stop: process() returns false, so the browser may drop the node while its context lives on. */
+  private stopped = false;
   private readonly pipeline: FeaturePipeline;
 
   constructor(options: AudioWorkletNodeOptions) {
@@ -29,13 +31,15 @@ class FeaturesProcessor extends AudioWorkletProcessor {
         this.target.postMessage(copy, transfer);
       },
     });
-    this.port.onmessage = (event: MessageEvent<{ type: 'connect'; port: MessagePort }>) => {
+    this.port.onmessage = (event: MessageEvent<{ type: 'connect'; port: MessagePort } | { type: 'stop' }>) => {
       if (event.data.type === 'connect') this.target = event.data.port;
+      else this.stopped = true;
     };
   }
 
   process(inputs: Float32Array[][]): boolean {
     const channel = inputs[0]?.[0];
+    if (this.stopped) return false;
     if (channel) this.pipeline.push(channel);
     return true;
   }
