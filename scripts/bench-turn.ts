@@ -6,13 +6,10 @@ import { join } from 'node:path';
 import type { AnswerPath } from './../src/conversation/dialogue';
 import { packRemedy } from '../src/models/runtime/packRemedy';
 import { CliError, EXIT_ENVIRONMENT } from './cli/cliError';
-import { packHasSpeechPath } from './cli/loadPackInNode';
 import { parseCliArgs, usageError } from './cli/parseCliArgs';
 import { runCli } from './cli/runCli';
 import { readManifestFile } from './models/manifestFile';
 import { DEFAULT_MODELS_DIR } from './models/paths';
-import { benchInNode } from './bench/turnBudget/nodePlace';
-import { benchInPage } from './bench/turnBudget/pagePlace';
 import { formatPlace, type PlaceReport } from './bench/turnBudget/placeReport';
 import { turnAudio } from './bench/turnBudget/turnAudio';
 
@@ -75,14 +72,16 @@ async function main(): Promise<void> {
   const manifest = await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'));
   if (!manifest.packs[pack]) throw new CliError(`no pack "${pack}" in the manifest (packs: ${Object.keys(manifest.packs).join(', ')}). ${packRemedy(pack)}.`, EXIT_ENVIRONMENT);
   if (device === 'webgpu' && where !== 'page' && rerunWithVulkan()) return;
-  const answerPath: AnswerPath = (values.path as AnswerPath | undefined) ?? ((await packHasSpeechPath(pack)) ? 'speech' : 'text');
+  const { es4r, speech_llm: speechLlm } = manifest.packs[pack].components;
+  const answerPath: AnswerPath = (values.path as AnswerPath | undefined) ?? (es4r && speechLlm ? 'speech' : 'text');
   const log = (line: string) => process.stderr.write(`bench:turn: ${line}\n`);
   const audio = turnAudio(turns, gapS);
   log(`${turns} turn(s) of synthetic speech with ${gapS} s gaps: ${audio.wavPath}`);
 
   const reports: Partial<Record<'node' | 'page', PlaceReport>> = {};
-  if (where !== 'page') reports.node = await benchInNode({ pack, device, answerPath, replyTokens, audio, log });
-  if (where !== 'node') reports.page = await benchInPage({ pack, device, answerPath, replyTokens, audio, port, log });
+  // Loaded only now: the runtimes and the browser driver take seconds to import, which a usage error should not wait for.
+  if (where !== 'page') reports.node = await (await import('./bench/turnBudget/nodePlace')).benchInNode({ pack, device, answerPath, replyTokens, audio, log });
+  if (where !== 'node') reports.page = await (await import('./bench/turnBudget/pagePlace')).benchInPage({ pack, device, answerPath, replyTokens, audio, port, log });
   if (values.json) {
     const json = where === 'both' ? reports : reports[where];
     process.stdout.write(`${JSON.stringify(json)}\n`);
