@@ -24,9 +24,10 @@ export function quantizeRowsQ4(rows: Float32Array, n: number, k: number): Q4Matr
   for (let row = 0; row < n; row++) {
     for (let block = 0; block < blocks; block++) {
       const start = row * k + block * Q4_BLOCK_SIZE;
-      let maxAbs = 0;
-      for (let i = 0; i < Q4_BLOCK_SIZE; i++) maxAbs = Math.max(maxAbs, Math.abs(rows[start + i]!));
-      const scale = maxAbs / Q4_MAX_CODE || 1;
+      // As onnxruntime's quantizer: the largest-magnitude value maps exactly to code 0 (so the scale may be negative).
+      let extreme = 0;
+      for (let i = 0; i < Q4_BLOCK_SIZE; i++) if (Math.abs(rows[start + i]!) > Math.abs(extreme)) extreme = rows[start + i]!;
+      const scale = extreme / -Q4_MAX_CODE || 1;
       scales[row * blocks + block] = scale;
       const out = (row * blocks + block) * (Q4_BLOCK_SIZE / 2);
       for (let i = 0; i < Q4_BLOCK_SIZE; i += 2) {
