@@ -1,6 +1,6 @@
 // `npm run make:scale-pack -- lite|default`: writes random-weight models with the real architectures, sizes, dtypes
 // and file names of a real pack into public/models/scale/, checks each graph's parameter count against the public
-// figure, records the files in the manifest's scale-<variant> pack and prints each graph's operator histogram.
+// figure and its operator counts against the architecture's, records the files in the manifest's scale-<variant> pack and prints each graph's operator histogram.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { runCli } from './cli/runCli';
 import { readManifestFile, writeManifestFile } from './models/manifestFile';
 import { DEFAULT_MODELS_DIR } from './models/paths';
 import { SCALE_PACKS, SCALE_SEED, type ScaleVariant } from './scalePack/scalePacks';
+import { operatorMismatches } from './scalePack/expectedOperators';
 import type { GraphReport } from './scalePack/scaleModel';
 
 /** Exit code when a generated graph does not match the public figures. */
@@ -93,6 +94,7 @@ await runCli('make:scale-pack', async () => {
     for (const graph of written.graphs) {
       const problem = checkParameters(model.modelId, graph);
       if (problem) problems.push(problem);
+      problems.push(...operatorMismatches(model.modelId, graph.file, graph.opHistogram));
     }
     const seconds = (performance.now() - modelStartMs) / 1000;
     reports.push({ role, modelId: model.modelId, graphs: written.graphs, seconds });
@@ -109,5 +111,5 @@ await runCli('make:scale-pack', async () => {
   const seconds = (performance.now() - startMs) / 1000;
   if (values.json) console.log(JSON.stringify({ pack: packName, seconds, models: reports, problems }, null, 2));
   else console.log(`make:scale-pack: ${packName} written in ${seconds.toFixed(0)} s to public/models/scale/`);
-  if (problems.length > 0) throw new CliError(`parameter counts differ from the public figures:\n${problems.join('\n')}`, EXIT_FAILED_CHECK);
+  if (problems.length > 0) throw new CliError(`the generated graphs differ from the public figures or their architecture:\n${problems.join('\n')}`, EXIT_FAILED_CHECK);
 });
