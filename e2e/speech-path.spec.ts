@@ -35,7 +35,14 @@ test('the ES4R speech path answers each turn: the whole dialogue through the aff
   const promptTokens = await Promise.all((await prompts.all()).map(async (prompt) => Number(await prompt.getAttribute('data-prompt-tokens'))));
   promptTokens.forEach((count, i) => expect(count).toBeGreaterThan(tokens[i]!));
   expect(promptTokens[2]).toBeGreaterThan(promptTokens[1]!);
-  await expect(prompts.last()).toHaveText(/^prompt \d+ of 1920 tokens$/);
+  await expect(prompts.last()).toHaveText(/^prompt \d+ of 1920 tokens, \d+ new$/);
+  // The worker prefilled the system prompt at load, and each turn reuses the cache of the last: the reused part grows.
+  const prefilled = await Promise.all((await prompts.all()).map(async (prompt) => Number(await prompt.getAttribute('data-prefilled-tokens'))));
+  const reused = promptTokens.map((count, i) => count - prefilled[i]!);
+  expect(prefilled.every((count) => count > 0)).toBe(true);
+  expect(reused[0]).toBeGreaterThan(0);
+  expect(reused[1]).toBeGreaterThan(reused[0]!);
+  expect(reused[2]).toBeGreaterThan(reused[1]!);
   const replies = page.getByTestId('assistant-text');
   await expect(replies.nth(0)).toHaveText(LISTENING_REPLY);
   await expect(replies.nth(2)).toHaveText(ENCOURAGING_REPLY);
