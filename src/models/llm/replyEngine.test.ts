@@ -206,6 +206,10 @@ describe('ReplyEngine (tiny Qwen2, ChatML, onnxruntime-node)', () => {
     );
     expect(runs).toEqual([128]);
     expect(cancelled).toMatchObject({ prefilledTokens: 128, cachedTokens: 128, cancelled: true });
+    // Cancelled before it began (a speculative turn that went on): it runs nothing and leaves the cache as it was.
+    const never = await recordRuns(() => engine.prefill(comfortChat, { signal: controller.signal }));
+    expect(never.runs).toEqual([]);
+    expect(never.result).toMatchObject({ prefilledTokens: 0, cancelled: true });
 
     const replied = await recordRuns(() => {
       const prefill = engine.prefill(long);

@@ -199,9 +199,10 @@ export class ReplyEngine {
     const startMs = performance.now();
     const all = this.templateIds(messages, !asPrefix);
     const ids = asPrefix ? all : all.slice(0, -1);
-    // Already cached (e.g. the same speculative prompt twice): a longer cache stays whole.
-    if (this.kept && commonPrefixLength(this.kept.ids, ids) === ids.length) {
-      return { promptTokens: ids.length, prefilledTokens: 0, cachedTokens: ids.length, cancelled: false, ms: performance.now() - startMs };
+    // Already cached (e.g. the same speculative prompt twice), or cancelled before it began: the cache stays whole.
+    const shared = this.kept ? commonPrefixLength(this.kept.ids, ids) : 0;
+    if (shared === ids.length || signal?.aborted) {
+      return { promptTokens: ids.length, prefilledTokens: 0, cachedTokens: shared, cancelled: shared < ids.length, ms: performance.now() - startMs };
     }
     let { pastKeyValues, cachedTokens } = await this.takeCacheFor(ids, ids.length);
     const reusedTokens = cachedTokens;
