@@ -80,6 +80,14 @@ describe('the scale Kokoro graph', () => {
       expect(peak).toBeLessThan(1);
     });
 
+    it('says the same on its first run in any session: the source noise is seeded, so the page can compare WebGPU with wasm', async () => {
+      const fresh = () => ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+      const first = (await speak(await fresh(), 12, 1)).waveform.data as Float32Array;
+      const again = (await speak(await fresh(), 12, 1)).waveform.data as Float32Array;
+      expect(again.length).toBe(first.length);
+      expect(first.some((v, i) => v !== again[i])).toBe(false);
+    });
+
     it('grows the audio with the phoneme count and with 1 / speed', async () => {
       const short = await speak(session, 10, 1);
       const long = await speak(session, 40, 1);
