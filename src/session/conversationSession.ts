@@ -1,4 +1,4 @@
-import { Conversation, type ConversationEvent, type Replier, type SpeechEncoderPort, type SpeechSide, type Transcriber } from '../conversation/conversation';
+import { Conversation, type ConversationEvent, type Replier, type ReplySettings, type SpeechEncoderPort, type SpeechSide, type Transcriber } from '../conversation/conversation';
 import { bargeInTimed, conversationNoticeChanged, dialogueChanged, replyTimed, transcribingChanged, turnTimed } from '../state/actions';
 import { useStore } from '../state/store';
 import type { Turn } from '../turns/turn';
@@ -6,6 +6,9 @@ import { modelClient } from './modelSession';
 import { audibleReply, forgetTurnStyles, rememberTurnStyle, speakConversation, stopSpeaking } from './speechSession';
 import { errorMessage } from '../errorMessage';
 import { markTurn } from './turnMarks';
+import { SpeculativeTurns } from '../conversation/speculativeTurns';
+import { speculationTimings, type SpeculationFigures } from '../conversation/speculativeTurn';
+import { promptDialogueFor } from '../conversation/turnPrompt';
 
 const transcriber: Transcriber = {
   transcribe: ({ pcm16k, logMel }) => {
@@ -53,35 +56,79 @@ function onEvent(event: ConversationEvent, dialogue: Parameters<typeof dialogueC
       if (event.notice) conversationNoticeChanged(event.notice);
       replyTimed(event.replyId, event.timingsMs);
       return;
+    case 'replyStarted': {
+      const figures = transcribedFigures;
+      transcribedFigures = null;
+      void figures?.then((done) => done && replyTimed(event.replyId, speculationTimings(done)));
+      return;
+    }
     case 'replyText':
       markTurn('firstText');
       return;
-    case 'replyStarted':
     case 'replyRouted':
       return;
   }
 }
 
-const conversation = new Conversation(
-  transcriber,
-  replier,
-  () => {
-    const { tauDb, maxNewTokens, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention, benchmarkReplyTokens } = useStore.getState().settings;
-    // Benchmarks time replies of one fixed length: random weights would stop anywhere.
-    const length = benchmarkReplyTokens ? { maxNewTokens: benchmarkReplyTokens, minNewTokens: benchmarkReplyTokens } : { maxNewTokens };
-    return { tauDb, ...length, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention };
+function replySettings(): ReplySettings {
+  const { tauDb, maxNewTokens, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention, benchmarkReplyTokens } = useStore.getState().settings;
+  // Benchmarks time replies of one fixed length: random weights would stop anywhere.
+  const length = benchmarkReplyTokens ? { maxNewTokens: benchmarkReplyTokens, minNewTokens: benchmarkReplyTokens } : { maxNewTokens };
+  return { tauDb, ...length, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention };
+}
+
+/** At a pause the turn is transcribed and the prompt it gives prefilled, while the end-of-turn wait runs. */
+const speculation = new SpeculativeTurns({
+  transcribe: (turn, signal) => transcriber.transcribe({ pcm16k: turn.pcm16k, logMel: { data: turn.logMel, nMels: turn.nMels, frameCount: turn.frameCount } }, signal),
+  prefill: (turn, transcript, signal) => {
+    const settings = replySettings();
+    // The model that will answer: the speech path's prompt shares the text prompt's start and history.
+    const role = settings.answerPath === 'speech' && speechSide().available ? 'speech_llm' : 'llm';
+    return modelClient(role).call('prefill', { dialogue: promptDialogueFor(conversation.current, turn, transcript, settings), settings }, { signal });
   },
+  now: () => performance.now(),
+});
+/** Figures of committed speculations by the turn's PCM; the transcription that uses one hands them to its reply. */
+const speculationFigures = new WeakMap<Float32Array, Promise<SpeculationFigures | null>>();
+let transcribedFigures: Promise<SpeculationFigures | null> | null = null;
+const speculativeTranscriber = speculation.transcriber(transcriber);
+
+const conversation = new Conversation(
+  {
+    transcribe: (audio, signal) => {
+      transcribedFigures = speculationFigures.get(audio.pcm16k) ?? null;
+      return speculativeTranscriber.transcribe(audio, signal);
+    },
+  },
+  replier,
+  replySettings,
   onEvent,
   speechSide,
 );
 
+function modelsReady(): boolean {
+  const { components } = useStore.getState();
+  return components.asr?.status === 'ready' && components.llm?.status === 'ready';
+}
+
+/** A pause may end the turn: its work starts now, to be committed or discarded. */
+export function turnPaused(turn: Turn): void {
+  if (modelsReady()) speculation.tentative(turn);
+}
+
+/** Speech went on after a pause: the work started on the turn so far is cancelled. */
+export function speechResumed(): void {
+  speculation.resumed();
+}
+
 /** A finished turn is answered when speech recognition and the language model are ready. */
 export function answerTurn(turn: Turn): void {
-  const { components } = useStore.getState();
-  if (components.asr?.status !== 'ready' || components.llm?.status !== 'ready') {
+  if (!modelsReady()) {
     conversationNoticeChanged('The turn was measured but not answered: the speech recognition and language models are not loaded (see Models).');
     return;
   }
+  const committed = speculation.confirm(turn);
+  if (committed) speculationFigures.set(turn.pcm16k, committed.figures);
   rememberTurnStyle(turn);
   conversation.handleTurn(turn).catch((error: unknown) => {
     transcribingChanged(false);
@@ -93,6 +140,7 @@ export function answerTurn(turn: Turn): void {
 export async function resetConversation(): Promise<void> {
   await stopSpeaking();
   forgetTurnStyles();
+  speculation.reset();
   await conversation.reset();
   if (useStore.getState().components.llm?.status === 'ready') await modelClient('llm').call('reset', null).catch(() => undefined);
 }
@@ -107,4 +155,5 @@ export async function bargeIn(): Promise<void> {
   await stopSpeaking();
   bargeInTimed(performance.now() - onsetMs);
   await conversation.bargeIn(replyId);
+  speculation.bargeIn();
 }

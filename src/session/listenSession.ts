@@ -12,7 +12,7 @@ import {
 import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
 import type { ListenApi, ListenUpdate } from '../workers/listenApi';
-import { answerTurn, bargeIn, resetConversation } from './conversationSession';
+import { answerTurn, bargeIn, resetConversation, speechResumed, turnPaused } from './conversationSession';
 import { prepareSpeech } from './speechSession';
 import { summarizeTurn } from './summarizeTurn';
 import { errorMessage } from '../errorMessage';
@@ -67,6 +67,12 @@ function onUpdate(update: ListenUpdate): void {
     case 'misfire':
       speechActivityChanged(false);
       misfireHeard();
+      return;
+    case 'tentativeTurn':
+      turnPaused(update.turn);
+      return;
+    case 'speechResumed':
+      speechResumed();
       return;
     case 'turn':
       speechActivityChanged(false);

@@ -77,6 +77,7 @@ describe('ListenEngine (synthetic stream, fake VAD)', () => {
     const events = await listen(new ListenEngine({ vad: new ThresholdVad(), nMels: N_MELS }), batches(stream, 2048));
     expect(events.filter((e) => e.type !== 'vad')).toEqual([
       { type: 'speechStart', onsetMs: 992, continued: false },
+      { type: 'tentativeTurn', turn: expect.anything() },
       { type: 'turn', turn: expect.anything() },
     ]);
     const [turn] = turnsOf(events);
@@ -98,6 +99,33 @@ describe('ListenEngine (synthetic stream, fake VAD)', () => {
       expect(turn.logMel[m * 122 + 120]).toBeCloseTo(-1.25, 6);
     }
     expect(events.filter((e) => e.type === 'vad')).toHaveLength(Math.floor(48_000 / 512));
+  });
+
+  it('reports the turn tentatively after a 200 ms pause, equal to the turn that ends 300 ms later', async () => {
+    const events = await listen(new ListenEngine({ vad: new ThresholdVad(), nMels: N_MELS }), batches(stream, 2048));
+    const vadAtMs = (type: ListenEvent['type']): number => {
+      const at = events.findIndex((e) => e.type === type);
+      const before = events.slice(0, at).filter((e) => e.type === 'vad');
+      return before.at(-1)!.type === 'vad' ? (before.at(-1) as { atMs: number }).atMs : NaN;
+    };
+    // Offset 32256 = 2016 ms: the pause chunk ends at 2016 + 7 * 32 = 2240 ms, the turn's at 2016 + 16 * 32 = 2528 ms.
+    expect(vadAtMs('tentativeTurn')).toBe(2240);
+    expect(vadAtMs('turn')).toBe(2528);
+    const tentative = events.flatMap((e) => (e.type === 'tentativeTurn' ? [e.turn] : []));
+    expect(tentative).toEqual(turnsOf(events));
+  });
+
+  it('reports speechResumed when speech comes back after a tentative turn, and the next tentative turn spans both', async () => {
+    // Speech [16000, 32000) and, after 320 ms of silence, [37120, 44000): one turn.
+    const twoPhrases = makeStream(64_000, [[16_000, 32_000], [37_120, 44_000]]);
+    const events = await listen(new ListenEngine({ vad: new ThresholdVad(), nMels: N_MELS }), batches(twoPhrases, 2048));
+    expect(events.filter((e) => e.type !== 'vad').map((e) => e.type)).toEqual(['speechStart', 'tentativeTurn', 'speechResumed', 'tentativeTurn', 'turn']);
+    const [first, second] = events.flatMap((e) => (e.type === 'tentativeTurn' ? [e.turn] : []));
+    expect(first).toMatchObject({ index: 0, startMs: 992, endMs: 2016 });
+    expect(events.find((e) => e.type === 'speechResumed')).toEqual({ type: 'speechResumed', atMs: (72 * 512) / 16 });
+    const [turn] = turnsOf(events);
+    expect(second).toEqual(turn);
+    expect(turn).toMatchObject({ index: 0, startMs: 992, endMs: (86 * 512) / 16 });
   });
 
   it('gives the same events for any batch size, from one sample-block to the whole stream at once', async () => {

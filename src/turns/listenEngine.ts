@@ -17,7 +17,14 @@ export type ListenEvent =
   /** Speech too short to be a turn; it is dropped. */
   | { type: 'misfire'; onsetMs: number; offsetMs: number }
   /** A finished turn with its audio and features. */
-  | { type: 'turn'; turn: Turn };
+  | { type: 'turn'; turn: Turn }
+  /**
+   * A pause (pauseSilenceMs) ended the speech: the turn as it will be if no speech follows, same index, audio and
+   * features (its `turn` event comes endSilenceMs after the offset). Work on it may start, at the risk of `speechResumed`.
+   */
+  | { type: 'tentativeTurn'; turn: Turn }
+  /** Speech came back after a `tentativeTurn`: that turn goes on, and what was started on it is void. */
+  | { type: 'speechResumed'; atMs: number };
 
 export interface ListenEngineOptions {
   vad: VoiceActivityDetector;
@@ -63,6 +70,10 @@ export class ListenEngine {
   /** First frame of the stream: padding may reach back to the stream start, not further. */
   private streamFirstFrame = 0;
   private readonly pending: PendingTurn[] = [];
+  /** A paused turn waiting for the frames up to its offset, to be reported as tentative. */
+  private pendingTentative: PendingTurn | null = null;
+  /** A tentativeTurn was reported for the open turn's current pause. */
+  private tentativeReported = false;
   private nextTurnIndex = 0;
   /** True while push() awaits the VAD: the state is mid-update then. */
   private pushing = false;
@@ -136,6 +147,7 @@ export class ListenEngine {
     this.assertIdle('reset');
     this.streaming = false;
     this.pending.length = 0;
+    this.forgetTentative();
     this.nextTurnIndex = 0;
     this.vad.reset();
   }
@@ -165,6 +177,7 @@ export class ListenEngine {
     this.logMel.restart(firstFrame);
     this.energy.restart(firstFrame);
     this.chunkFill = 0;
+    this.forgetTentative();
     this.segmenter.reset(firstSample);
     this.vad.reset();
   }
@@ -203,10 +216,23 @@ export class ListenEngine {
           events.push({ type: 'misfire', onsetMs: samplesToMs(event.onsetSample), offsetMs: samplesToMs(event.offsetSample) });
           break;
         case 'turnEnd':
+          this.forgetTentative();
           this.pending.push(event);
+          break;
+        case 'pause':
+          this.pendingTentative = { ...event, reason: 'silence' };
+          break;
+        case 'resume':
+          if (this.tentativeReported) events.push({ type: 'speechResumed', atMs: samplesToMs(event.atSample) });
+          this.forgetTentative();
           break;
       }
     }
+  }
+
+  private forgetTentative(): void {
+    this.pendingTentative = null;
+    this.tentativeReported = false;
   }
 
   /** Builds pending turns, in order, once the frame on or before their offset has arrived (or at end of stream). */
@@ -215,11 +241,18 @@ export class ListenEngine {
       const next = this.pending[0]!;
       if (!endOfStream && this.energy.endIndex < firstFrameFrom(next.offsetSample)) return;
       this.pending.shift();
-      events.push({ type: 'turn', turn: this.buildTurn(next) });
+      events.push({ type: 'turn', turn: this.buildTurn(next, this.nextTurnIndex++) });
+    }
+    const tentative = this.pendingTentative;
+    if (tentative && this.energy.endIndex >= firstFrameFrom(tentative.offsetSample)) {
+      // The index the turn will take: the tentative turn is that turn, built early.
+      events.push({ type: 'tentativeTurn', turn: this.buildTurn(tentative, this.nextTurnIndex) });
+      this.pendingTentative = null;
+      this.tentativeReported = true;
     }
   }
 
-  private buildTurn({ onsetSample, offsetSample, paddedStartSample, reason }: PendingTurn): Turn {
+  private buildTurn({ onsetSample, offsetSample, paddedStartSample, reason }: PendingTurn, index: number): Turn {
     const pcm16k = new Float32Array(offsetSample - paddedStartSample);
     this.pcm.copyRows(paddedStartSample, offsetSample, pcm16k);
     const firstFrame = Math.max(firstFrameFrom(paddedStartSample), this.streamFirstFrame);
@@ -234,7 +267,7 @@ export class ListenEngine {
     speechFrames.fill(1, Math.max(0, firstFrameFrom(onsetSample) - firstFrame), frameCount);
     const energyMean = turnEnergy(energy, speechFrames);
     return {
-      index: this.nextTurnIndex++,
+      index,
       startMs: samplesToMs(onsetSample),
       endMs: samplesToMs(offsetSample),
       paddedStartMs: samplesToMs(paddedStartSample),

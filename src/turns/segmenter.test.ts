@@ -7,7 +7,7 @@ const CHUNK = 512;
 type Timed = SegmenterEvent & { chunk: number };
 
 /** Feeds the probabilities one per chunk; tags each event with the index of the chunk that produced it. */
-function run(probabilities: readonly number[], config: Partial<SegmenterConfig> = {}, segmenter = new Segmenter(config)): Timed[] {
+function runAll(probabilities: readonly number[], config: Partial<SegmenterConfig> = {}, segmenter = new Segmenter(config)): Timed[] {
   const events: Timed[] = [];
   probabilities.forEach((p, chunk) => {
     for (const event of segmenter.push(p)) events.push({ ...event, chunk });
@@ -15,9 +15,38 @@ function run(probabilities: readonly number[], config: Partial<SegmenterConfig> 
   return events;
 }
 
+/** The turn boundaries only: pauses and resumptions (tested on their own below) left out. */
+function run(probabilities: readonly number[], config: Partial<SegmenterConfig> = {}, segmenter = new Segmenter(config)): Timed[] {
+  return runAll(probabilities, config, segmenter).filter((event) => event.type !== 'pause' && event.type !== 'resume');
+}
+
 const repeat = (p: number, chunks: number): number[] => new Array<number>(chunks).fill(p);
 
 describe('Segmenter', () => {
+  it('reports a pause after 200 ms of silence (7 chunks: 3584 >= 3200 samples) with the span the turn will have if it ends', () => {
+    const events = runAll([...repeat(0, 10), ...repeat(0.9, 20), ...repeat(0, 20)]);
+    expect(events.map(({ type, chunk }) => [type, chunk])).toEqual([['speechStart', 10], ['pause', 30 + 6], ['turnEnd', 45]]);
+    const pause = events[1]!;
+    const turnEnd = events[2]!;
+    expect(pause).toEqual({ type: 'pause', onsetSample: 5120, offsetSample: 15360, paddedStartSample: 1920, chunk: 36 });
+    expect(turnEnd).toMatchObject({ onsetSample: pause.type === 'pause' && pause.onsetSample, offsetSample: 15360, paddedStartSample: 1920 });
+  });
+
+  it('reports speech after a pause as a resumption, pauses again once per silence, and ends the turn at the last speech', () => {
+    // Speech 0..9, 8 silent chunks (pause at chunk 16), speech 18..27, silence: pause at 34, end at 43.
+    const events = runAll([...repeat(0.9, 10), ...repeat(0, 8), ...repeat(0.9, 10), ...repeat(0, 20)]);
+    expect(events.map(({ type, chunk }) => [type, chunk])).toEqual([['speechStart', 0], ['pause', 16], ['resume', 18], ['pause', 34], ['turnEnd', 43]]);
+    expect(events[2]).toMatchObject({ atSample: 18 * CHUNK });
+    expect(events[3]).toMatchObject({ offsetSample: 28 * CHUNK });
+    expect(events[4]).toMatchObject({ offsetSample: 28 * CHUNK });
+  });
+
+  it('reports no pause for speech that would misfire, nor with pauseSilenceMs >= endSilenceMs', () => {
+    expect(runAll([...repeat(0.9, 7), ...repeat(0, 20)]).map((e) => e.type)).toEqual(['speechStart', 'misfire']);
+    expect(runAll([...repeat(0.9, 20), ...repeat(0, 20)], { pauseSilenceMs: 500 }).map((e) => e.type)).toEqual(['speechStart', 'turnEnd']);
+    expect(runAll([...repeat(0.9, 20), ...repeat(0, 20)], { pauseSilenceMs: Infinity }).map((e) => e.type)).toEqual(['speechStart', 'turnEnd']);
+  });
+
   it('finds one turn: onset at the first speech chunk, offset at the end of the last, closed after 500 ms of silence', () => {
     // Speech in chunks 10..29: onset 10*512, offset 30*512; the 16th silent chunk (index 45) brings silence to 16*512 = 8192 >= 8000.
     const events = run([...repeat(0, 10), ...repeat(0.9, 20), ...repeat(0, 20)]);

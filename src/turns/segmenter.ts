@@ -11,6 +11,8 @@ export interface SegmenterConfig {
   minSpeechMs: number;
   /** Silence after the offset that ends a turn. */
   endSilenceMs: number;
+  /** Silence after the offset that makes the turn's end likely (a `pause`): work on the turn may start; >= endSilenceMs: never. */
+  pauseSilenceMs: number;
   /** Audio kept before the onset, so that Whisper hears the first phoneme's attack. */
   preSpeechPadMs: number;
   /** Longest padded span (padding + speech) of one turn: Whisper's 30 s window. */
@@ -20,13 +22,15 @@ export interface SegmenterConfig {
 /**
  * Defaults. 0.5 / 0.35 are Silero's own pair; 500 ms of silence sits with the 400-480 ms
  * that responsive voice agents use; 200 ms of padding covers a plosive's closure and the
- * VAD's reaction time (a few chunks) without pulling in much of the preceding silence.
+ * VAD's reaction time (a few chunks) without pulling in much of the preceding silence. A pause of 200 ms
+ * (about the gap between phrases) starts the turn's speech recognition early, 300 ms before the turn ends.
  */
 export const DEFAULT_SEGMENTER_CONFIG: Readonly<SegmenterConfig> = Object.freeze({
   onsetThreshold: 0.5,
   offsetThreshold: 0.35,
   minSpeechMs: 250,
   endSilenceMs: 500,
+  pauseSilenceMs: 200,
   preSpeechPadMs: 200,
   maxTurnMs: 30_000,
 });
@@ -38,12 +42,16 @@ export type SegmenterEvent =
   /** A turn closed: the speech spans onsetSample..offsetSample, the kept audio paddedStartSample..offsetSample. */
   | { type: 'turnEnd'; onsetSample: number; offsetSample: number; paddedStartSample: number; reason: TurnEndReason }
   /** Speech too short to be a turn; it is dropped. */
-  | { type: 'misfire'; onsetSample: number; offsetSample: number };
+  | { type: 'misfire'; onsetSample: number; offsetSample: number }
+  /** pauseSilenceMs of silence ended a long enough speech span: if no speech follows, the turn will end exactly so. */
+  | { type: 'pause'; onsetSample: number; offsetSample: number; paddedStartSample: number }
+  /** Speech came back after a `pause`, before the turn ended: the turn goes on. */
+  | { type: 'resume'; atSample: number };
 
 /** Fills in defaults and rejects settings the state machine cannot honour. */
 export function resolveSegmenterConfig(overrides: Partial<SegmenterConfig> = {}): SegmenterConfig {
   const config = { ...DEFAULT_SEGMENTER_CONFIG, ...overrides };
-  const { onsetThreshold, offsetThreshold, minSpeechMs, endSilenceMs, preSpeechPadMs, maxTurnMs } = config;
+  const { onsetThreshold, offsetThreshold, minSpeechMs, endSilenceMs, pauseSilenceMs, preSpeechPadMs, maxTurnMs } = config;
   const problems: string[] = [];
   if (!(onsetThreshold > 0 && onsetThreshold <= 1)) problems.push(`onsetThreshold must lie in (0, 1], got ${onsetThreshold}`);
   if (!(offsetThreshold > 0 && offsetThreshold <= onsetThreshold)) {
@@ -53,6 +61,7 @@ export function resolveSegmenterConfig(overrides: Partial<SegmenterConfig> = {})
     if (!(Number.isFinite(value) && value >= 0)) problems.push(`${name} must be a finite number >= 0, got ${value}`);
   }
   if (!(Number.isFinite(endSilenceMs) && endSilenceMs > 0)) problems.push(`endSilenceMs must be a finite number > 0, got ${endSilenceMs}`);
+  if (!(pauseSilenceMs > 0)) problems.push(`pauseSilenceMs must be > 0 (Infinity: no pauses), got ${pauseSilenceMs}`);
   const chunkMs = (VAD_CHUNK_SAMPLES * 1000) / VAD_SAMPLE_RATE_HZ;
   if (!(Number.isFinite(maxTurnMs) && maxTurnMs >= preSpeechPadMs + Math.max(minSpeechMs, chunkMs))) {
     problems.push(`maxTurnMs must be a finite number >= preSpeechPadMs + max(minSpeechMs, ${chunkMs} ms), got ${maxTurnMs}`);
@@ -72,6 +81,7 @@ export class Segmenter {
   readonly config: SegmenterConfig;
   private readonly minSpeechSamples: number;
   private readonly endSilenceSamples: number;
+  private readonly pauseSilenceSamples: number;
   private readonly preSpeechPadSamples: number;
   private readonly maxTurnSamples: number;
   /** Start sample of the next chunk. */
@@ -85,11 +95,14 @@ export class Segmenter {
   private lastSpeechEndSample = 0;
   /** A turn continuing after a maxLength split is real speech already, so it cannot misfire. */
   private continued = false;
+  /** A `pause` was reported for the current silence. */
+  private paused = false;
 
   constructor(config: Partial<SegmenterConfig> = {}) {
     this.config = resolveSegmenterConfig(config);
     this.minSpeechSamples = msToSamples(this.config.minSpeechMs);
     this.endSilenceSamples = msToSamples(this.config.endSilenceMs);
+    this.pauseSilenceSamples = msToSamples(this.config.pauseSilenceMs);
     this.preSpeechPadSamples = msToSamples(this.config.preSpeechPadMs);
     this.maxTurnSamples = msToSamples(this.config.maxTurnMs);
   }
@@ -105,6 +118,7 @@ export class Segmenter {
     this.paddingFloorSample = firstChunkSample;
     this.speaking = false;
     this.continued = false;
+    this.paused = false;
   }
 
   /** Feeds the speech probability of the next 512-sample chunk. */
@@ -125,9 +139,14 @@ export class Segmenter {
       else return events;
     }
     if (isSpeech) {
+      if (this.paused) events.push({ type: 'resume', atSample: chunkStart });
+      this.paused = false;
       this.lastSpeechEndSample = chunkEnd;
     } else if (chunkEnd - this.lastSpeechEndSample >= this.endSilenceSamples) {
       events.push(this.close('silence'));
+    } else if (!this.paused && chunkEnd - this.lastSpeechEndSample >= this.pauseSilenceSamples && this.wouldBeTurn()) {
+      this.paused = true;
+      events.push({ type: 'pause', onsetSample: this.onsetSample, offsetSample: this.lastSpeechEndSample, paddedStartSample: this.paddedStartSample });
     }
     return events;
   }
@@ -142,8 +161,14 @@ export class Segmenter {
     return this.speaking ? [this.close('inputLost')] : [];
   }
 
+  /** Closed now, the turn would be a turn, not a misfire. */
+  private wouldBeTurn(): boolean {
+    return this.continued || this.lastSpeechEndSample - this.onsetSample >= this.minSpeechSamples;
+  }
+
   private open(onsetSample: number, continued: boolean): SegmenterEvent {
     this.speaking = true;
+    this.paused = false;
     this.continued = continued;
     this.onsetSample = onsetSample;
     this.paddedStartSample = Math.max(onsetSample - this.preSpeechPadSamples, this.paddingFloorSample);
@@ -155,7 +180,8 @@ export class Segmenter {
     this.speaking = false;
     const onsetSample = this.onsetSample;
     const offsetSample = this.lastSpeechEndSample;
-    if (!this.continued && offsetSample - onsetSample < this.minSpeechSamples) {
+    this.paused = false;
+    if (!this.wouldBeTurn()) {
       return { type: 'misfire', onsetSample, offsetSample };
     }
     this.paddingFloorSample = offsetSample;

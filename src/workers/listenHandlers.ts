@@ -21,7 +21,7 @@ export interface ListenDependencies {
 
 /** Buffers of a turn travel to the main thread by transfer, not copy. */
 function transfersOf(event: ListenEvent): Transferable[] {
-  if (event.type !== 'turn') return [];
+  if (event.type !== 'turn' && event.type !== 'tentativeTurn') return [];
   const { pcm16k, logMel, energy, speechFrames } = event.turn;
   return [pcm16k.buffer, logMel.buffer, energy.buffer, speechFrames.buffer] as ArrayBuffer[];
 }
