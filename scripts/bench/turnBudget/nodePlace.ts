@@ -39,12 +39,7 @@ export async function benchInNode({ pack, device, answerPath, replyTokens, audio
   if (models.tts) await kokoroFamily.warmUp(models.tts.bundle);
   const oursLoadMs = performance.now() - loadStartMs;
   log(`ours: models loaded and warmed up in ${oursLoadMs.toFixed(0)} ms`);
-  let ours;
-  try {
-    ours = await runOursInNode(models, audio, { answerPath, replyTokens }, log);
-  } finally {
-    await models.release();
-  }
+  const ours = await runOursInNode(models, audio, { answerPath, replyTokens }, log).finally(() => models.release());
   const oursMemory = sampler.stop();
 
   const components = (await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'))).packs[pack]!.components;
@@ -53,12 +48,7 @@ export async function benchInNode({ pack, device, answerPath, replyTokens, audio
   const plainModels = await loadPlainModels(components, runtimeDevice);
   const plainLoadMs = performance.now() - loadStartMs;
   log(`plain recipe: models loaded and warmed up in ${plainLoadMs.toFixed(0)} ms`);
-  let plainTurns;
-  try {
-    plainTurns = await runPlainInNode(plainModels, audio, replyTokens, log);
-  } finally {
-    await plainModels.release();
-  }
+  const plainTurns = await runPlainInNode(plainModels, audio, replyTokens, log).finally(() => plainModels.release());
   const plainMemory = sampler.stop();
 
   const summary = summarize(ours);

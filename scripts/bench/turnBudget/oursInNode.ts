@@ -40,12 +40,7 @@ interface TurnLog {
 export async function runOursInNode(models: NodeModels, audio: TurnAudio, options: OursOptions, log: (line: string) => void): Promise<TurnResult[]> {
   if (!models.tts) throw new Error('bench:turn needs the pack voice (TTS) loaded');
   const vad = await SileroVad.create(loadVadModel());
-  let heard;
-  try {
-    heard = await listenTimed(audio.samples, audio.sampleRateHz, vad);
-  } finally {
-    await vad.release();
-  }
+  const heard = await listenTimed(audio.samples, audio.sampleRateHz, vad).finally(() => vad.release());
   const matched = matchTurns(audio.turns, heard.map(({ turn }) => turn));
   const settings: ReplySettings = {
     cues: ALL_CUES_ON,
