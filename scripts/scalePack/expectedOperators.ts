@@ -5,9 +5,13 @@ import { WHISPER_BASE, WHISPER_TINY, type WhisperArchitecture } from './whisper/
 
 type OperatorCounts = Record<string, number>;
 
-/** q, k, v, o, gate, up, down per layer; the LM head too when the file keeps a quantised copy of the table. */
-function llmOperators(a: LlmArchitecture): OperatorCounts {
-  return { MatMulNBits: 7 * a.layers + (a.lmHead === 'quantizedCopy' ? 1 : 0), Softmax: a.layers };
+/**
+ * q, k, v, o, gate, up, down per layer; the LM head too when the file keeps a quantised copy of the table, which the
+ * embeddings-in decoder always does (its table lives in embed_tokens).
+ */
+function llmOperators(a: LlmArchitecture, layout: 'text' | 'embeds' = 'text'): OperatorCounts {
+  const quantizedHead = layout === 'embeds' || a.lmHead === 'quantizedCopy';
+  return { MatMulNBits: 7 * a.layers + (quantizedHead ? 1 : 0), Softmax: a.layers };
 }
 
 /** Encoder: q, k, v, out, fc1, fc2 per layer (+ scores and context MatMuls in float), two convs. */
@@ -36,8 +40,8 @@ export const EXPECTED_OPERATORS: Record<string, Record<string, OperatorCounts>> 
   },
   'scale/SmolLM2-360M-Instruct': { 'onnx/model_q4.onnx': llmOperators(SMOLLM2_360M), 'onnx/model_q4f16.onnx': llmOperators(SMOLLM2_360M) },
   'scale/Qwen2.5-0.5B-Instruct': { 'onnx/model_q4.onnx': llmOperators(QWEN25_05B), 'onnx/model_q4f16.onnx': llmOperators(QWEN25_05B) },
-  'scale/SmolLM2-360M-Instruct-embeds': { 'onnx/decoder_model_merged_q4.onnx': llmOperators(SMOLLM2_360M) },
-  'scale/Qwen2.5-0.5B-Instruct-embeds': { 'onnx/decoder_model_merged_q4.onnx': llmOperators(QWEN25_05B) },
+  'scale/SmolLM2-360M-Instruct-embeds': { 'onnx/decoder_model_merged_q4.onnx': llmOperators(SMOLLM2_360M, 'embeds') },
+  'scale/Qwen2.5-0.5B-Instruct-embeds': { 'onnx/decoder_model_merged_q4.onnx': llmOperators(QWEN25_05B, 'embeds') },
   'scale/Kokoro-82M-v1.0-ONNX': {
     'onnx/model.onnx': { LSTM: KOKORO_LSTMS },
     'onnx/model_quantized.onnx': { DynamicQuantizeLSTM: KOKORO_LSTMS },
