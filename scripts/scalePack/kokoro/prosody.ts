@@ -12,8 +12,8 @@ const TEXT_LEAKY_SLOPE = 0.2;
  * the 13 phonemes a second of natural speech (random PL-BERT features differ little between phonemes, so most last 3).
  */
 const DURATION_LOGIT_BIAS = -2.8;
-/** Amplitude of the duration projection's weights: enough to vary, small enough that the sum stays near its bias. */
-const DURATION_WEIGHT_AMPLITUDE = 0.2;
+/** Amplitude of the duration projection's weights: small, so the mean duration stays near its bias whatever the seed. */
+const DURATION_WEIGHT_AMPLITUDE = 0.1;
 /** Hz added to the F0 projection, so the harmonic source runs voiced (SineGen's threshold is 10 Hz) at a speaking pitch. */
 const F0_BIAS_HZ = 150;
 /** Amplitude of the F0 projection's weights: a few tens of Hz of intonation around F0_BIAS_HZ. */
