@@ -38,6 +38,8 @@ export interface ConvSpec {
 export class ScaleWeights {
   /** Parameters of the original (unquantised) checkpoint that these tensors stand for. */
   parameters = 0;
+  /** The dynamic quantizer quantises each activation once, however many layers read it (q, k and v share one). */
+  private readonly quantizedInputs = new Map<string, [quantized: string, scale: string, zeroPoint: string]>();
 
   constructor(
     private readonly g: GraphBuilder,
@@ -119,12 +121,12 @@ export class ScaleWeights {
     const attributes = { kernel_shape: attr.ints([kernel]), strides: attr.ints([stride]), pads: attr.ints([padding, padding]), dilations: attr.ints([dilation]), group: attr.i(groups) };
     let y: string;
     if (this.format === 'q8') {
-      const [xq, xScale, xZero] = this.g.opN('DynamicQuantizeLinear', [x], 3);
+      const [xq, xScale, xZero] = this.quantizeInput(x);
       const w = this.g.init(`${name}.weight_quantized`, 'uint8', dims, this.random(`${name}.weight`).bytes(weightCount));
       const wScale = this.g.init(`${name}.weight_scale`, 'float32', [], Float32Array.of(amplitude / 128));
       const wZero = this.g.init(`${name}.weight_zero_point`, 'uint8', [], Uint8Array.of(128));
-      const integer = this.g.op('ConvInteger', [xq!, w, xZero!, wZero], attributes);
-      y = this.g.op('Mul', [this.g.op('Cast', [integer], { to: attr.i(ONNX_FLOAT) }), this.g.op('Mul', [xScale!, wScale])]);
+      const integer = this.g.op('ConvInteger', [xq, w, xZero, wZero], attributes);
+      y = this.g.op('Mul', [this.g.op('Cast', [integer], { to: attr.i(ONNX_FLOAT) }), this.g.op('Mul', [xScale, wScale])]);
     } else {
       y = this.g.op('Conv', [x, this.float(`${name}.weight`, dims, amplitude, { countAsParameters: false })], attributes);
     }
@@ -148,13 +150,23 @@ export class ScaleWeights {
     return spec.bias ? this.g.op('Add', [y, this.float(`${name}.bias`, [outChannels, 1], 0.02)]) : y;
   }
 
+  private quantizeInput(x: string): [quantized: string, scale: string, zeroPoint: string] {
+    let quantized = this.quantizedInputs.get(x);
+    if (!quantized) {
+      const [xq, xScale, xZero] = this.g.opN('DynamicQuantizeLinear', [x], 3);
+      quantized = [xq!, xScale!, xZero!];
+      this.quantizedInputs.set(x, quantized);
+    }
+    return quantized;
+  }
+
   private dynamicQ8MatMul(x: string, name: string, k: number, n: number, amplitude: number): string {
-    const [xq, xScale, xZero] = this.g.opN('DynamicQuantizeLinear', [x], 3);
+    const [xq, xScale, xZero] = this.quantizeInput(x);
     const w = this.g.init(`${name}.weight_quantized`, 'uint8', [k, n], this.random(`${name}.weight`).bytes(k * n));
     const wScale = this.g.init(`${name}.weight_scale`, 'float32', [], Float32Array.of(amplitude / 128));
     const wZero = this.g.init(`${name}.weight_zero_point`, 'uint8', [], Uint8Array.of(128));
-    const integer = this.g.op('MatMulInteger', [xq!, w, xZero!, wZero]);
-    return this.g.op('Mul', [this.g.op('Cast', [integer], { to: attr.i(ONNX_FLOAT) }), this.g.op('Mul', [xScale!, wScale])]);
+    const integer = this.g.op('MatMulInteger', [xq, w, xZero, wZero]);
+    return this.g.op('Mul', [this.g.op('Cast', [integer], { to: attr.i(ONNX_FLOAT) }), this.g.op('Mul', [xScale, wScale])]);
   }
 
   /** com.microsoft MatMulNBits: B [N, K/32, 16] packed nibbles, scales [N * K/32] of the activation type. */
