@@ -22,6 +22,8 @@ test('a microphone that disappears mid-turn ends the turn cleanly and tells the 
   });
   const listen = new ListenPage(page);
   await listen.open();
+  // Talk listens before the voice detector is ready (it then catches up on the audio): the device must go mid-turn in real time.
+  await expect.poll(() => page.evaluate(() => window.__es4r!.getState().vadStatus), { timeout: 20_000 }).toBe('ready');
   await listen.talk.click();
   await expect.poll(() => page.evaluate(() => window.__es4r!.getState().speechActive), { timeout: 20_000 }).toBe(true);
   // Half a second into the first sentence (it lasts ~3.8 s), the device goes away.
