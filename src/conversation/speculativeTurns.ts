@@ -141,3 +141,15 @@ export class SpeculativeTurns {
     );
   }
 }
+
+/**
+ * For Node, where a recording is listened to faster than real time: one turn's end as a live listener lives it. The
+ * tentative turn (null if the turn had no pause, e.g. a 30 s split) starts the speculation, `waitMs` of real time pass (the
+ * rest of the end-of-turn wait: endSilenceMs - pauseSilenceMs of audio), then the turn is confirmed. Hand the turn to a
+ * Conversation whose transcriber is `speculation.transcriber(...)` next; the figures say what the wait hid.
+ */
+export async function replayTurnEnd(speculation: SpeculativeTurns, tentative: Turn | null, turn: Turn, waitMs: number): Promise<CommittedSpeculation | null> {
+  if (tentative) speculation.tentative(tentative);
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return speculation.confirm(turn);
+}

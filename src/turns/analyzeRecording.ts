@@ -14,6 +14,8 @@ export interface AnalyzeRecordingOptions {
   /** Overrides of the segmenter defaults. */
   segmenter?: Partial<SegmenterConfig>;
   tauDb?: number;
+  /** Every listener event but the VAD scores, with the input audio's time at which it came out (ms): tentative turns too. */
+  onEvent?: (event: Exclude<ListenEvent, { type: 'vad' }>, atMs: number) => void;
 }
 
 export interface RecordingAnalysis {
@@ -30,24 +32,34 @@ export interface RecordingAnalysis {
 export async function analyzeRecording(
   samples: Float32Array,
   sampleRateHz: number,
-  { vad, nMels = 80, segmenter, tauDb = DEFAULT_TAU_DB }: AnalyzeRecordingOptions,
+  { vad, nMels = 80, segmenter, tauDb = DEFAULT_TAU_DB, onEvent }: AnalyzeRecordingOptions,
 ): Promise<RecordingAnalysis> {
   const engine = new ListenEngine({ vad, nMels, segmenter });
   const turns: Turn[] = [];
   // The pipeline calls back synchronously while the engine is async: queue copies, then drain in order.
   const queued: FeatureBatch[] = [];
   const pipeline = new FeaturePipeline({ inputRateHz: sampleRateHz, nMels, onBatch: (batch) => queued.push(copyBatch(batch)) });
+  let fedSamples = 0;
+  const collect = (events: readonly ListenEvent[]): void => {
+    for (const event of events) {
+      if (event.type === 'vad') continue;
+      onEvent?.(event, (fedSamples * 1000) / sampleRateHz);
+      if (event.type === 'turn') turns.push(event.turn);
+    }
+  };
   const drain = async (): Promise<void> => {
-    for (let batch = queued.shift(); batch !== undefined; batch = queued.shift()) collectTurns(await engine.push(batch), turns);
+    for (let batch = queued.shift(); batch !== undefined; batch = queued.shift()) collect(await engine.push(batch));
   };
 
   for (let start = 0; start < samples.length; start += RENDER_QUANTUM_SAMPLES) {
-    pipeline.push(samples.subarray(start, start + RENDER_QUANTUM_SAMPLES));
+    const block = samples.subarray(start, start + RENDER_QUANTUM_SAMPLES);
+    pipeline.push(block);
+    fedSamples += block.length;
     await drain();
   }
   pipeline.flush();
   await drain();
-  collectTurns(await engine.flush(), turns);
+  collect(await engine.flush());
 
   const { strategy, deltaDb } = strategyFor(turns.map((turn) => turn.energyDb), tauDb);
   return { turns, strategy, deltaDb };
@@ -55,8 +67,4 @@ export async function analyzeRecording(
 
 function copyBatch(batch: FeatureBatch): FeatureBatch {
   return { ...batch, pcm16k: batch.pcm16k.slice(), logMel: batch.logMel.slice(), energy: batch.energy.slice() };
-}
-
-function collectTurns(events: readonly ListenEvent[], turns: Turn[]): void {
-  for (const event of events) if (event.type === 'turn') turns.push(event.turn);
 }
