@@ -118,8 +118,37 @@ describe('trimToBudget', () => {
     // 4 template tokens a message: 14 a message, the full chat 84.
     const withTemplate = (messages: readonly ChatMessage[]): number => countTokens(messages) + 4 * messages.length;
     expect(trimToBudget(chat, withTemplate, 84)).toMatchObject({ droppedTurns: 0, tokens: 84 });
-    // Contents alone (60) would fit 70; with the template only system + u2..u3 (56) do.
-    expect(trimToBudget(chat, withTemplate, 70)).toMatchObject({ droppedTurns: 1, tokens: 56, overBudget: false });
+    // Contents alone (60) would fit 70; with the template system + u2..u3 (56) would, but once turns must go they go
+    // down to 3/4 of the budget (52): system + u3 (28).
+    expect(trimToBudget(chat, withTemplate, 70)).toMatchObject({ droppedTurns: 2, tokens: 28, overBudget: false });
+  });
+
+  describe('across turns, so that the KV cache keeps the prompt\'s start', () => {
+    const exchange = (k: number): ChatMessage[] => [
+      { role: 'user', content: `u${k}`.padEnd(10, '.') },
+      { role: 'assistant', content: `a${k}`.padEnd(10, '.') },
+    ];
+    const latest = (k: number): ChatMessage => ({ role: 'user', content: `u${k}`.padEnd(10, '.') });
+    // system + 4 exchanges + u5 = 100 tokens; one more turn adds a5 + u6 = 120.
+    const turn5 = [system, ...exchange(1), ...exchange(2), ...exchange(3), ...exchange(4), latest(5)];
+    const turn6 = [system, ...exchange(1), ...exchange(2), ...exchange(3), ...exchange(4), ...exchange(5), latest(6)];
+
+    it('drops down to three quarters of the budget when it must drop, not just under it', () => {
+      // Dropping one exchange (80) would fit 95; the low-water mark (71) drops two: 60.
+      expect(trimToBudget(turn5, countTokens, 95)).toMatchObject({ droppedTurns: 2, tokens: 60 });
+    });
+
+    it('keeps the last reply\'s dropped turns dropped while the prompt fits, whatever fewer would fit', () => {
+      const next = trimToBudget(turn6, countTokens, 95, 2);
+      expect(heads(next.messages).slice(0, 3)).toEqual(['SS', 'u3', 'a3']);
+      expect(next).toMatchObject({ droppedTurns: 2, tokens: 80 });
+      // Without the memory of the last turn, dropping 3 would reach the low-water mark and change the prompt's start.
+      expect(trimToBudget(turn6, countTokens, 95)).toMatchObject({ droppedTurns: 3, tokens: 60 });
+    });
+
+    it('brings every turn back when the whole prompt fits again (a larger budget)', () => {
+      expect(trimToBudget(turn6, countTokens, 120, 2)).toMatchObject({ droppedTurns: 0, tokens: 120 });
+    });
   });
 
   it('finds the fewest turns to drop in a long history, measuring the prompt a logarithmic number of times', () => {
@@ -131,10 +160,11 @@ describe('trimToBudget', () => {
       calls++;
       return countTokens(messages);
     };
-    // 10 (system) + 20 per kept turn + 10 (latest) <= 425: 20 turns kept, 44 dropped.
+    // 10 (system) + 20 per kept turn + 10 (latest) <= 318 (3/4 of 425): 14 turns kept, 50 dropped.
     const trimmed = trimToBudget(long, counted, 425);
-    expect(trimmed).toMatchObject({ droppedTurns: 44, tokens: 420, overBudget: false });
-    expect(trimmed.messages[1]!.content).toBe('u44.......');
+    expect(trimmed).toMatchObject({ droppedTurns: 50, tokens: 300, overBudget: false });
+    expect(trimmed.messages[1]!.content).toBe('u50.......');
+    // The whole prompt once, then a binary search over 64 turns.
     expect(calls).toBeLessThanOrEqual(8);
   });
 
@@ -145,7 +175,8 @@ describe('trimToBudget', () => {
       { role: 'assistant', content: 'a1'.padEnd(10, '.') },
       { role: 'user', content: 'u2'.padEnd(10, '.') },
     ];
-    expect(heads(trimToBudget(messages, countTokens, 35).messages)).toEqual(['u1', 'a1', 'u2']);
+    // The greeting alone is the oldest turn: kept out as the last reply's prompt left it out, u1 and its reply stay.
+    expect(heads(trimToBudget(messages, countTokens, 35, 1).messages)).toEqual(['u1', 'a1', 'u2']);
     expect(heads(trimToBudget(messages, countTokens, 25).messages)).toEqual(['u2']);
   });
 });

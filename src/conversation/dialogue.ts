@@ -186,33 +186,53 @@ export interface TrimResult {
 }
 
 /**
+ * When turns must go, the prompt is cut to this share of the budget, so that the next turns fit without dropping
+ * more: each drop changes the prompt right after the system prompt, and the KV cache then holds little of it.
+ */
+export const TRIM_LOW_WATER = 0.75;
+
+/**
  * Drops the oldest whole turns (a user message with the assistant messages that answered it) until the prompt
  * fits `budgetTokens`; the system prompt and the latest turn always stay. `countPromptTokens` measures the whole
  * prompt as the model reads it (the chat template's own tokens included); it is called O(log turns) times.
+ * `previouslyDropped` (the last reply's droppedTurns) is kept dropped while the prompt fits, so the prompt's start
+ * stays what the cache holds; when more must go, turns go down to TRIM_LOW_WATER of the budget.
  */
 export function trimToBudget(
   messages: readonly ChatMessage[],
   countPromptTokens: (messages: readonly ChatMessage[]) => number,
   budgetTokens: number,
+  previouslyDropped = 0,
 ): TrimResult {
   const system = messages[0]?.role === 'system' ? [messages[0]] : [];
   const groups = groupTurns(messages.slice(system.length));
   const kept = (dropped: number) => [...system, ...groups.slice(dropped).flat()];
-  // The prompt shrinks as turns leave: binary-search the fewest to drop; the last group (the latest user turn) stays.
-  let low = 0;
-  let high = Math.max(0, groups.length - 1);
-  /** countPromptTokens(kept(high)) once measured. */
-  let highTokens: number | null = null;
-  while (low < high) {
-    const middle = Math.floor((low + high) / 2);
-    const tokens = countPromptTokens(kept(middle));
-    if (tokens <= budgetTokens) {
-      high = middle;
-      highTokens = tokens;
-    } else low = middle + 1;
+  const result = (dropped: number, tokens: number): TrimResult => ({ messages: kept(dropped), droppedTurns: dropped, tokens, overBudget: tokens > budgetTokens });
+  const mostDropped = Math.max(0, groups.length - 1);
+  const whole = countPromptTokens(kept(0));
+  if (whole <= budgetTokens) return result(0, whole);
+  const floor = Math.min(previouslyDropped, mostDropped);
+  if (floor > 0) {
+    const tokens = countPromptTokens(kept(floor));
+    if (tokens <= budgetTokens) return result(floor, tokens);
   }
-  const tokens = highTokens ?? countPromptTokens(kept(high));
-  return { messages: kept(high), droppedTurns: high, tokens, overBudget: tokens > budgetTokens };
+  const lowWaterTokens = Math.floor(budgetTokens * TRIM_LOW_WATER);
+  const fewest = (limitTokens: number): TrimResult | null => {
+    // The prompt shrinks as turns leave: binary-search the fewest to drop; the last group (the latest user turn) stays.
+    let low = Math.max(1, floor);
+    let high = mostDropped;
+    let best: TrimResult | null = null;
+    while (low <= high) {
+      const middle = Math.floor((low + high) / 2);
+      const tokens = countPromptTokens(kept(middle));
+      if (tokens <= limitTokens) {
+        best = result(middle, tokens);
+        high = middle - 1;
+      } else low = middle + 1;
+    }
+    return best;
+  };
+  return fewest(lowWaterTokens) ?? fewest(budgetTokens) ?? result(mostDropped, countPromptTokens(kept(mostDropped)));
 }
 
 /** Splits messages into turns, each starting at a user message (leading assistant messages form a turn of their own). */

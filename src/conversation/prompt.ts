@@ -149,8 +149,17 @@ export function buildReplyPlan(dialogue: Dialogue, options: ReplyOptions): Reply
     ...history,
     { role: 'user', content: userContent(latest.transcript, promptCueNote(latest, options)) },
   ]);
-  const trimmed = trimToBudget(messages, options.countPromptTokens, options.budgetTokens);
+  const trimmed = trimToBudget(messages, options.countPromptTokens, options.budgetTokens, previousDroppedTurns(dialogue));
   return { kind: 'generate', messages: trimmed.messages, droppedTurns: trimmed.droppedTurns, overBudget: trimmed.overBudget };
+}
+
+/** How many of the oldest turns the last reply's prompt left out (0 when none did or no reply had a prompt). */
+function previousDroppedTurns(dialogue: Dialogue): number {
+  for (let i = dialogue.turns.length - 1; i >= 0; i--) {
+    const turn = dialogue.turns[i]!;
+    if (turn.kind === 'assistant' && turn.prompt !== null) return turn.prompt.droppedTurns;
+  }
+  return 0;
 }
 
 /** Earlier turns as chat messages, as their prompts had them; replies with no text are left out (the user heard nothing). */

@@ -289,6 +289,12 @@ describe('the KV cache over a real conversation (tiny pack, cues on)', () => {
     expect(replies[trimmedAt]!.prompt!.prefilledTokens).toBe(seen.promptIds.length - shared);
     expect(positionsRead(seen)).toBe(seen.promptIds.length - shared);
     await expectSameAsFresh(models.llm, seen);
+    // Trimmed down to the low-water mark, the next turn leaves out the same turns: its prompt extends the last one.
+    const next = observed[trimmedAt + 1]!;
+    expect(replies[trimmedAt + 1]!.prompt!.droppedTurns).toBe(replies[trimmedAt]!.prompt!.droppedTurns);
+    const keptBefore = keptAfter(models.llm, seen);
+    expect(next.promptIds.slice(0, keptBefore.length)).toEqual(keptBefore);
+    expect(replies[trimmedAt + 1]!.prompt!.prefilledTokens).toBe(next.promptIds.length - keptBefore.length);
   });
 
   it('a reply cut off by the user is reused up to where the prompts part', async () => {

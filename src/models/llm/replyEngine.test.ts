@@ -6,7 +6,7 @@ import { llmFamily, type LlmBundle } from './llmFamily';
 import { ReplyEngine, type ChatMessage } from './replyEngine';
 import { replyToDialogue } from './replyToDialogue';
 import { ALL_CUES_ON } from '../../conversation/affectCues';
-import { appendAssistantTurn, appendUserTurn, newDialogue, type Dialogue } from '../../conversation/dialogue';
+import { appendAssistantTurn, appendUserTurn, newDialogue, TRIM_LOW_WATER, type Dialogue } from '../../conversation/dialogue';
 import { buildReplyPlan } from '../../conversation/prompt';
 import type { ReplySettings } from '../../conversation/conversation';
 
@@ -271,8 +271,10 @@ describe('replyToDialogue: the prompt budget (tiny Qwen2)', () => {
     // The first run of the session is the prefill: what the model actually read.
     expect(result.prompt).toEqual({ tokens: runs[0], prefilledTokens: runs[0], budgetTokens, droppedTurns: expect.any(Number) });
     expect(runs[0]).toBeLessThanOrEqual(budgetTokens);
-    // Each exchange is 20+ tokens: a fuller prompt would not fit.
-    expect(runs[0]).toBeGreaterThan(budgetTokens - 40);
+    // Turns go down to three quarters of the budget (so the next turns keep the cached start); each exchange is 20+
+    // tokens, so one more would pass that mark.
+    expect(runs[0]).toBeLessThanOrEqual(budgetTokens * TRIM_LOW_WATER);
+    expect(runs[0]).toBeGreaterThan(budgetTokens * TRIM_LOW_WATER - 40);
     expect(result.prompt!.droppedTurns).toBeGreaterThan(15);
     expect(result.text).toBe(COMFORT);
   });
