@@ -9,25 +9,17 @@ export const FIXED_REPLY =
 const FIXED_WORDS = FIXED_REPLY.split(' ');
 
 /**
- * Maps the words a model writes, in stream order, onto the fixed reply: the k-th written word becomes the k-th fixed
- * word, so the speech chunker meets real clause and sentence ends at the pace the model writes. Words past the fixed
- * reply's end map to nothing; `finish()` hands over whatever of the fixed reply is left, as a complete reply would.
+ * Speaks the fixed reply at the pace of the model's tokens: the k-th generated token (marked by the empty text delta
+ * ReplyEngine sends for each token under minNewTokens) becomes the k-th fixed word, so the speech chunker meets real
+ * clause and sentence ends at a realistic pace whatever noise the weights write; the model's own text is not spoken.
+ * `finish()` hands over whatever of the fixed reply is left, as a complete reply would.
  */
 export class FixedReplyWords {
   private spoken = 0;
-  /** A written word may arrive split over deltas: it counts once its trailing space (or the end) is seen. */
-  private partial = false;
 
-  /** The fixed text for one streamed text delta ("" when the delta completes no word). */
+  /** The fixed text for one streamed text delta: the next word for a token mark, nothing for the model's text. */
   push(textDelta: string): string {
-    let words = 0;
-    for (const char of textDelta) {
-      if (/\s/u.test(char)) {
-        if (this.partial) words++;
-        this.partial = false;
-      } else this.partial = true;
-    }
-    return this.take(words);
+    return textDelta === '' ? this.take(1) : '';
   }
 
   /** The rest of the fixed reply once the model has stopped. */

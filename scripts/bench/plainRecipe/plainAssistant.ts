@@ -21,7 +21,7 @@ export interface PlainTurnMarks {
   transcript: string;
   promptTokens: number;
   prefilledTokens: number;
-  writtenWords: number;
+  pacedWords: number;
 }
 
 export class PlainAssistant {
@@ -57,7 +57,7 @@ export class PlainAssistant {
       transcript,
       promptTokens,
       prefilledTokens: promptTokens - cachedTokens,
-      writtenWords: 0,
+      pacedWords: 0,
     };
     const words = new FixedReplyWords();
     const splitter = new SentenceSplitter();
@@ -74,12 +74,14 @@ export class PlainAssistant {
     const streamer = new TextStreamer(tokenizer, {
       skip_prompt: true,
       skip_special_tokens: true,
-      callback_function: (delta: string) => {
+      callback_function: () => {
         marks.firstTextAtMs ??= performance.now();
-        speak(splitter.push(words.push(delta)));
       },
+      // The fixed reply goes on by one word per token, as ours does in its benchmark mode.
       token_callback_function: () => {
         marks.firstTokenAtMs ??= performance.now();
+        marks.firstTextAtMs ??= marks.firstTokenAtMs;
+        speak(splitter.push(words.push('')));
       },
     });
     const { past_key_values, sequences } = (await llm.generate({
@@ -93,7 +95,7 @@ export class PlainAssistant {
     } as never)) as unknown as { past_key_values: DynamicCache; sequences: Tensor };
     const sequence = (sequences.tolist() as bigint[][])[0]!.map(Number);
     this.cache = { pastKeyValues: past_key_values, ids: sequence.slice(0, past_key_values.get_seq_length()) };
-    marks.writtenWords = words.wordsSpoken;
+    marks.pacedWords = words.wordsSpoken;
     speak(splitter.push(words.finish()));
     speak(splitter.flush());
     this.messages.push({ role: 'assistant', content: tokenizer.decode(sequence.slice(promptTokens), { skip_special_tokens: true }) });

@@ -14,8 +14,8 @@ export interface SpeechMarks {
   firstClauseAtMs: number | null;
   firstAudioAtMs: number | null;
   firstClauseText: string | null;
-  /** Words the model wrote (each spoken as the next fixed word): the pace the chunker saw. */
-  writtenWords: number;
+  /** Fixed words spoken at the token pace before the reply ended: its generated tokens, up to the fixed reply's length. */
+  pacedWords: number;
 }
 
 export class BenchSpeaker {
@@ -37,7 +37,7 @@ export class BenchSpeaker {
     if (!current) return;
     if (event.type === 'replyText') current.speech.push(current.words.push(event.textDelta));
     if (event.type === 'replyEnded') {
-      current.marks.writtenWords = current.words.wordsSpoken;
+      current.marks.pacedWords = current.words.wordsSpoken;
       current.speech.push(current.words.finish());
       this.done = current.speech.finish();
     }
@@ -58,7 +58,7 @@ export class BenchSpeaker {
     const choice = voiceFor(strategy, this.voice.presets);
     const base = blendVoices(this.voice.tables, choice.voiceMix);
     const styles = Promise.all(this.turnStyles).then((all) => all.filter((s): s is TurnStyle => s !== null && s.energy > 0));
-    const marks: SpeechMarks = { firstClauseAtMs: null, firstAudioAtMs: null, firstClauseText: null, writtenWords: 0 };
+    const marks: SpeechMarks = { firstClauseAtMs: null, firstAudioAtMs: null, firstClauseText: null, pacedWords: 0 };
     const words = new FixedReplyWords();
     const speech = new ReplySpeech(
       {

@@ -118,7 +118,7 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
       promptTokens: reply.prompt?.tokens ?? null,
       prefilledTokens: reply.prompt?.prefilledTokens ?? null,
       asrTokens,
-      writtenWords: marks.writtenWords,
+      pacedWords: marks.pacedWords,
     });
     log(`ours turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio; first clause "${marks.firstClauseText}"`);
   }

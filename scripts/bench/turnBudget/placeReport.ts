@@ -50,8 +50,8 @@ export function formatPlace(report: PlaceReport): string {
   const stages = [...new Set([...report.turns, ...(report.plain?.turns ?? [])].flatMap((turn) => Object.keys(turn.stagesMs)))];
   const lines: string[] = [];
   lines.push(`${report.where} | pack ${report.pack} | ${report.device} | ${report.answerPath} path | replies of ${report.replyTokens} tokens`);
-  const header = ['turn', 'total', ...stages, 'prompt', 'prefilled', 'asrTok', 'words'];
-  const row = (label: string, turn: TurnResult) => [label, ms(turn.endOfSpeechToFirstAudioMs), ...stages.map((s) => ms(turn.stagesMs[s])), String(turn.promptTokens ?? '-'), String(turn.prefilledTokens ?? '-'), String(turn.asrTokens ?? '-'), String(turn.writtenWords ?? '-')];
+  const header = ['turn', 'total', ...stages, 'prompt', 'prefilled', 'asrTok', 'paced'];
+  const row = (label: string, turn: TurnResult) => [label, ms(turn.endOfSpeechToFirstAudioMs), ...stages.map((s) => ms(turn.stagesMs[s])), String(turn.promptTokens ?? '-'), String(turn.prefilledTokens ?? '-'), String(turn.asrTokens ?? '-'), String(turn.pacedWords ?? '-')];
   const summaryRow = (label: string, summary: LatencySummary, value: 'p50Ms' | 'p90Ms') => [label, ms(summary[value]), ...stages.map((s) => (value === 'p50Ms' ? ms(summary.stagesP50Ms[s]) : '')), '', '', '', ''];
   const rows: string[][] = [header];
   report.turns.forEach((turn, i) => rows.push(row(`ours ${i + 1}`, turn)));

@@ -11,8 +11,8 @@ export interface TurnResult {
   prefilledTokens: number | null;
   /** Tokens the ASR decoder wrote. */
   asrTokens: number | null;
-  /** Words the LLM wrote in all (each spoken as the next word of the fixed reply): the pace the chunker saw. */
-  writtenWords: number | null;
+  /** Words of the fixed reply spoken at the token pace (one per generated token, at most all 43): the pace the chunker saw. */
+  pacedWords: number | null;
 }
 
 /** Where a turn's time went, on one clock (performance.now() of one process, or of the page). */

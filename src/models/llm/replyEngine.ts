@@ -9,7 +9,10 @@ export interface ChatMessage {
 
 export interface ReplyOptions {
   maxNewTokens: number;
-  /** End of turn is suppressed until this many tokens are out: benchmarks time replies of a fixed length from random weights. */
+  /**
+   * End of turn is suppressed until this many tokens are out: benchmarks time replies of a fixed length from random
+   * weights. With it, onToken('') also marks every generated token, since noise may form no whole word for a long time.
+   */
   minNewTokens?: number;
   /** Called with each piece of decoded text as soon as whole words are formed (special tokens skipped). */
   onToken(textDelta: string): void;
@@ -291,6 +294,8 @@ export class ReplyEngine {
       callback_function: onToken,
       token_callback_function: () => {
         firstTokenAtMs ??= performance.now();
+        // Benchmarks (minNewTokens set) pace their fixed spoken reply by tokens: an empty delta marks each one.
+        if (minNewTokens) onToken('');
       },
     });
     let output: GenerateOutput;
