@@ -1,10 +1,10 @@
 import type { TurnAudio } from '../models/asr/transcriber';
 import { dualFrontFrames, firstTurnThatFits, type TurnLogMel } from '../models/es4r/runtime/frontPlan';
 import type { Turn } from '../turns/turn';
-import { measureCues, type CueSwitches } from './affectCues';
-import { appendAssistantText, appendUserTurn, finishAssistantTurn, markReplyInterrupted, newDialogue, recordCueNote, setReplyRoute, startAssistantTurn, userTurns, type AnswerPath, type Dialogue, type PromptSize, type ReplyOutcome, type ReplyRoute } from './dialogue';
+import type { CueSwitches } from './affectCues';
+import { appendAssistantText, finishAssistantTurn, markReplyInterrupted, newDialogue, recordCueNote, setReplyRoute, startAssistantTurn, userTurns, type AnswerPath, type Dialogue, type PromptSize, type ReplyOutcome, type ReplyRoute } from './dialogue';
 import { askToRepeatReply, promptCueNote } from './prompt';
-import { strategyFor } from './strategy';
+import { appendListenedTurn } from './userTurnFromTurn';
 import { errorMessage } from '../errorMessage';
 
 /** Speech to text; in the page a worker client, in Node the engine itself. */
@@ -152,11 +152,7 @@ export class Conversation {
     const logMel = { data: turn.logMel, nMels: turn.nMels, frameCount: turn.frameCount };
     this.keepSpeechTurn(logMel);
     const transcript = await this.transcriber.transcribe({ pcm16k: turn.pcm16k, logMel });
-    const earlierDb = userTurns(this.dialogue).map((t) => t.energyDb);
-    const { strategy, deltaDb } = strategyFor([...earlierDb, turn.energyDb], this.settings().tauDb);
-    const input = { transcript: transcript.text, startMs: turn.startMs, endMs: turn.endMs, energyDb: turn.energyDb, energy: turn.energy, speechFrames: turn.speechFrames, strategy, deltaDb };
-    const cues = measureCues(input, this.dialogue);
-    const withUser = appendUserTurn(this.dialogue, { transcript: transcript.text, startMs: turn.startMs, endMs: turn.endMs, energyDb: turn.energyDb, strategy, deltaDb, cues });
+    const withUser = appendListenedTurn(this.dialogue, turn, transcript.text, this.settings().tauDb);
     const userTurn = userTurns(withUser).at(-1)!;
     this.update(withUser, { type: 'userTurn', userTurnId: userTurn.id, timingsMs: transcript.timingsMs });
     this.startReply();
