@@ -66,7 +66,7 @@ export async function runPlainInNode(models: PlainModels, audio: TurnAudio, repl
       { speechEndAtMs, handedAtMs, transcribedAtMs: marks.transcribedAtMs, firstTextAtMs: marks.firstTextAtMs, firstClauseAtMs: marks.firstSentenceAtMs, firstAudioAtMs: marks.firstAudioAtMs },
       { promptBuildMs: marks.generateAtMs - marks.transcribedAtMs, prefillMs: marks.firstTokenAtMs - marks.generateAtMs },
     );
-    results.push({ endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: marks.promptTokens, prefilledTokens: marks.prefilledTokens, asrTokens: null, pacedWords: marks.pacedWords });
+    results.push({ endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: marks.promptTokens, prefilledTokens: marks.prefilledTokens, asrTokens: null, pacedWords: marks.pacedWords, speculativeHiddenMs: null });
     log(`plain turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio`);
   }
   return results;

@@ -119,6 +119,7 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
       prefilledTokens: reply.prompt?.prefilledTokens ?? null,
       asrTokens,
       pacedWords: marks.pacedWords,
+      speculativeHiddenMs: null,
     });
     log(`ours turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio; first clause "${marks.firstClauseText}"`);
   }

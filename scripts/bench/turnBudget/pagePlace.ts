@@ -51,7 +51,7 @@ function pageTurnResult(turn: PageTurn, micStartedAtMs: number, voicedEndMs: num
     { speechEndAtMs: micStartedAtMs + voicedEndMs, handedAtMs: handed, transcribedAtMs: transcribed, firstTextAtMs: firstText, firstClauseAtMs: firstClause, firstAudioAtMs: firstAudio, playbackAtMs: playback },
     { asrEncoderMs: (turn.asrTimingsMs.features ?? 0) + (turn.asrTimingsMs.encoder ?? 0), asrDecodingMs: turn.asrTimingsMs.decoder ?? 0, ...llmInnerTimings(turn.reply.timingsMs) },
   );
-  return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: turn.reply.promptTokens, prefilledTokens: turn.reply.prefilledTokens, asrTokens: null, pacedWords: null };
+  return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: turn.reply.promptTokens, prefilledTokens: turn.reply.prefilledTokens, asrTokens: null, pacedWords: null, speculativeHiddenMs: turn.reply.timingsMs.speculativeHiddenMs ?? null };
 }
 
 export async function benchInPage(options: PageBenchOptions): Promise<PlaceReport> {

@@ -13,6 +13,8 @@ export interface TurnResult {
   asrTokens: number | null;
   /** Words of the fixed reply spoken at the token pace (one per generated token, at most all 43): the pace the chunker saw. */
   pacedWords: number | null;
+  /** Of the end-of-turn wait, the time the page's speculative end of turn spent on the turn's ASR and prefill; null where it does not run. */
+  speculativeHiddenMs: number | null;
 }
 
 /** Where a turn's time went, on one clock (performance.now() of one process, or of the page). */
