@@ -88,12 +88,17 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
     await page
       .waitForFunction((n) => window.__es4r!.turnMarks().filter((marks) => marks.playback !== undefined).length >= n, expected, { timeout: LAST_REPLY_MS, polling: 250 })
       .catch(() => log(`page: not every turn's reply played within ${LAST_REPLY_MS / 1000} s after the recording`));
+    // A worker busy in wasm answers no DevTools request (the memory sample's GC): let the last reply finish first.
+    await page
+      .waitForFunction(() => !window.__es4r!.getState().dialogue.turns.some((turn) => turn.kind === 'assistant' && turn.streaming), null, { timeout: LAST_REPLY_MS, polling: 250 })
+      .catch(() => log('page: the last reply was still being written; memory is sampled anyway'));
     const session = await readSession(page);
     if (session.notice) log(`page: the app says: ${session.notice}`);
 
     const peakMemoryMb: Record<string, number> = {};
     for (const target of await TargetMemory.attachAll(cdp)) {
-      const sample = await target.sample();
+      const sample = await target.sample().catch((error: unknown) => log(`page: no memory sample of ${target.label}: ${String(error)}`));
+      if (!sample) continue;
       peakMemoryMb[`${target.label} JS heap`] = mb(sample.jsHeapBytes);
       if (sample.wasmMemoryBytes > 0) peakMemoryMb[`${target.label} wasm`] = mb(sample.wasmMemoryBytes);
     }
