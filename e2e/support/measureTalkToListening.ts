@@ -28,16 +28,10 @@ async function waitForModels(page: Page): Promise<void> {
   );
 }
 
-/**
- * Opens `url` in `page` and times one Talk press -> listening, in the page. The page's microphone must be fake
- * (Chromium's --use-fake-ui-for-media-stream), or the permission prompt is timed too.
- */
-export async function measureTalkToListening(page: Page, url: string, moment: TalkMoment): Promise<TalkToListening> {
-  await page.goto(url);
-  await page.getByTestId('talk').waitFor();
-  if (moment === 'whenReady') await waitForModels(page);
+/** Presses Talk and times, in the page, until the microphone status says listening. */
+export function pressTalk(page: Page): Promise<number> {
   // No named functions inside: tsx's keepNames would wrap them in a helper the page does not have.
-  const talkToListeningMs = await page.evaluate(async () => {
+  return page.evaluate(async () => {
     const talk = document.querySelector<HTMLButtonElement>('[data-testid="talk"]');
     if (!talk) throw new Error('no Talk button');
     const startMs = performance.now();
@@ -49,6 +43,17 @@ export async function measureTalkToListening(page: Page, url: string, moment: Ta
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   });
+}
+
+/**
+ * Opens `url` in `page` and times one Talk press -> listening, in the page. The page's microphone must be fake
+ * (Chromium's --use-fake-ui-for-media-stream), or the permission prompt is timed too.
+ */
+export async function measureTalkToListening(page: Page, url: string, moment: TalkMoment): Promise<TalkToListening> {
+  await page.goto(url);
+  await page.getByTestId('talk').waitFor();
+  if (moment === 'whenReady') await waitForModels(page);
+  const talkToListeningMs = await pressTalk(page);
   const reported = await page.evaluate(() => {
     const timings = window.__es4r!.listenTimings?.();
     return { talkToListeningMs: timings?.talkToListeningMs ?? null, vadReadyAtMs: timings?.vadReadyAtMs ?? null };

@@ -42,23 +42,6 @@ export async function waitForModelsReady(page: Page, timeoutMs: number): Promise
   return result.readyAtMs!;
 }
 
-/** Presses Talk and times, in the page, until the microphone status says listening. */
-export function pressTalk(page: Page): Promise<number> {
-  // No named functions inside: the page gets this function's source as it is, without tsx's helpers.
-  return page.evaluate(async () => {
-    const talk = document.querySelector<HTMLButtonElement>('[data-testid="talk"]');
-    if (!talk) throw new Error('no Talk button');
-    const startMs = performance.now();
-    talk.click();
-    for (;;) {
-      const { micStatus, micMessage } = window.__es4r!.getState();
-      if (micStatus === 'listening') return performance.now() - startMs;
-      if (micStatus !== 'starting') throw new Error(`Talk ended in "${micStatus}": ${micMessage ?? ''}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  });
-}
-
 export interface PageTurn {
   userTurnId: number;
   startMs: number;
