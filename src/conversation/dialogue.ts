@@ -1,4 +1,4 @@
-import type { AffectCues } from './affectCues';
+import type { AffectCues } from './affectCueTypes';
 import type { Strategy } from './strategy';
 
 /** One user turn as the conversation keeps it (the audio stays with the turn pipeline). */
