@@ -78,7 +78,10 @@ describe('es4r-probe', () => {
     const d1 = maxAbsDiff(front.data, refFront);
 
     const kept = ref1.whisperFrames;
-    expect(kept).toBe(Math.floor((ref1.length - 1) / 2) + 1);
+    // The release's cut: the mask's real (unpadded) frames n, keep (n - 1) // 2 + 1 encoder rows.
+    const realFrames = ref1.dual.mask.filter((padding) => !padding).length;
+    expect(realFrames).toBeLessThan(ref1.length);
+    expect(kept).toBe(Math.floor((realFrames - 1) / 2) + 1);
     const ref2 = cformerReference(matrix(kept, DIMS.dModel, states.slice(0, kept * DIMS.dModel)), w.cformer);
     const adapter = await npy(join(out, 'adapter.npy'));
     expect(adapter.shape).toEqual([ref2.tokenCount, DIMS.llmHidden]);
@@ -124,7 +127,7 @@ describe('es4r-probe', () => {
       [[...base, '--mel', join(dir, 'nope.npy'), ...out], /cannot read log-mel .*nope\.npy \(ENOENT\)/],
       [[...base, '--mel', join(dir, 'not.npy'), ...out], /not\.npy: npy: not an NPY file/],
       [[...base, '--mel', join(dir, 'wrong-bins.npy'), ...out], /log-mel must be \[80, T\], got shape \[40, 10\]/],
-      [[...base, ...mel, ...out, '--encoder-states', join(dir, 'short-states.npy')], /short-states\.npy: encoder states must have at least 3 rows \(\(L - 1\) \/\/ 2 \+ 1 for L = 6\), got shape \[2, 32\]/],
+      [[...base, ...mel, ...out, '--encoder-states', join(dir, 'short-states.npy')], /short-states\.npy: encoder states must have at least 3 rows \(\(real - 1\) \/\/ 2 \+ 1 over the turns' 6 real frames\), got shape \[2, 32\]/],
       [[...base, ...mel, ...out, '--encoder-states', join(dir, 'wrong-width.npy')], /encoder states must have Whisper d_model 32 columns/],
       [[...base, ...mel, ...out, '--encoder-states', join(dir, 'h.npy'), '--text-embeds', join(dir, 'wrong-width.npy')], /text embeddings must have LLM hidden size 24 columns/],
       [[...base, ...mel, ...out, '--text-embeds', join(dir, 'e.npy')], /--text-embeds needs --encoder-states/],

@@ -8,7 +8,8 @@
 //                            zero right-padding to 3000 frames (L = turns * longest turn, the release's padding kept).
 //                            Each --mel is one turn's Whisper-normalised log-mel, float32 [80, T].
 //   adapter.npy  [N, H]      with --encoder-states (Whisper encoder output [1500, d] or [frames, d]): CFormer on its
-//                            first (L - 1) // 2 + 1 rows (ES4R.md), H = the LLM hidden size.
+//                            first (n - 1) // 2 + 1 rows, n = the turns' real (unpadded) frames as the release
+//                            counts them, H = the LLM hidden size.
 //   fused.npy    [N, H]      with --text-embeds (text-history token embeddings [S, H]; needs --encoder-states):
 //                            cross-attention of the adapter output over them.
 // Bad input: one line on stderr, exit code 2.
@@ -20,7 +21,7 @@ import { GraphSession } from '../src/models/runtime/graphSession';
 import { encodeNpy, readNpy } from '../src/audio/wav/npy';
 import type { Es4rDims, Es4rWeights } from '../src/models/es4r/checkpoint/releaseNames';
 import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from '../src/models/es4r/stage1/affectAttentionGraph';
-import { padTurns, type TurnFeatures } from '../src/models/es4r/stage1/padTurns';
+import { padTurns, whisperOutputFrames, type TurnFeatures } from '../src/models/es4r/stage1/padTurns';
 import { MEL_BINS, WHISPER_MEL_FRAMES } from '../src/models/es4r/stage1/stage1Types';
 import { subsampledLength } from '../src/models/es4r/stage1/subsampler.reference';
 import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../src/models/es4r/stage1/subsamplerGraph';
@@ -143,10 +144,10 @@ export async function probeEs4r(argv: string[]): Promise<ProbeResult> {
   if (frontFrames > WHISPER_MEL_FRAMES) {
     throw new CliError(`the ${mels.length} turns make a front of ${frontFrames} frames (turns x longest turn after subsampling), more than Whisper's ${WHISPER_MEL_FRAMES}`);
   }
-  const whisperFrames = Math.floor((frontFrames - 1) / 2) + 1;
+  const whisperFrames = whisperOutputFrames(subFrames.reduce((sum, frames) => sum + frames, 0));
   const states = statesPath
     ? await readMatrix(statesPath, 'encoder states', (rows, cols) =>
-        cols !== dims.dModel ? `must have Whisper d_model ${dims.dModel} columns` : rows < whisperFrames ? `must have at least ${whisperFrames} rows ((L - 1) // 2 + 1 for L = ${frontFrames})` : null,
+        cols !== dims.dModel ? `must have Whisper d_model ${dims.dModel} columns` : rows < whisperFrames ? `must have at least ${whisperFrames} rows ((real - 1) // 2 + 1 over the turns' ${subFrames.join(' + ')} real frames)` : null,
       )
     : null;
   const embeds = embedsPath

@@ -56,7 +56,7 @@ export function es4rJson(dims: Es4rDims, info: Es4rModelInfo): Record<string, un
       subsampler: 'one graph run per user turn (batch 1): mel [1, 80, T] -> T\' = three times floor((T - 1) / 2) + 1 frames',
       turnPadding: 'turns are zero-padded to the longest turn; the padding stays inside the concatenated sequence (masked as keys only), as in the release',
       pseudoMel: `sequence transposed to [80, L] and zero right-padded to ${WHISPER_MEL_FRAMES} frames; L = turns * max_frames must be <= ${WHISPER_MEL_FRAMES}`,
-      whisperFrames: 'keep (L - 1) // 2 + 1 Whisper encoder output frames (output whisper_frames of the affect graph)',
+      whisperFrames: 'keep (n - 1) // 2 + 1 Whisper encoder output frames, n = the real (unpadded) frames (output whisper_frames of the affect graph)',
       tokenCount: 'N = max(1, round(sum of CIF alphas)), decided inside the adapter graph (output token_count)',
       crossAttention: 'query = speech_embeds, key = value = text-history token embeddings; output replaces the speech vectors (no residual)',
       prompt: '[start][instruction][text-history tokens][fused speech vectors][suffix]',

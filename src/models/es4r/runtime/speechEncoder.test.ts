@@ -65,13 +65,14 @@ describe('SpeechEncoder on the tiny pack', () => {
     const vectors = await encoder.encode(turns, recordingWhisper(windows), { dualAttention: true });
 
     const ref1 = stage1Reference(turns.map((t) => ({ mel: t.data, frames: t.frameCount })), weights.subsampler, weights.affect);
-    // 200 frames -> 25 after the subsampler; 3 turns padded to 25 -> L = 75, Whisper rows (75 - 1) // 2 + 1 = 38.
+    // 120, 200, 75 frames -> 15, 25, 10 after the subsampler (kernel 5, stride 2, padding 2, three times); padded to 25
+    // -> L = 75, of which 50 are real: the release keeps (50 - 1) // 2 + 1 = 25 Whisper rows.
     expect(vectors.frontFrames).toBe(75);
-    expect(vectors.whisperFrames).toBe(38);
+    expect(vectors.whisperFrames).toBe(25);
     expect(maxAbsDiff(windows[0]!, ref1.pseudoMel)).toBeLessThanOrEqual(TOLERANCE);
 
     const hidden = await encodeWindow(whisper, ref1.pseudoMel, 80);
-    const kept = matrix(38, hidden.dModel, hidden.data.slice(0, 38 * hidden.dModel));
+    const kept = matrix(25, hidden.dModel, hidden.data.slice(0, 25 * hidden.dModel));
     const ref2 = cformerReference(kept, weights.cformer);
     expect(vectors.tokens).toBe(ref2.tokenCount);
     expect(vectors.hidden).toBe(TINY_ES4R_DIMS.llmHidden);

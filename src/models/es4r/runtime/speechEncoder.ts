@@ -1,7 +1,7 @@
 // ES4R's speech side, Stages 1-2 up to the adapter: the user turns' log-mels -> dual-level affective attention ->
 // pseudo-mel -> the pack's Whisper encoder (injected: the ASR model, loaded once) -> cut -> CFormer -> speech vectors.
 import * as ort from 'onnxruntime-web';
-import { padTurns } from '../stage1/padTurns';
+import { padTurns, whisperOutputFrames } from '../stage1/padTurns';
 import { MEL_BINS, WHISPER_MEL_FRAMES } from '../stage1/stage1Types';
 import type { Es4rConfig } from './es4rConfig';
 import { DUAL_FRONT_MAX_FRAMES, dualFrontFrames, firstTurnThatFits, rawMelWindow, type TurnLogMel } from './frontPlan';
@@ -73,13 +73,13 @@ export class SpeechEncoder {
       const sizes = turns.map((turn) => (dualAttention ? dualFrontFrames(turn) : turn.frameCount));
       const kept = turns.slice(firstTurnThatFits(sizes, dualAttention));
       if (kept.length === 0) throw new RangeError(`the latest turn alone is longer than the front's ${dualAttention ? DUAL_FRONT_MAX_FRAMES : WHISPER_MEL_FRAMES}-frame window`);
-      const front = dualAttention ? await this.affectFront(kept) : rawMelWindow(kept);
+      const front = dualAttention ? await this.affectFront(kept) : rawFront(kept);
       const whisperStartMs = performance.now();
       const hidden = await whisper(front.window);
       if (hidden.dModel !== this.config.dims.whisperDModel) {
         throw new Error(`the ES4R component was trained with a Whisper of d_model ${this.config.dims.whisperDModel}, the pack's speech recognition model has ${hidden.dModel}`);
       }
-      const whisperFrames = Math.min(hidden.frames, Math.floor((front.frames - 1) / 2) + 1);
+      const whisperFrames = Math.min(hidden.frames, front.whisperFrames);
       const adapterStartMs = performance.now();
       const out = await this.graphs.adapter.run(
         { encoder_hidden: new ort.Tensor('float32', hidden.data.slice(0, whisperFrames * hidden.dModel), [1, whisperFrames, hidden.dModel]) },
@@ -107,7 +107,7 @@ export class SpeechEncoder {
   }
 
   /** Stage 1: the subsampler per turn (batch 1), then the dual-level attention over the padded turns. */
-  private async affectFront(turns: readonly TurnLogMel[]): Promise<{ window: Float32Array; frames: number }> {
+  private async affectFront(turns: readonly TurnLogMel[]): Promise<Front> {
     const features = [];
     for (const turn of turns) {
       const out = await this.graphs.subsampler.run({ mel: new ort.Tensor('float32', turn.data, [1, MEL_BINS, turn.frameCount]) }, ['features']);
@@ -119,8 +119,21 @@ export class SpeechEncoder {
         turn_features: new ort.Tensor('float32', padded.data, [padded.turns, padded.maxFrames, MEL_BINS]),
         key_padding_mask: new ort.Tensor('bool', Uint8Array.from(padded.mask, (masked) => (masked ? 1 : 0)), [padded.turns, padded.maxFrames]),
       },
-      ['pseudo_mel'],
+      ['pseudo_mel', 'whisper_frames'],
     );
-    return { window: out.pseudo_mel.data as Float32Array, frames: padded.turns * padded.maxFrames };
+    return { window: out.pseudo_mel.data as Float32Array, frames: padded.turns * padded.maxFrames, whisperFrames: Number((out.whisper_frames.data as BigInt64Array)[0]) };
   }
+}
+
+/** Whisper's input window, its frames L before the padding to 3000, and the encoder rows the release keeps. */
+interface Front {
+  window: Float32Array;
+  frames: number;
+  whisperFrames: number;
+}
+
+/** The ablation's front: raw log-mels without padding, so every frame is real. */
+function rawFront(turns: readonly TurnLogMel[]): Front {
+  const raw = rawMelWindow(turns);
+  return { ...raw, whisperFrames: whisperOutputFrames(raw.frames) };
 }

@@ -7,7 +7,8 @@
 //                                                              (the release's padding stays in the sequence)
 //   output `pseudo_mel`       float32 [1, 80, 3000]            `sequence` transposed, zero right-padded
 //                                                              (length must be <= 3000, else Pad fails)
-//   output `whisper_frames`   int64   [1]                      (length - 1) // 2 + 1: Whisper encoder frames to keep
+//   output `whisper_frames`   int64   [1]                      (real - 1) // 2 + 1: Whisper encoder frames to keep,
+//                                                              real = frames not masked (the release's cut)
 import { attr, GraphBuilder } from '../../../../scripts/tinyPack/onnxGraph';
 import { addAttentionInits, attentionOp, int64Const } from './graphOps';
 import { MEL_BINS, WHISPER_MEL_FRAMES, type MultiheadAttentionWeights } from './stage1Types';
@@ -33,7 +34,9 @@ export function buildAffectAttentionGraph(weights: MultiheadAttentionWeights): U
   const melT = g.op('Transpose', [sequence], { perm: attr.ints([0, 2, 1]) });
   const pseudoMel = g.op('Pad', [melT, pads], { mode: attr.s('constant') });
   const one = int64Const(g, 'one', [1]);
-  const whisperFrames = g.op('Add', [g.op('Div', [g.op('Sub', [length, one]), int64Const(g, 'two', [2])]), one]);
+  const realFlat = g.op('Reshape', [g.op('Cast', [g.op('Not', [mask])], { to: attr.i(7) }), int64Const(g, 'flat_shape', [-1])]);
+  const realFrames = g.op('ReduceSum', [realFlat, int64Const(g, 'sum_axes', [0])], { keepdims: attr.i(1) }); // int64 [1]
+  const whisperFrames = g.op('Add', [g.op('Div', [g.op('Sub', [realFrames, one]), int64Const(g, 'two', [2])]), one]);
 
   g.output(AFFECT_OUTPUTS.intra, 'float32', ['turns', 'max_frames', MEL_BINS], intra);
   g.output(AFFECT_OUTPUTS.sequence, 'float32', [1, 'length', MEL_BINS], sequence);

@@ -1,5 +1,5 @@
 // Reference of ES4R Stage 1's dual-level affective attention and the pseudo-mel handed to Whisper.
-// Tests only. Reproduces the release's padding quirk (ES4R.md Stage 1, step 3):
+// Tests only. Reproduces the release's padding quirk (Stage 1, step 3, in docs/es4r.md):
 // every turn is padded to the dialogue's longest turn, the padding stays inside the concatenated
 // sequence, and it is masked only as attention *keys* (padded positions still act as queries and so
 // carry non-zero values into the pseudo-mel).
@@ -62,5 +62,5 @@ export function stage1Reference(
 ): { pseudoMel: Float32Array; length: number; whisperFrames: number; dual: DualLevelResult } {
   const turns = mels.map((m) => subsampleReference(m.mel, m.frames, subsampler));
   const dual = dualLevelAttentionReference(turns, mha);
-  return { pseudoMel: toPseudoMel(dual.sequence, dual.length), length: dual.length, whisperFrames: whisperOutputFrames(dual.length), dual };
+  return { pseudoMel: toPseudoMel(dual.sequence, dual.length), length: dual.length, whisperFrames: whisperOutputFrames(turns.reduce((sum, turn) => sum + turn.frames, 0)), dual };
 }

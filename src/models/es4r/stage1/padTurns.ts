@@ -1,5 +1,6 @@
 // The turns of a dialogue as ES4R Stage 1 hands them to its attention, with the release's padding quirk:
-// every turn zero-padded to the longest one, the padding kept in the sequence and masked as keys only.
+// every turn zero-padded to the longest one, the padding kept in the sequence and masked as keys only;
+// the Whisper cut afterwards counts the real frames only.
 // Shared by the runtime (src/models/es4r/runtime) and the references.
 import { MEL_BINS } from './stage1Types';
 
@@ -16,6 +17,8 @@ export interface PaddedTurns {
   maxFrames: number;
   /** [turns * maxFrames]; true = padding. */
   mask: boolean[];
+  /** Frames that are not padding: the sum of the turns' lengths. */
+  realFrames: number;
 }
 
 /** Pads every turn to the longest turn (zeros) and builds the key padding mask. */
@@ -29,14 +32,15 @@ export function padTurns(turns: TurnFeatures[], width = MEL_BINS): PaddedTurns {
     data.set(turn.features.subarray(0, turn.frames * width), b * maxFrames * width);
     for (let t = 0; t < maxFrames; t++) mask.push(t >= turn.frames);
   });
-  return { data, turns: turns.length, maxFrames, mask };
+  return { data, turns: turns.length, maxFrames, mask, realFrames: turns.reduce((sum, turn) => sum + turn.frames, 0) };
 }
 
 /**
- * Whisper encoder frames to keep for `validFrames` pseudo-mel frames (its conv2 has stride 2):
- * (validFrames - 1) // 2 + 1. With the release's quirk, validFrames is the padded sequence length
- * turns * maxFrames (the kept padding counts as valid).
+ * Whisper encoder frames to keep, as the release cuts them: its encoder wrapper counts the stage-1 mask's
+ * real frames (input_lengths = attention_mask.sum(-1), padding excluded although it stays in the sequence)
+ * and keeps (realFrames - 1) // 2 + 1 rows (Whisper's conv2 has stride 2). Turns of 22, 12 and 30 frames
+ * make a 90-frame sequence of which 64 are real: 32 rows are kept, not 45.
  */
-export function whisperOutputFrames(validFrames: number): number {
-  return Math.floor((validFrames - 1) / 2) + 1;
+export function whisperOutputFrames(realFrames: number): number {
+  return Math.floor((realFrames - 1) / 2) + 1;
 }
