@@ -2,9 +2,12 @@
 """Export a trained ES4R checkpoint (official release, GitHub z786z786/ES4R) for ES4R-web.
 
 Run outside the app, on a machine that holds the checkpoint (a `Blsp2Model` saved by the release's train.py:
-config.json + model*.safetensors or pytorch_model*.bin). Not run by CI, and NOT RUN in this repository: no trained
-ES4R weights are public, and the machine this was written on has neither torch nor the model hub. Every step below
-says what it assumes; the `export` command re-checks its own numbers when it runs (see "Checks" in export-report.json).
+config.json + model*.safetensors or pytorch_model*.bin). No trained ES4R weights are public, so it has never run on
+one. The parts that need only torch and numpy (reading a .bin checkpoint, picking the ES4R tensors by release name,
+the LLM name mapping, the LoRA merge, the Qwen-1 -> Qwen2 split) run in CI on a random checkpoint
+(scripts/es4r-torch-check/check_export_parts.py); what needs transformers, safetensors or onnx has not run here.
+Every step below says what it assumes; the `export` command re-checks its own numbers when it runs (see "Checks"
+in export-report.json).
 
 Needs (pip):  torch==2.5.1  transformers==4.46.3  safetensors==0.4.5  numpy==1.26.4  onnx==1.17.0
 Optional:     onnxruntime==1.20.1  (ONNX-vs-PyTorch check, --quantize q4)    tiktoken==0.8.0  (tokenizer check)
@@ -76,7 +79,6 @@ class ExportError(Exception):
 def load_checkpoint(checkpoint_dir: Path) -> tuple[dict, dict]:
     """config.json and every tensor of a saved Blsp2Model (safetensors preferred over pytorch_model*.bin)."""
     import torch
-    from safetensors.torch import load_file
 
     config_path = checkpoint_dir / "config.json"
     if not config_path.is_file():
@@ -85,6 +87,8 @@ def load_checkpoint(checkpoint_dir: Path) -> tuple[dict, dict]:
     tensors: dict = {}
     shards = sorted(checkpoint_dir.glob("*.safetensors"))
     if shards:
+        from safetensors.torch import load_file  # only here: a pytorch_model*.bin checkpoint needs torch alone
+
         for shard in shards:
             tensors.update(load_file(str(shard)))
     else:

@@ -3,16 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pythonWith, requirePython, skipWithoutPython } from '../../../test/support/python';
 import { encodeNpy, readNpy } from './npy';
 
-const hasNumpy = (() => {
-  try {
-    execFileSync('python3', ['-c', 'import numpy']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const python = pythonWith(['numpy']);
 
 describe('encodeNpy', () => {
   it('writes the NPY 1.0 preamble and a header padded so the data starts at byte 128', () => {
@@ -41,7 +35,7 @@ describe('encodeNpy', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'npy-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it.skipIf(!hasNumpy)('loads in numpy with the same shape, dtype and values', () => {
+  it.skipIf(skipWithoutPython(python))('loads in numpy with the same shape, dtype and values', () => {
     const data = Float32Array.from({ length: 80 * 7 }, (_, i) => Math.sin(i) * 1e3);
     const path = join(scratch, 'mel.npy');
     writeFileSync(path, encodeNpy(data, [80, 7]));
@@ -50,7 +44,7 @@ describe('encodeNpy', () => {
       'a = np.load(sys.argv[1])',
       'print(json.dumps({"shape": list(a.shape), "dtype": a.dtype.str, "c": bool(a.flags.c_contiguous), "values": [float(v) for v in a.ravel()]}))',
     ].join('\n');
-    const loaded = JSON.parse(execFileSync('python3', ['-c', script, path]).toString()) as {
+    const loaded = JSON.parse(execFileSync(requirePython(python, 'python3-numpy'), ['-c', script, path]).toString()) as {
       shape: number[];
       dtype: string;
       c: boolean;
@@ -94,11 +88,11 @@ describe('readNpy', () => {
     expect(readNpy(shifted.subarray(1))).toEqual({ data: new Float32Array([0.25, -1, 7]), shape: [3] });
   });
 
-  it.skipIf(!hasNumpy)('reads what numpy.save writes (float32 [80, 5]; float64 rejected)', () => {
+  it.skipIf(skipWithoutPython(python))('reads what numpy.save writes (float32 [80, 5]; float64 rejected)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'npy-read-'));
     try {
       const script = 'import sys, numpy as np\na = np.arange(400, dtype=np.float32).reshape(80, 5) / 7\nnp.save(sys.argv[1], a)\nnp.save(sys.argv[2], a.astype(np.float64))';
-      execFileSync('python3', ['-c', script, join(dir, 'f4.npy'), join(dir, 'f8.npy')]);
+      execFileSync(requirePython(python, 'python3-numpy'), ['-c', script, join(dir, 'f4.npy'), join(dir, 'f8.npy')]);
       const read = readNpy(readFileSync(join(dir, 'f4.npy')));
       expect(read.shape).toEqual([80, 5]);
       expect(read.data).toEqual(Float32Array.from({ length: 400 }, (_, i) => Math.fround(Math.fround(i) / 7)));
