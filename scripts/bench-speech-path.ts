@@ -1,12 +1,12 @@
 // Times ES4R's speech path around the (frozen, not timed) Whisper encoder, on onnxruntime-web's wasm EP in Node:
 //   affect front = per-turn subsampler (ONNX, one run per turn) + dual-level attention up to the pseudo-mel;
 //   adapter      = CFormer on Whisper encoder states + cross-attention with a text history.
-// Two configurations with random weights: the tiny one and the release's real dimensions (ES4R.md, Stages 1-2);
+// Two configurations with random weights: the tiny one and the release's real dimensions (docs/es4r.md, Stages 1-2);
 // then the whole speech path on the tiny pack (with its Whisper and LLM) against the text path.
 // Usage: npx tsx scripts/bench-speech-path.ts [runs] [threads]   (runs default 15; threads 1 or 2, default 1;
 // the real dimensions get min(runs, REAL_MAX_RUNS) timed runs to keep the script well under 2 minutes on 2 cores).
 //
-// Our decisions, not fixed by ES4R.md: subsampler fc1/fc2 hidden width 160 (2 x 80); CFormer FFN width =
+// Our decisions, not fixed by docs/es4r.md: subsampler fc1/fc2 hidden width 160 (2 x 80); CFormer FFN width =
 // Whisper small's encoder_ffn_dim 3072 (real) / 4 x d (tiny); tiny heads 4 (CFormer d=64) and 4 (LLM H=32).
 // The Whisper encoder states fed to the adapter are random activations of the right shape; CIF's token count N
 // follows from the random weights (printed), it is not forced.

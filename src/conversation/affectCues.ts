@@ -132,7 +132,7 @@ export function describeCues(
   return sentences;
 }
 
-/** Beyond tau "quieter/louder", beyond 2 tau "much" (the strategy's own threshold, ES4R.md). */
+/** Beyond tau "quieter/louder", beyond 2 tau "much" (the strategy's own threshold, docs/es4r.md). */
 function describeRelativeEnergy(relativeEnergyDb: number | null, tauDb: number): string | null {
   if (relativeEnergyDb === null || Math.abs(relativeEnergyDb) < tauDb) return null;
   const degree = Math.abs(relativeEnergyDb) >= 2 * tauDb ? 'much ' : '';

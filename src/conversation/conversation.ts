@@ -26,7 +26,7 @@ export interface ReplySettings {
   maxPromptTokens: number;
   /** The path asked for; the speech path needs a speech encoder, else the text path answers and says why. */
   answerPath: AnswerPath;
-  /** Speech-path ablations (ES4R.md): dual-level affective attention before Whisper, cross-attention over the text. */
+  /** Speech-path ablations (docs/es4r.md): dual-level affective attention before Whisper, cross-attention over the text. */
   dualAttention: boolean;
   crossAttention: boolean;
   /** Benchmarks only: end of turn suppressed until the reply has this many tokens (random weights write noise of any length). */

@@ -1,4 +1,4 @@
-// ES4R's LLM prompt on the speech path (ES4R.md Stage 2, step 8): [start][instruction][text history][speech][suffix].
+// ES4R's LLM prompt on the speech path (docs/es4r.md Stage 2, step 8): [start][instruction][text history][speech][suffix].
 // The chat template renders the text; the speech vectors take the place of a slot at the end of the latest user
 // message, so the suffix is exactly what the template puts after a user message (end of turn, assistant header).
 import type { ChatMessage } from './dialogue';

@@ -3,7 +3,7 @@ import { powerToDb } from '../audio/dsp/energy';
 /** How the reply is spoken (ES4R Stage 3): falling energy -> comfort, rising -> encourage, stable -> neutral. */
 export type Strategy = 'comfort' | 'encourage' | 'neutral';
 
-/** Threshold tau on Delta_e (ES4R.md: our choice, 3 dB = half/double power). */
+/** Threshold tau on Delta_e (docs/es4r.md: our choice, 3 dB = half/double power). */
 export const DEFAULT_TAU_DB = 3;
 
 /** Turn energy e_k: mean of the frame energies e_t over the turn's speech frames (a power quantity). */
@@ -30,7 +30,7 @@ export function turnEnergyDb(energy: Float32Array, speechFrames: Uint8Array): nu
 
 /**
  * Delta_e = dB(e_{k-1}) - mean(dB(e_1) .. dB(e_{k-2})): the turn just ended against all earlier
- * user turns (ES4R.md). Input: the dialogue's user turn energies in dB, oldest first. Null with one turn.
+ * user turns (docs/es4r.md). Input: the dialogue's user turn energies in dB, oldest first. Null with one turn.
  */
 export function deltaDb(turnEnergiesDb: readonly number[]): number | null {
   const count = turnEnergiesDb.length;

@@ -6,7 +6,7 @@ import { blendVoices, fuseStyles, styleSourceFor, voiceFor, voiceWithStyle } fro
 
 const manifest = parseManifest(JSON.parse(readFileSync(join(process.cwd(), 'public/models/manifest.json'), 'utf8')));
 
-describe('fuseStyles (ES4R.md: w_i = (1/e_i) / sum_j 1/e_j)', () => {
+describe('fuseStyles (docs/es4r.md: w_i = (1/e_i) / sum_j 1/e_j)', () => {
   it('weighs energies 1 and 3 as 0.75 and 0.25', () => {
     const fused = fuseStyles([
       { style: Float32Array.from([4, 0, -8]), energy: 1 },

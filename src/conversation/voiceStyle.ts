@@ -1,4 +1,4 @@
-// ES4R Stage 3, the voice side (ES4R.md, "our definitions"): strategy -> voice blend and speed; inverse-energy style fusion.
+// ES4R Stage 3, the voice side (docs/es4r.md, "our definitions"): strategy -> voice blend and speed; inverse-energy style fusion.
 import type { Pack, VoicePresets } from '../models/manifest';
 import type { Strategy } from './strategy';
 
@@ -57,7 +57,7 @@ export function blendVoices(tables: Readonly<Record<string, Float32Array>>, mix:
   return weightedSum(vectors, entries.map(([, weight]) => weight / total));
 }
 
-/** ES4R.md: s = sum_i w_i s_i with w_i = (1/e_i) / sum_j (1/e_j): quieter turns weigh more. */
+/** docs/es4r.md: s = sum_i w_i s_i with w_i = (1/e_i) / sum_j (1/e_j): quieter turns weigh more. */
 export function fuseStyles(turnStyles: readonly TurnStyle[]): Float32Array {
   if (turnStyles.length === 0) throw new Error('no turn styles to fuse');
   const inverse = turnStyles.map(({ energy }) => {
@@ -72,7 +72,7 @@ export function fuseStyles(turnStyles: readonly TurnStyle[]): Float32Array {
 export const USER_STYLE_WEIGHT = 0.5;
 
 /**
- * The base voice with the user's fused style blended into every row (ES4R.md: "blended with the
+ * The base voice with the user's fused style blended into every row (docs/es4r.md: "blended with the
  * base voice"), so the row Kokoro picks by phoneme count still exists.
  */
 export function voiceWithStyle(table: Float32Array, style: Float32Array, styleWeight = USER_STYLE_WEIGHT): Float32Array {

@@ -117,7 +117,7 @@ export const voicePresetSchema = z.object({
   speed: z.number().positive().describe('1 = the voice\'s natural pace'),
 });
 
-/** Voice presets per ES4R strategy (ES4R.md Stage 3), used when the pack has no style encoder. */
+/** Voice presets per ES4R strategy (docs/es4r.md Stage 3), used when the pack has no style encoder. */
 export const voicesSchema = z.object({
   default: z.string().min(1).describe('the voice name (voices/<name>.bin) spoken when nothing else is chosen'),
   presets: z.object({ comfort: voicePresetSchema, encourage: voicePresetSchema, neutral: voicePresetSchema }),

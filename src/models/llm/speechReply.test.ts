@@ -64,7 +64,7 @@ async function capture(dialogue: Dialogue, prefix: SpeechPrefix, crossAttention:
   return { reply, deltas, embeds, hidden, rowIds, lastTokenId };
 }
 
-/** The ids the text prompt tokenises to, split around the speech slot as ES4R.md orders them. */
+/** The ids the text prompt tokenises to, split around the speech slot as docs/es4r.md orders them. */
 function promptIds(dialogue: Dialogue): { head: number[]; history: number[]; suffix: number[] } {
   const system = bundle.tokenizer.apply_chat_template([{ role: 'system', content: systemText() }], { tokenize: false, add_generation_prompt: false }) as unknown as string;
   const encode = (text: string) => bundle.tokenizer.encode(text, { add_special_tokens: false });

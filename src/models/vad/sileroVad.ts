@@ -6,7 +6,7 @@ const STATE_SIZE = 2 * 1 * 128;
 
 /**
  * Silero VAD v5 on onnxruntime-web, wasm execution provider only: the native WebGPU EP
- * computes Silero's 129->128 Conv wrongly (TESTING.md).
+ * computes Silero's 129->128 Conv wrongly (docs/testing.md).
  */
 export class SileroVad implements VoiceActivityDetector {
   /** [64 context | 512 chunk]; the tensor below wraps it, so it is refilled in place for every run. */

@@ -1,6 +1,6 @@
 // Which user turns enter the ES4R front, and the pseudo-mel of the "without dual-level attention" ablation.
 // Whisper sees at most 3000 mel frames, so a long dialogue keeps its latest turns that fit.
-// Our decision (ES4R.md does not fix a dialogue length): the dual-level front holds at most DUAL_FRONT_MAX_FRAMES
+// Our decision (docs/es4r.md does not fix a dialogue length): the dual-level front holds at most DUAL_FRONT_MAX_FRAMES
 // frames. Its inter-turn attention costs 16 heads x L^2: 576 MB of scores and ~0.8 s a reply at L = 3000 in wasm,
 // 64 MB and ~0.1 s at 1000 — still the latest ~25 turns of 3 s.
 import { subsampledLength } from '../stage1/subsampler.reference';

@@ -3,7 +3,7 @@
 // every turn is padded to the dialogue's longest turn, the padding stays inside the concatenated
 // sequence, and it is masked only as attention *keys* (padded positions still act as queries and so
 // carry non-zero values into the pseudo-mel).
-// Our decisions (not fixed by ES4R.md): the pad value is 0 (applied to the subsampled features, i.e.
+// Our decisions (not fixed by docs/es4r.md): the pad value is 0 (applied to the subsampled features, i.e.
 // after the LayerNorm); the pseudo-mel is right-padded with 0 up to 3000 frames.
 import { MEL_BINS, WHISPER_MEL_FRAMES, type MultiheadAttentionWeights, type SubsamplerWeights } from './stage1Types';
 import { multiheadAttention } from './multiheadAttention.reference';
