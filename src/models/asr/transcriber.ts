@@ -1,5 +1,6 @@
 import { LogitsProcessor, LogitsProcessorList, Tensor, type WhisperForConditionalGeneration } from '@huggingface/transformers';
 import type { WhisperBundle } from './whisperFamily';
+import { encoderAccess } from '../runtime/transformersPrivate';
 
 export const ASR_SAMPLE_RATE_HZ = 16_000;
 /** Whisper's window; turns are split at this length upstream. */
@@ -39,23 +40,6 @@ class EndOnAbort extends LogitsProcessor {
     }
     return logits;
   }
-}
-
-/** transformers.js internals used to run the encoder once and hand its output to generate(). */
-interface EncoderAccess {
-  forward_params: string[];
-  /** Runs one session through transformers.js' sessionRun (tensor conversion; in the page, the one-run-at-a-time chain). */
-  _encode_input(sessionName: string, inputs: Record<string, Tensor>, outputName: string): Promise<Tensor>;
-}
-
-function encoderAccess(model: WhisperForConditionalGeneration): EncoderAccess {
-  const access = model as unknown as Partial<EncoderAccess>;
-  if (typeof access._encode_input !== 'function' || !Array.isArray(access.forward_params)) {
-    throw new Error('This transformers.js version does not expose _encode_input/forward_params: the encoder-once path needs updating.');
-  }
-  // generate() keeps only kwargs named in forward_params; with encoder_outputs kept it skips its own encoder pass (as T5 does).
-  if (!access.forward_params.includes('encoder_outputs')) access.forward_params.push('encoder_outputs');
-  return access as EncoderAccess;
 }
 
 function firstEosId(model: WhisperForConditionalGeneration): number {
