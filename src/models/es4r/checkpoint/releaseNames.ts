@@ -192,7 +192,7 @@ export const NAME_TABLE: readonly NameTableRow[] = [
   { release: 'cross_attn.out_proj.bias', ours: 'crossAttention.outProjBias', shape: '[H]' },
 ];
 
-/** The name table as aligned plain text (for the README). */
+/** The name table as aligned plain text (for docs/speech-path.md). */
 export function formatNameTable(rows: readonly NameTableRow[] = NAME_TABLE): string {
   const header: NameTableRow = { release: 'release name', ours: 'our field', shape: 'shape' };
   const all = [header, ...rows];

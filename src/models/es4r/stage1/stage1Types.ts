@@ -1,5 +1,5 @@
 // ES4R Stage 1 (prepositive dual-level affective attention): shapes, constants and weight layouts.
-// The README's "ES4R speech path" section gives Stage 1. All weight matrices use PyTorch's layouts, row-major:
+// docs/es4r.md gives Stage 1. All weight matrices use PyTorch's layouts, row-major:
 // Conv1d weight [out, in, kernel], Linear weight [out, in], MultiheadAttention in_proj_weight [3*E, E].
 
 /** Whisper log-mel bins; also the width of every Stage 1 feature. */
