@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { appHeaders, contentSecurityPolicy } from './src/privacy/securityHeaders.mjs';
@@ -10,8 +12,22 @@ const refreshPreambleHash = `sha256-${createHash('sha256').update(react.preamble
 const devHeaders = appHeaders(contentSecurityPolicy({ inlineScriptHashes: [refreshPreambleHash], inlineStyles: true }));
 const builtAppHeaders = appHeaders(contentSecurityPolicy());
 
+/** The commit the app is built from, "-modified" when the tree has uncommitted changes; "unknown" outside a git checkout. */
+function buildCommit(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit}-modified` : commit;
+  } catch {
+    return 'unknown';
+  }
+}
+const appVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
 export default defineConfig({
   plugins: [react(), appShellPlugin()],
+  // Study logs record what ran (src/appVersion.ts).
+  define: { __APP_VERSION__: JSON.stringify(appVersion), __APP_COMMIT__: JSON.stringify(buildCommit()) },
   // Separate dependency caches let two dev servers (e.g. two e2e suites) start side by side.
   cacheDir: process.env.VITE_CACHE_DIR ?? 'node_modules/.vite',
   // One onnxruntime-web build in the page: the bare import resolves to the entry transformers.js uses.

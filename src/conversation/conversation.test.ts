@@ -171,6 +171,25 @@ describe('Conversation on the speech path', () => {
     expect(failing.current.turns.at(-1)).toMatchObject({ text: 'ok', route: { path: 'text', fallbackReason: 'the speech path failed: wasm out of memory' } });
   });
 
+  it('"auto" takes the speech path where the pack has one, and the text path without calling it a fallback where it has none', async () => {
+    const AUTO: ReplySettings = { ...SPEECH, answerPath: 'auto' };
+    const encoder = new CountingEncoder();
+    const withSpeech = new Conversation(transcriber(['one two three']), new WordReplier(['ok']), () => AUTO, () => {}, () => ({ available: true, encoder }));
+    await withSpeech.handleTurn(turnAt(0, -20));
+    await withSpeech.settled();
+    expect(withSpeech.current.turns.at(-1)).toMatchObject({ route: { path: 'speech', speechTokens: 1, fallbackReason: null } });
+
+    const absent = new Conversation(transcriber(['one two three']), new WordReplier(['ok']), () => AUTO, () => {}, () => ({ available: false, reason: 'the pack has no ES4R component', absent: true }));
+    await absent.handleTurn(turnAt(0, -20));
+    await absent.settled();
+    expect(absent.current.turns.at(-1)).toMatchObject({ route: { path: 'text', fallbackReason: null } });
+
+    const broken = new Conversation(transcriber(['one two three']), new WordReplier(['ok']), () => AUTO, () => {}, () => ({ available: false, reason: 'the ES4R graphs failed to load' }));
+    await broken.handleTurn(turnAt(0, -20));
+    await broken.settled();
+    expect(broken.current.turns.at(-1)).toMatchObject({ route: { path: 'text', fallbackReason: 'the ES4R graphs failed to load' } });
+  });
+
   it('the text path setting never asks the encoder', async () => {
     const encoder = new CountingEncoder();
     const conversation = new Conversation(transcriber(['one two three']), new WordReplier(['ok']), () => SETTINGS, () => {}, () => ({ available: true, encoder }));

@@ -2,7 +2,7 @@ import type { TurnAudio } from '../models/asr/transcriber';
 import { dualFrontFrames, firstTurnThatFits, type TurnLogMel } from '../models/es4r/runtime/frontPlan';
 import type { Turn } from '../turns/turn';
 import type { CueSwitches } from './affectCues';
-import { appendAssistantText, finishAssistantTurn, markReplyInterrupted, newDialogue, recordCueNote, setReplyRoute, startAssistantTurn, userTurns, type AnswerPath, type Dialogue, type PromptSize, type ReplyOutcome, type ReplyRoute } from './dialogue';
+import { appendAssistantText, finishAssistantTurn, markReplyInterrupted, newDialogue, recordCueNote, setReplyRoute, startAssistantTurn, userTurns, type AnswerPathSetting, type Dialogue, type PromptSize, type ReplyOutcome, type ReplyRoute } from './dialogue';
 import { askToRepeatReply, promptCueNote } from './prompt';
 import { appendListenedTurn } from './userTurnFromTurn';
 import { errorMessage } from '../errorMessage';
@@ -25,7 +25,7 @@ export interface ReplySettings {
   /** The prompt's budget (history trimmed to fit), at most the model's context less the reply's room. */
   maxPromptTokens: number;
   /** The path asked for; the speech path needs a speech encoder, else the text path answers and says why. */
-  answerPath: AnswerPath;
+  answerPath: AnswerPathSetting;
   /** Speech-path ablations (docs/es4r.md): dual-level affective attention before Whisper, cross-attention over the text. */
   dualAttention: boolean;
   crossAttention: boolean;
@@ -48,7 +48,8 @@ export interface SpeechEncoderPort {
 }
 
 /** The speech encoder when the pack has an ES4R component and it loaded, else why not. */
-export type SpeechSide = { available: true; encoder: SpeechEncoderPort } | { available: false; reason: string };
+/** `absent`: the pack has no ES4R component at all (not loading, not failed), so "auto" means the text path. */
+export type SpeechSide = { available: true; encoder: SpeechEncoderPort } | { available: false; reason: string; absent?: boolean };
 
 export interface ReplierResult {
   text: string;
@@ -214,7 +215,8 @@ export class Conversation {
   private async speechFor(settings: ReplySettings, signal: AbortSignal): Promise<{ vectors: SpeechVectorsResult | null; fallbackReason: string | null }> {
     if (settings.answerPath === 'text') return { vectors: null, fallbackReason: null };
     const side = this.speechSide();
-    if (!side.available) return { vectors: null, fallbackReason: side.reason };
+    // Under "auto" a pack without the speech path answers by text by choice; a fallback is only what was asked for and failed.
+    if (!side.available) return { vectors: null, fallbackReason: settings.answerPath === 'auto' && side.absent ? null : side.reason };
     if (this.speechTurns.length === 0) return { vectors: null, fallbackReason: 'the turn has no log-mel for the speech path' };
     try {
       return { vectors: await side.encoder.encode(this.speechTurns, { dualAttention: settings.dualAttention }, signal), fallbackReason: null };

@@ -25,6 +25,8 @@ export interface UserTurn {
 
 /** Which ES4R path answers: the transcript with affect cues (text), or the user's speech itself (speech). */
 export type AnswerPath = 'text' | 'speech';
+/** What the user asks for: a path, or auto (the speech path when the pack has an ES4R component, else the text path). */
+export type AnswerPathSetting = AnswerPath | 'auto';
 
 /** How a reply was produced: the path, and for the speech path which blocks ran and how many speech vectors it used. */
 export interface ReplyRoute {

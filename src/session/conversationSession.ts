@@ -35,7 +35,7 @@ const speechEncoder: SpeechEncoderPort = {
 function speechSide(): SpeechSide {
   const { speechPath } = useStore.getState();
   if (speechPath.status === 'ready') return { available: true, encoder: speechEncoder };
-  return { available: false, reason: speechPath.detail ?? `the speech path is ${speechPath.status}` };
+  return { available: false, reason: speechPath.detail ?? `the speech path is ${speechPath.status}`, absent: speechPath.status === 'absent' };
 }
 
 function onEvent(event: ConversationEvent, dialogue: Parameters<typeof dialogueChanged>[0]): void {
@@ -83,7 +83,7 @@ const speculation = new SpeculativeTurns({
   prefill: (turn, transcript, signal) => {
     const settings = replySettings();
     // The model that will answer: the speech path's prompt shares the text prompt's start and history.
-    const role = settings.answerPath === 'speech' && speechSide().available ? 'speech_llm' : 'llm';
+    const role = settings.answerPath !== 'text' && speechSide().available ? 'speech_llm' : 'llm';
     return modelClient(role).call('prefill', { dialogue: promptDialogueFor(conversation.current, turn, transcript, settings), settings }, { signal });
   },
   now: () => performance.now(),

@@ -1,4 +1,5 @@
 import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
+import { describeSource } from '../models/describeSource';
 import { packFiles, parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
 import { cachePackFiles } from '../models/packCache';
 import { probePacks } from '../models/packProbe';
@@ -125,7 +126,8 @@ async function readManifest(): Promise<Manifest> {
 
 async function loadComponent(role: ModelRole, component: ModelComponent, pack: string, recheck: boolean): Promise<void> {
   const { modelId } = component;
-  componentChanged(role, { modelId, status: 'loading', files: {} });
+  const source = describeSource(component.source);
+  componentChanged(role, { modelId, source, status: 'loading', files: {} });
   // Every role's API starts with `load`.
   const client = modelClient(role) as unknown as WorkerClient<ModelWorkerApi>;
   const lastUpdateMs = new Map<string, number>();
@@ -207,16 +209,17 @@ async function loadSpeechPath(component: ModelComponent | undefined, hasSpeechLl
     speechPathChanged({ status: 'error', detail: 'The speech path needs the speech recognition model and the speech language model, and one of them did not load.' });
     return;
   }
-  speechPathChanged({ status: 'loading', detail: null });
+  const source = describeSource(component.source);
+  speechPathChanged({ status: 'loading', detail: null, source });
   const componentUrl = `${MODELS_URL}${component.modelId}/`;
   try {
     await Promise.all([
       modelClient('asr').call('loadSpeechEncoder', { componentUrl }),
       modelClient('speech_llm').call('loadCrossAttention', { componentUrl }),
     ]);
-    speechPathChanged({ status: 'ready', detail: null });
+    speechPathChanged({ status: 'ready', detail: null, source });
   } catch (error) {
-    speechPathChanged({ status: 'error', detail: `The ES4R speech path could not be loaded (${errorMessage(error)}); replies come from the text path.` });
+    speechPathChanged({ status: 'error', source, detail: `The ES4R speech path could not be loaded (${errorMessage(error)}); replies come from the text path.` });
   }
 }
 

@@ -12,8 +12,11 @@ import { controlledSettings, settingsForCondition, type ConditionSettings } from
 import { EndWhenQuiet, ENDING_WAIT_CAP_MS, type QuietInputs } from '../study/endWhenQuiet';
 import { compactTimestamp, type ExportFile } from '../study/export/buildExport';
 import type { SessionEndReason, SessionRecord } from '../study/log/records';
+import { sessionProvenance } from '../study/log/provenance';
 import { TurnTracker } from '../study/log/turnTracker';
+import { APP_VERSION } from '../appVersion';
 import { nextParticipantId, participantIdProblem } from '../study/participantId';
+import { conditionProblem } from '../study/servable';
 import { parseStudyFileText, type StudyFile } from '../study/studyFile';
 import { bargeIn } from './conversationSession';
 import { onTurnFinished, startNewConversation, stopListening } from './listenSession';
@@ -114,7 +117,13 @@ export function showConsent(): void {
   const { participantId } = useStore.getState().study;
   if (participantIdProblem(participantId) !== null) return;
   const { condition, rule } = assignCondition(study(), participantId, Math.random());
-  studyChanged({ phase: 'consent', condition, assignmentRule: rule, audioKept: false, endReason: null, lastAction: null });
+  const { pack, speechPath } = useStore.getState();
+  const handOverProblem = conditionProblem(condition, pack.chosen, speechPath);
+  if (handOverProblem !== null) {
+    studyChanged({ handOverProblem });
+    return;
+  }
+  studyChanged({ phase: 'consent', condition, assignmentRule: rule, audioKept: false, endReason: null, lastAction: null, handOverProblem: null });
 }
 
 export function declineConsent(): void {
@@ -137,6 +146,7 @@ export function startConversation(participantAllowsAudio: boolean): void {
     settings,
     assignmentRule,
     audioKept,
+    provenance: sessionProvenance({ ...pickProvenanceInputs(useStore.getState()), settings: { ...useStore.getState().settings, ...settings } }),
     startedAt: startedAt.toISOString(),
     endedAt: null,
     endReason: null,
@@ -249,4 +259,8 @@ export function exportStudyLog(scope: 'study' | 'lastSession'): Promise<ExportFi
 /** Deletes the study's log from this device (the page asks for confirmation first); not while a session runs. */
 export async function wipeStudyLog(): Promise<void> {
   if (!running) await wipeLog(study());
+}
+
+function pickProvenanceInputs(state: AppState) {
+  return { app: APP_VERSION, pack: state.pack.chosen, components: state.components, speechPath: state.speechPath, userAgent: navigator.userAgent };
 }

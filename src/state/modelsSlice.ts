@@ -11,6 +11,8 @@ export interface SpeechPathState {
   status: 'absent' | 'loading' | 'ready' | 'error';
   /** What the user should know: why it is absent, or the error. */
   detail: string | null;
+  /** Where the ES4R component's weights come from (describeSource), once it is loading. */
+  source?: string;
 }
 
 export interface FileLoad {
@@ -20,6 +22,8 @@ export interface FileLoad {
 
 export interface ComponentLoad {
   modelId: string;
+  /** Where the weights come from (describeSource): repository and revision, or the generator. */
+  source?: string;
   status: ModelStatus;
   /** Per-file progress, keyed by file name as transformers.js reports it. */
   files: Record<string, FileLoad>;

@@ -4,7 +4,7 @@ import { DEFAULT_TAU_DB } from '../conversation/strategy';
 import type { DevicePreference } from '../models/device/chooseDevice';
 import { ALL_CUES_ON, type CueSwitches } from '../conversation/affectCues';
 import { DEFAULT_MAX_NEW_TOKENS, DEFAULT_MAX_PROMPT_TOKENS } from '../conversation/conversation';
-import type { AnswerPath } from '../conversation/dialogue';
+import type { AnswerPathSetting } from '../conversation/dialogue';
 
 export interface Settings {
   /** Strategy threshold tau: |Delta_e| at or beyond it leaves neutral. */
@@ -25,8 +25,8 @@ export interface Settings {
   /** Affect cues in the prompt at all (off = a plain ASR + LLM cascade), and each cue on its own. */
   affectCuesInPrompt: boolean;
   cues: CueSwitches;
-  /** Which ES4R path answers: the transcript with cues (text), or the user's speech itself (speech, needs an es4r component). */
-  answerPath: AnswerPath;
+  /** Which ES4R path answers: the transcript with cues (text), the user's speech itself (speech, needs an es4r component), or auto (speech where the pack has it). */
+  answerPath: AnswerPathSetting;
   /** Speech-path ablations: dual-level affective attention before Whisper (off = raw log-mel), cross-attention over the text history (off = speech vectors straight to the LLM). */
   dualAttention: boolean;
   crossAttention: boolean;
@@ -43,6 +43,6 @@ export interface SettingsSlice {
 
 export const DEFAULT_END_SILENCE_MS = 500;
 
-export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({
-  settings: { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON, answerPath: 'speech', dualAttention: true, crossAttention: true, empatheticVoice: true, benchmarkReplyTokens: null },
-});
+export const DEFAULT_SETTINGS: Settings = { tauDb: DEFAULT_TAU_DB, endSilenceMs: DEFAULT_END_SILENCE_MS, nMels: 80, processing: DEFAULT_MIC_PROCESSING, devicePreference: 'auto', pack: null, maxNewTokens: DEFAULT_MAX_NEW_TOKENS, maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS, affectCuesInPrompt: true, cues: ALL_CUES_ON, answerPath: 'auto', dualAttention: true, crossAttention: true, empatheticVoice: true, benchmarkReplyTokens: null };
+
+export const createSettingsSlice: StateCreator<SettingsSlice, [], [], SettingsSlice> = () => ({ settings: DEFAULT_SETTINGS });

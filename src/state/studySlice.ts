@@ -24,6 +24,8 @@ export interface StudyState {
   storage: LogWriteStatus;
   /** The latest export or wipe, in words. */
   lastAction: string | null;
+  /** Why the last hand-over was refused: the assigned condition cannot run on the loaded pack. */
+  handOverProblem: string | null;
 }
 
 export interface StudySlice {
@@ -44,6 +46,7 @@ export const initialStudyState: StudyState = {
   logged: { sessions: 0, turns: 0, audioTurns: 0, participantIds: [] },
   storage: { unsaved: 0, problem: null },
   lastAction: null,
+  handOverProblem: null,
 };
 
 export const createStudySlice: StateCreator<StudySlice, [], [], StudySlice> = () => ({ study: initialStudyState });

@@ -67,6 +67,10 @@ export function SettingsPanel() {
       <fieldset>
         <legend>Answer path (ES4R)</legend>
         <label className="checkbox">
+          <input type="radio" name="answer-path" checked={settings.answerPath === 'auto'} onChange={() => updateSettings({ answerPath: 'auto' })} data-testid="path-auto" />
+          Automatic: the speech path where the pack has an ES4R component, else the text path
+        </label>
+        <label className="checkbox">
           <input type="radio" name="answer-path" checked={settings.answerPath === 'speech'} onChange={() => updateSettings({ answerPath: 'speech' })} data-testid="path-speech" />
           Speech path: your voice itself reaches the language model (needs a pack with an ES4R component)
         </label>
@@ -75,11 +79,11 @@ export function SettingsPanel() {
           Text path: the transcript, with how you sounded described in words
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={settings.dualAttention} disabled={settings.answerPath !== 'speech'} onChange={(e) => updateSettings({ dualAttention: e.target.checked })} data-testid="dual-attention" />
+          <input type="checkbox" checked={settings.dualAttention} disabled={settings.answerPath === 'text'} onChange={(e) => updateSettings({ dualAttention: e.target.checked })} data-testid="dual-attention" />
           Dual-level affective attention before Whisper (off: the raw log-mel, an ablation)
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={settings.crossAttention} disabled={settings.answerPath !== 'speech'} onChange={(e) => updateSettings({ crossAttention: e.target.checked })} data-testid="cross-attention" />
+          <input type="checkbox" checked={settings.crossAttention} disabled={settings.answerPath === 'text'} onChange={(e) => updateSettings({ crossAttention: e.target.checked })} data-testid="cross-attention" />
           Speech-guided cross-attention over the text history (off: speech vectors straight to the LLM, an ablation)
         </label>
       </fieldset>

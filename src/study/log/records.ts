@@ -5,6 +5,7 @@ import type { Strategy } from '../../conversation/strategy';
 import type { StyleSource } from '../../conversation/voiceStyle';
 import type { ConditionSettings } from '../conditionSettings';
 import type { StudyCondition } from '../studyFile';
+import type { SessionProvenance } from './provenance';
 
 export type SessionEndReason = 'turnLimit' | 'timeLimit' | 'participant';
 
@@ -19,6 +20,8 @@ export interface SessionRecord {
   assignmentRule: string;
   /** Both the study file and the participant allowed keeping the turns' audio. */
   audioKept: boolean;
+  /** What ran: app build, pack, models with their sources, dtypes, devices and verdicts, settings, browser. */
+  provenance: SessionProvenance;
   startedAt: string;
   endedAt: string | null;
   endReason: SessionEndReason | null;

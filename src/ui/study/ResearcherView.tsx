@@ -94,6 +94,11 @@ export function ResearcherView() {
           <button type="button" disabled={idProblem !== null} onClick={showConsent} data-testid="start-participant">
             Hand over: show the consent screen
           </button>
+          {study.handOverProblem && (
+            <p className="talk-problem" role="alert" data-testid="study-handover-problem">
+              {study.handOverProblem}
+            </p>
+          )}
         </section>
       )}
       {file && (
