@@ -85,14 +85,16 @@ describe('es4r:probe against PyTorch', () => {
     });
   }
 
-  it.skipIf(skipWithoutPython(python))('export_es4r.py: checkpoint reading, release names, LoRA merge and the Qwen2 split hold on a random checkpoint', () => {
+  it.skipIf(skipWithoutPython(python))("export_es4r.py: checkpoint reading, release names, LoRA merge and the Qwen2 split hold on a random checkpoint in the release's LoRA layout and in peft's", () => {
     const interpreter = requirePython(python, 'python3-torch python3-numpy');
     const check = spawnSync(interpreter, [join(ROOT, 'scripts/es4r-torch-check/check_export_parts.py'), join(dir, 'ckpt.safetensors'), join(dir, 'config.json')], { encoding: 'utf8' });
     expect(check.stderr).toBe('');
-    const report = JSON.parse(check.stdout) as Record<string, unknown>;
+    const report = JSON.parse(check.stdout) as Record<string, Record<string, unknown>>;
     console.log(`export_es4r.py parts: ${check.stdout.trim()}`);
-    expect(report).toMatchObject({ es4r_names: true, es4r_values: true, llm_names: true, lora_merged_pairs: true, lora_leftovers: [], qwen2_split: true });
-    expect(report.lora_merge_max_rel).toBeLessThanOrEqual(1e-6);
+    for (const layout of ['release_plora', 'peft']) {
+      expect(report[layout]).toMatchObject({ es4r_names: true, es4r_values: true, llm_names: true, lora_merged_pairs: true, lora_leftovers: [], qwen2_split: true });
+      expect(report[layout]!.lora_merge_max_rel).toBeLessThanOrEqual(1e-6);
+    }
     expect(check.status).toBe(0);
   });
 });
