@@ -48,12 +48,15 @@ async function maxAbsDiffWebGpuVsCpu(shape: Conv1dShape): Promise<number> {
 // Which Conv1d shapes the native WebGPU EP gets wrong (seen under SwiftShader and on a real NVIDIA GPU alike).
 // Measured here (SwiftShader): 129->128 1.7, 6->8 1.3, 80->160 8.9e-7, 384->384 1.6e-6.
 describe('lone Conv1d on onnxruntime-node: WebGPU vs CPU', () => {
+  // Canaries: they report whether onnxruntime still miscomputes these shapes, and never fail the build on it
+  // (the self-check's fallback is tested with an injected fault, selfCheckDecisions.test.ts).
   it.each([
     { inChannels: 129, outChannels: 128, kernel: 3, stride: 1, pad: 1 },
     { inChannels: 6, outChannels: 8, kernel: 3, stride: 1, pad: 1 },
-  ])('$inChannels->$outChannels (k$kernel s$stride) is miscomputed: max abs diff > 0.1', async (shape) => {
+  ])('canary: $inChannels->$outChannels (k$kernel s$stride) runs on both EPs; reports whether WebGPU still miscomputes it', async (shape) => {
     const diff = await maxAbsDiffWebGpuVsCpu(shape);
-    expect(diff).toBeGreaterThan(0.1);
+    expect(Number.isFinite(diff)).toBe(true);
+    console.log(`Conv1d ${shape.inChannels}->${shape.outChannels}: max abs diff ${diff.toExponential(1)}, ${diff > 0.1 ? 'still miscomputed by the WebGPU EP' : 'computed right: the onnxruntime bug looks fixed'}`);
   });
 
   it.each([

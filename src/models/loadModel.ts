@@ -1,6 +1,7 @@
 import { chooseDevice, type Device, type DevicePreference, type Dtype, type DtypeByDevice, type RuntimeDevice } from './device/chooseDevice';
 import type { GpuInfo } from './device/gpuInfo';
-import { compareOutputs } from './selfCheck/compareOutputs';
+import { dtypeLabel, judgeProbes, type Judgement } from './selfCheck/judgeProbes';
+import type { SelfCheckProbe } from './selfCheck/probe';
 import type { SelfCheckVerdict } from './selfCheck/verdict';
 import { errorMessage } from '../errorMessage';
 
@@ -10,14 +11,17 @@ export interface FileProgress {
   totalBytes?: number;
 }
 
+/** Why a warm-up runs: only a self-check needs the long, behaviour-revealing input. */
+export interface WarmUpOptions {
+  forSelfCheck: boolean;
+}
+
 /** How one model family loads, warms up and is released; the same code runs in Node and in workers. */
 export interface ModelFamily<M> {
   load(modelId: string, device: RuntimeDevice, dtype: Dtype, onFileProgress: (progress: FileProgress) => void): Promise<M>;
-  /** A deterministic run that compiles shaders; its outputs are what the self-check compares. */
-  warmUp(model: M): Promise<Float32Array[]>;
+  /** A deterministic run that compiles shaders; its outputs, as float32, are what the self-check compares. */
+  warmUp(model: M, options?: WarmUpOptions): Promise<SelfCheckProbe>;
   dispose(model: M): Promise<void>;
-  /** Relative error allowed between WebGPU and wasm warm-up outputs with the same weights. */
-  selfCheckTolerance: number;
 }
 
 export interface LoadRequest {
@@ -31,82 +35,129 @@ export interface LoadRequest {
   recheck?: boolean;
 }
 
+/** What the self-check concluded for this load, with its evidence. */
+export interface SelfCheckReport {
+  outcome: 'passed' | 'failed' | 'unverified' | 'remembered';
+  evidence: string;
+}
+
 export interface LoadedModel<M> {
   model: M;
   device: Device;
   dtype: Dtype;
   reason: string;
+  /** Null when no check ran (wasm chosen, WebGPU forced, or WebGPU failed to load). */
+  selfCheck: SelfCheckReport | null;
   /** A verdict from a self-check run during this load, to be remembered by the caller. */
   newVerdict?: SelfCheckVerdict;
   warmUpMs: number;
 }
 
+/** Runs `check` while no other model's check holds a second copy (a Web Lock across workers); by default at once. */
+export type Exclusive = <T>(check: () => Promise<T>) => Promise<T>;
 
-async function loadAndWarm<M>(family: ModelFamily<M>, modelId: string, device: Device, dtype: Dtype, onProgress: (p: FileProgress) => void) {
+export interface LoadOptions {
+  exclusive?: Exclusive;
+}
+
+interface Warmed<M> {
+  model: M;
+  probe: SelfCheckProbe;
+  warmUpMs: number;
+}
+
+async function loadAndWarm<M>(family: ModelFamily<M>, modelId: string, device: Device, dtype: Dtype, forSelfCheck: boolean, onProgress: (p: FileProgress) => void): Promise<Warmed<M>> {
   const model = await family.load(modelId, device, dtype, onProgress);
   try {
     const startMs = performance.now();
-    const outputs = await family.warmUp(model);
-    return { model, outputs, warmUpMs: performance.now() - startMs };
+    const probe = await family.warmUp(model, { forSelfCheck });
+    return { model, probe, warmUpMs: performance.now() - startMs };
   } catch (error) {
     await family.dispose(model);
     throw error;
   }
 }
 
+function sameDtype(a: Dtype, b: Dtype): boolean {
+  return dtypeLabel(a) === dtypeLabel(b);
+}
+
+/** wasm has no float16 kernels worth the name: an f16 dtype is checked against wasm's own dtype by behaviour. */
+function wasmRuns(dtype: Dtype): boolean {
+  return !(typeof dtype === 'string' ? [dtype] : Object.values(dtype)).some((name) => name.includes('f16'));
+}
+
+type CheckResult<M> = { judgement: Judgement; wasm?: Warmed<M>; referenceDtype: Dtype } | { unverified: string };
+
 /**
- * Loads a model on the chosen device, falling back to wasm when WebGPU fails to create a
- * session or to warm up. The first time a model runs on an adapter, its warm-up also runs
- * on wasm and WebGPU is kept only if both agree (the native WebGPU EP miscomputes some Convs).
+ * Loads the wasm reference (the WebGPU dtype when wasm runs it, else wasm's own), compares, and releases every
+ * copy but the one that will run: on return at most one copy of this model is held.
  */
-export async function loadWithFallback<M>(family: ModelFamily<M>, request: LoadRequest, onProgress: (p: FileProgress) => void): Promise<LoadedModel<M>> {
+async function checkAgainstWasm<M>(family: ModelFamily<M>, modelId: string, gpu: Warmed<M>, gpuDtype: Dtype, wasmDtype: Dtype, onProgress: (p: FileProgress) => void): Promise<CheckResult<M>> {
+  const tries = wasmRuns(gpuDtype) && !sameDtype(gpuDtype, wasmDtype) ? [gpuDtype, wasmDtype] : [wasmRuns(gpuDtype) ? gpuDtype : wasmDtype];
+  const failures: string[] = [];
+  for (const referenceDtype of tries) {
+    let reference: Warmed<M>;
+    try {
+      reference = await loadAndWarm(family, modelId, 'wasm', referenceDtype, true, onProgress);
+    } catch (error) {
+      failures.push(`${dtypeLabel(referenceDtype)}: ${errorMessage(error)}`);
+      continue;
+    }
+    const judgement = judgeProbes(gpu.probe, reference.probe, { candidateDtype: gpuDtype, referenceDtype, sameWeights: sameDtype(gpuDtype, referenceDtype) });
+    if (!judgement.comparable) {
+      await family.dispose(reference.model);
+      return { unverified: judgement.evidence };
+    }
+    if (judgement.agrees || !sameDtype(referenceDtype, wasmDtype)) {
+      await family.dispose(reference.model);
+      if (!judgement.agrees) await family.dispose(gpu.model);
+      return { judgement, referenceDtype };
+    }
+    await family.dispose(gpu.model);
+    return { judgement, referenceDtype, wasm: reference };
+  }
+  return { unverified: `the wasm reference could not be loaded (${failures.join('; ')})` };
+}
+
+/**
+ * Loads a model on the chosen device, falling back to wasm when WebGPU fails to create a session or to
+ * warm up. The first time a model runs on an adapter, its WebGPU run is checked against wasm (the native
+ * WebGPU EP miscomputes some Convs); a model that differs moves to its wasm dtype, and one whose reference
+ * cannot load stays on WebGPU, unverified. Nothing here throws unless wasm itself cannot load the model.
+ */
+export async function loadWithFallback<M>(family: ModelFamily<M>, request: LoadRequest, onProgress: (p: FileProgress) => void, options: LoadOptions = {}): Promise<LoadedModel<M>> {
   const { modelId, dtypes } = request;
+  const exclusive: Exclusive = options.exclusive ?? ((check) => check());
   const known = request.recheck ? undefined : request.verdict;
   const choice = chooseDevice(dtypes, request.gpu, request.preference, known);
+  const onWasm = async (reason: string, selfCheck: SelfCheckReport | null, newVerdict?: SelfCheckVerdict): Promise<LoadedModel<M>> => {
+    const loaded = await loadAndWarm(family, modelId, 'wasm', dtypes.wasm, false, onProgress);
+    return { model: loaded.model, device: 'wasm', dtype: dtypes.wasm, reason, selfCheck, ...(newVerdict ? { newVerdict } : {}), warmUpMs: loaded.warmUpMs };
+  };
   if (choice.device === 'wasm') {
-    const loaded = await loadAndWarm(family, modelId, 'wasm', choice.dtype, onProgress);
-    return { model: loaded.model, device: 'wasm', dtype: choice.dtype, reason: choice.reason, warmUpMs: loaded.warmUpMs };
+    return onWasm(choice.reason, known && !known.agrees ? { outcome: 'remembered', evidence: known.evidence } : null);
   }
 
-  let gpu: Awaited<ReturnType<typeof loadAndWarm<M>>>;
+  const willCheck = !known?.agrees && request.preference !== 'webgpu';
+  let gpu: Warmed<M>;
   try {
-    gpu = await loadAndWarm(family, modelId, 'webgpu', choice.dtype, onProgress);
+    gpu = await loadAndWarm(family, modelId, 'webgpu', choice.dtype, willCheck, onProgress);
   } catch (error) {
-    const loaded = await loadAndWarm(family, modelId, 'wasm', dtypes.wasm, onProgress);
-    return { model: loaded.model, device: 'wasm', dtype: dtypes.wasm, reason: `WebGPU failed (${errorMessage(error)}); using wasm`, warmUpMs: loaded.warmUpMs };
+    return onWasm(`WebGPU failed (${errorMessage(error)}); using wasm`, null);
   }
-  if (known?.agrees || request.preference === 'webgpu') {
-    return { model: gpu.model, device: 'webgpu', dtype: choice.dtype, reason: choice.reason, warmUpMs: gpu.warmUpMs };
-  }
+  const onGpu = (reason: string, selfCheck: SelfCheckReport | null, newVerdict?: SelfCheckVerdict): LoadedModel<M> =>
+    ({ model: gpu.model, device: 'webgpu', dtype: choice.dtype, reason, selfCheck, ...(newVerdict ? { newVerdict } : {}), warmUpMs: gpu.warmUpMs });
+  if (known?.agrees) return onGpu(choice.reason, { outcome: 'remembered', evidence: known.evidence });
+  if (!willCheck) return onGpu(choice.reason, null);
 
-  // Same weights on both sides where wasm can run them, so the tolerance can stay tight.
-  let reference: Awaited<ReturnType<typeof loadAndWarm<M>>>;
-  let referenceDtype = choice.dtype;
-  try {
-    reference = await loadAndWarm(family, modelId, 'wasm', referenceDtype, onProgress);
-  } catch {
-    referenceDtype = dtypes.wasm;
-    reference = await loadAndWarm(family, modelId, 'wasm', referenceDtype, onProgress);
-  }
-  const comparison = compareOutputs(gpu.outputs, reference.outputs);
-  const newVerdict: SelfCheckVerdict = {
-    agrees: comparison.mismatch === null && comparison.relativeError <= family.selfCheckTolerance,
-    relativeError: comparison.relativeError,
-    tolerance: family.selfCheckTolerance,
-    checkedAtMs: Date.now(),
-  };
-  if (newVerdict.agrees) {
-    await family.dispose(reference.model);
-    return { model: gpu.model, device: 'webgpu', dtype: choice.dtype, reason: `${choice.reason}; self-check passed`, newVerdict, warmUpMs: gpu.warmUpMs };
-  }
-  await family.dispose(gpu.model);
-  const why = comparison.mismatch ?? `relative error ${comparison.relativeError.toExponential(1)} > ${family.selfCheckTolerance}`;
-  return {
-    model: reference.model,
-    device: 'wasm',
-    dtype: referenceDtype,
-    reason: `WebGPU output differs from wasm on this GPU (${why}); using wasm`,
-    newVerdict,
-    warmUpMs: reference.warmUpMs,
-  };
+  const check = await exclusive(() => checkAgainstWasm(family, modelId, gpu, choice.dtype, dtypes.wasm, onProgress));
+  if ('unverified' in check) return onGpu(`${choice.reason}; unverified: ${check.unverified}`, { outcome: 'unverified', evidence: check.unverified });
+  const { judgement } = check;
+  const newVerdict: SelfCheckVerdict = { agrees: judgement.agrees, evidence: judgement.evidence, checkedAtMs: Date.now() };
+  if (judgement.agrees) return onGpu(`${choice.reason}; self-check passed`, { outcome: 'passed', evidence: judgement.evidence }, newVerdict);
+  const reason = `WebGPU output differs from wasm on this GPU (${judgement.evidence}); using wasm`;
+  const selfCheck: SelfCheckReport = { outcome: 'failed', evidence: judgement.evidence };
+  if (!check.wasm) return onWasm(reason, selfCheck, newVerdict);
+  return { model: check.wasm.model, device: 'wasm', dtype: dtypes.wasm, reason, selfCheck, newVerdict, warmUpMs: check.wasm.warmUpMs };
 }

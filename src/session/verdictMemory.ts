@@ -1,7 +1,7 @@
 import type { SelfCheckVerdict } from '../models/selfCheck/verdict';
 
 /** WebGPU self-check verdicts survive reloads; workers have no localStorage, so the page keeps them. */
-const STORAGE_KEY = 'es4r.webgpu-verdicts.v1';
+const STORAGE_KEY = 'es4r.webgpu-verdicts.v2';
 
 export function readVerdicts(): Record<string, SelfCheckVerdict> {
   try {

@@ -1,5 +1,6 @@
 import type { DevicePreference, Device, Dtype, DtypeByDevice } from '../models/device/chooseDevice';
 import type { GpuInfo } from '../models/device/gpuInfo';
+import type { SelfCheckReport } from '../models/loadModel';
 import type { SelfCheckVerdict } from '../models/selfCheck/verdict';
 import type { Method } from './protocol';
 
@@ -14,12 +15,16 @@ export interface ModelLoadRequest {
   /** Verdicts the page remembers, by verdictKey(adapter, fingerprint). */
   verdicts: Record<string, SelfCheckVerdict>;
   recheck: boolean;
+  /** Test hook (offered by the page only under automation): corrupt this model's WebGPU output to exercise the fallback. */
+  injectFault?: boolean;
 }
 
 export interface ModelLoadResult {
   device: Device;
   dtype: Dtype;
   reason: string;
+  /** What the self-check concluded and on what evidence, or null when none ran. */
+  selfCheck: SelfCheckReport | null;
   /** The WebGPU adapter the worker saw, or null without one. */
   gpu: GpuInfo | null;
   /** A verdict reached during this load, for the page to remember. */

@@ -12,13 +12,12 @@ const GPU: GpuInfo = { adapterKey: 'acme|x1|-|-', isFallbackAdapter: false, shad
 function fakeFamily(gpuError: number, disposed: string[]): ModelFamily<{ device: string; id: number }> {
   let loads = 0;
   return {
-    selfCheckTolerance: 1e-3,
     async load(_modelId, device, _dtype, onFileProgress) {
       onFileProgress({ file: 'onnx/model.onnx', loadedBytes: 10, totalBytes: 10 });
       return { device, id: loads++ };
     },
     async warmUp(model) {
-      return [Float32Array.from([1 + (model.device === 'webgpu' ? gpuError : 0)])];
+      return { kind: 'raw', outputs: [Float32Array.from([1 + (model.device === 'webgpu' ? gpuError : 0)])] };
     },
     async dispose(model) {
       disposed.push(`${model.device}#${model.id}`);
@@ -43,11 +42,34 @@ describe('model worker load handler', () => {
     expect(slot.current?.device).toBe('wasm');
   });
 
+  it('corrupts WebGPU output only when the test hook asks, moving an agreeing model to wasm', async () => {
+    const handlers = createModelHandlers(fakeFamily(0, []), { current: null }, { findGpu: async () => GPU });
+    expect(await handlers.load(REQUEST, context([]))).toMatchObject({ device: 'webgpu', selfCheck: { outcome: 'passed' } });
+    const faulted = await handlers.load({ ...REQUEST, injectFault: true }, context([]));
+    // 1 negated is -1: max |diff| 2 over max |reference| 1.
+    expect(faulted).toMatchObject({ device: 'wasm', selfCheck: { outcome: 'failed', evidence: 'fp32 on both: relative error 2.0e+0 > 0.01' } });
+  });
+
+  it('takes its turn for the self-check through the lock it is given', async () => {
+    const turns: string[] = [];
+    const handlers = createModelHandlers(fakeFamily(0, []), { current: null }, {
+      findGpu: async () => GPU,
+      exclusive: async (check) => {
+        turns.push('lock');
+        const result = await check();
+        turns.push('unlock');
+        return result;
+      },
+    });
+    await handlers.load(REQUEST, context([]));
+    expect(turns).toEqual(['lock', 'unlock']);
+  });
+
   it('uses a remembered verdict, and releases the previous model before loading again', async () => {
     const disposed: string[] = [];
     const slot: ModelSlot<{ device: string; id: number }> = { current: null };
     const handlers = createModelHandlers(fakeFamily(0, disposed), slot, { findGpu: async () => GPU });
-    const verdicts = { [verdictKey(GPU.adapterKey, 'abc123')]: { agrees: true, relativeError: 0, tolerance: 1e-3, checkedAtMs: 1 } };
+    const verdicts = { [verdictKey(GPU.adapterKey, 'abc123')]: { agrees: true, evidence: 'fp32 on both: relative error 0.0e+0 <= 0.01', checkedAtMs: 1 } };
     const first = await handlers.load({ ...REQUEST, verdicts }, context([]));
     expect(first).toMatchObject({ device: 'webgpu', newVerdict: null });
     await handlers.load({ ...REQUEST, verdicts }, context([]));
@@ -55,7 +77,7 @@ describe('model worker load handler', () => {
   });
 
   it('turns a load error into the one the user should see', async () => {
-    const broken: ModelFamily<never> = { selfCheckTolerance: 1, load: async () => Promise.reject(new Error('file not found locally')), warmUp: async () => [], dispose: async () => {} };
+    const broken: ModelFamily<object> = { load: async () => Promise.reject(new Error('file not found locally')), warmUp: async () => ({ kind: 'raw', outputs: [] }), dispose: async () => {} };
     const handlers = createModelHandlers(broken, { current: null }, { findGpu: async () => null, explainError: () => new Error('/models/tiny/llm/onnx/model.onnx is missing. Run npm run make:tiny-pack.') });
     await expect(handlers.load(REQUEST, context([]))).rejects.toThrow('Run npm run make:tiny-pack.');
   });

@@ -1,5 +1,7 @@
 import { detectGpu, type GpuInfo } from '../models/device/gpuInfo';
-import { loadWithFallback, type ModelFamily } from '../models/loadModel';
+import { loadWithFallback, type Exclusive, type ModelFamily } from '../models/loadModel';
+import { withWebGpuFault } from '../models/selfCheck/injectFault';
+import { selfCheckExclusive } from '../models/selfCheck/selfCheckLock';
 import { verdictKey } from '../models/selfCheck/verdict';
 import type { ModelWorkerApi } from './modelApi';
 import type { Handlers } from './protocol';
@@ -15,11 +17,15 @@ export interface ModelHandlerOptions {
   /** Turns a runtime's load error into the one the user should see. */
   explainError?(error: unknown): unknown;
   findGpu?(): Promise<GpuInfo | null>;
+  /** How self-checks take turns; by default a Web Lock shared by the page's workers. */
+  exclusive?: Exclusive;
 }
 
 /** `load` for any model family: device choice, fallback, self-check, progress per file. */
-export function createModelHandlers<M>(family: ModelFamily<M>, slot: ModelSlot<M>, options: ModelHandlerOptions = {}): Handlers<ModelWorkerApi> {
+export function createModelHandlers<M extends object>(family: ModelFamily<M>, slot: ModelSlot<M>, options: ModelHandlerOptions = {}): Handlers<ModelWorkerApi> {
   const findGpu = options.findGpu ?? detectGpu;
+  const exclusive = options.exclusive ?? selfCheckExclusive();
+  const faulty = withWebGpuFault(family);
   return {
     async load(request, context) {
       const startMs = performance.now();
@@ -30,7 +36,7 @@ export function createModelHandlers<M>(family: ModelFamily<M>, slot: ModelSlot<M
       slot.current = null;
       if (previous) await family.dispose(previous);
       const loaded = await loadWithFallback(
-        family,
+        request.injectFault ? faulty : family,
         {
           modelId: request.modelId,
           dtypes: request.dtypes,
@@ -40,6 +46,7 @@ export function createModelHandlers<M>(family: ModelFamily<M>, slot: ModelSlot<M
           recheck: request.recheck,
         },
         (progress) => context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) }),
+        { exclusive },
       ).catch((error: unknown) => {
         throw options.explainError ? options.explainError(error) : error;
       });
@@ -48,6 +55,7 @@ export function createModelHandlers<M>(family: ModelFamily<M>, slot: ModelSlot<M
         device: loaded.device,
         dtype: loaded.dtype,
         reason: loaded.reason,
+        selfCheck: loaded.selfCheck,
         gpu,
         newVerdict: key && loaded.newVerdict ? { key, verdict: loaded.newVerdict } : null,
         loadMs: performance.now() - startMs,

@@ -21,7 +21,7 @@ export function requireModel<M>(slot: ModelSlot<M>): M {
  * serves the family's own methods, which read the slot. `afterLoad` runs before `load` answers
  * (e.g. work every later request needs, such as a language model's system prompt).
  */
-export function serveModelWorker<M, Extra extends Api>(
+export function serveModelWorker<M extends object, Extra extends Api>(
   family: ModelFamily<M>,
   familyHandlers: (slot: ModelSlot<M>) => Handlers<Extra>,
   afterLoad?: (model: M) => Promise<void>,

@@ -30,7 +30,7 @@ const loadStartMs = performance.now();
 const bundle = await whisperFamily.load(modelId, 'cpu', { encoder_model: encoderDtype, decoder_model_merged: 'q4' } as never, () => {});
 const loadMs = performance.now() - loadStartMs;
 const warmStartMs = performance.now();
-const [warmLogits] = await whisperFamily.warmUp(bundle);
+const { outputs: [warmLogits] } = await whisperFamily.warmUp(bundle);
 const warmUpMs = performance.now() - warmStartMs;
 
 const encoderMs: number[] = [];

@@ -27,8 +27,8 @@ describe('chooseDevice', () => {
   });
 
   it('avoids WebGPU after a failed self-check unless WebGPU is forced', () => {
-    const failed = { agrees: false, relativeError: 0.42, tolerance: 0.001, checkedAtMs: 0 };
-    expect(chooseDevice(KOKORO, GPU, 'auto', failed)).toMatchObject({ device: 'wasm', reason: expect.stringContaining('differed from wasm (relative error 4.2e-1 > 0.001)') });
+    const failed = { agrees: false, evidence: 'fp32 on both: relative error 4.2e-1 > 0.01', checkedAtMs: 0 };
+    expect(chooseDevice(KOKORO, GPU, 'auto', failed)).toMatchObject({ device: 'wasm', reason: expect.stringContaining('differed from wasm (fp32 on both: relative error 4.2e-1 > 0.01)') });
     expect(chooseDevice(KOKORO, GPU, 'webgpu', failed)).toMatchObject({ device: 'webgpu', reason: 'WebGPU (chosen in settings)' });
   });
 

@@ -33,7 +33,7 @@ export function chooseDevice(dtypes: DtypeByDevice, gpu: GpuInfo | null, prefere
   if (preference === 'wasm') return onWasm('wasm chosen in settings');
   if (!gpu) return onWasm(preference === 'webgpu' ? 'WebGPU chosen in settings, but this browser offers no WebGPU adapter' : 'no WebGPU adapter in this browser');
   if (verdict && !verdict.agrees && preference !== 'webgpu') {
-    return onWasm(`on this GPU, WebGPU output differed from wasm (relative error ${verdict.relativeError.toExponential(1)} > ${verdict.tolerance})`);
+    return onWasm(`on this GPU, WebGPU output differed from wasm (${verdict.evidence})`);
   }
   let dtype = dtypes.webgpu;
   if (needsF16(dtype) && !gpu.shaderF16) {

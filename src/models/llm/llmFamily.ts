@@ -1,6 +1,7 @@
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ModelFamily } from '../loadModel';
 import { progressForwarder } from '../runtime/progressForwarder';
+import { toFloat32 } from '../selfCheck/toFloat32';
 
 /** Tokens of the warm-up prompt: a handful of low ids, valid in every vocabulary. */
 const WARM_UP_TOKENS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -12,7 +13,6 @@ export interface LlmBundle {
 }
 
 export const llmFamily: ModelFamily<LlmBundle> = {
-  selfCheckTolerance: 1e-2,
   async load(modelId, device, dtype, onFileProgress) {
     const progress_callback = progressForwarder(onFileProgress);
     const [model, tokenizer] = await Promise.all([
@@ -27,7 +27,8 @@ export const llmFamily: ModelFamily<LlmBundle> = {
       input_ids: new Tensor('int64', ids, [1, ids.length]),
       attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
     })) as { logits: Tensor };
-    return [outputs.logits.data as Float32Array];
+    // The next-token scores at every position: the self-check compares the tokens greedy decoding would pick.
+    return { kind: 'logits', steps: ids.length, outputs: [toFloat32(outputs.logits)] };
   },
   async dispose({ model }) {
     await model.dispose();

@@ -1,9 +1,8 @@
-/** The outcome of running one model's warm-up on WebGPU and on wasm, remembered per adapter and model file. */
+/** The outcome of checking one model's WebGPU run against wasm, remembered per adapter and model file. */
 export interface SelfCheckVerdict {
   agrees: boolean;
-  /** max |webgpu - wasm| / max |wasm| over all outputs. */
-  relativeError: number;
-  tolerance: number;
+  /** What was compared and by how much they differed, e.g. "q4 on both: relative error 3.0e-4 <= 0.05". */
+  evidence: string;
   checkedAtMs: number;
 }
 
