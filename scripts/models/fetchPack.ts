@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { packFiles, pathInRepo, type Manifest, type PackFile } from '../../src/models/manifest';
+import { packFiles, packFilesThatRun, pathInRepo, type Manifest, type PackFile } from '../../src/models/manifest';
 import { downloadFile } from './downloadFile';
 import { hubFileUrl } from './hubUrl';
 import { PackProgress, type ProgressOutput } from './progressBar';
@@ -10,6 +10,8 @@ export interface FetchPackOptions {
   packName: string;
   modelsDir: string;
   baseUrl: string;
+  /** Every dtype of the pack (a kiosk that must run on any device), not only those some device runs. */
+  allDtypes?: boolean;
   /** Write measured sizes, hashes and resolved commits into the manifest. */
   record: boolean;
   idleTimeoutMs: number;
@@ -28,7 +30,7 @@ export interface FetchPackOutcome {
 
 /** Downloads the pack's hub files that are missing or wrong, and checks the presence of the others. */
 export async function fetchPack(options: FetchPackOptions): Promise<FetchPackOutcome> {
-  const entries = packFiles(options.manifest, options.packName);
+  const entries = options.allDtypes ? packFiles(options.manifest, options.packName) : packFilesThatRun(options.manifest, options.packName);
   const outcome: FetchPackOutcome = { problems: [], downloadedPaths: [], uncheckedPaths: [] };
   for (const entry of entries.filter((e) => e.component.source.kind !== 'hub')) {
     const problem = await checkFile(options.modelsDir, entry, options.packName, false);

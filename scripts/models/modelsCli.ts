@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { CliError, EXIT_ENVIRONMENT } from '../cli/cliError';
 import { parseCliArgs, usageError } from '../cli/parseCliArgs';
-import { packFiles, type Manifest } from '../../src/models/manifest';
+import { packFiles, packFilesThatRun, type Manifest } from '../../src/models/manifest';
 import { fetchPack } from './fetchPack';
 import { resolveHubBaseUrl } from './hubUrl';
 import { readManifestFile, writeManifestFile } from './manifestFile';
@@ -14,9 +14,10 @@ import { errorMessage } from '../../src/errorMessage';
 const IDLE_TIMEOUT_MS = 30_000;
 
 const spec = {
-  usage: 'npm run models -- <pack> [--verify] [--record] [--base-url URL] [--models-dir DIR] [--manifest FILE]',
+  usage: 'npm run models -- <pack> [--all-dtypes] [--verify] [--record] [--base-url URL] [--models-dir DIR] [--manifest FILE]',
   positionals: ['<pack>'],
   options: {
+    'all-dtypes': { type: 'boolean' },
     verify: { type: 'boolean' },
     record: { type: 'boolean' },
     'base-url': { type: 'string' },
@@ -50,7 +51,8 @@ async function main(argv: string[], io: ModelsCliIo): Promise<void> {
   const modelsDir = resolve(values['models-dir'] ?? DEFAULT_MODELS_DIR);
   const manifestPath = resolve(values.manifest ?? join(modelsDir, 'manifest.json'));
   const manifest = await readManifestFile(manifestPath);
-  const entries = filesOfPack(manifest, packName);
+  const allDtypes = values['all-dtypes'] ?? false;
+  const entries = filesOfPack(manifest, packName, allDtypes);
   const fileCount = entries.length;
 
   if (values.verify) {
@@ -68,6 +70,7 @@ async function main(argv: string[], io: ModelsCliIo): Promise<void> {
     modelsDir,
     baseUrl: resolveHubBaseUrl(values['base-url'], io.env),
     record: values.record ?? false,
+    allDtypes,
     idleTimeoutMs: IDLE_TIMEOUT_MS,
     output: io.stdout,
     saveManifest: (changed) => writeManifestFile(manifestPath, changed),
@@ -83,9 +86,9 @@ async function main(argv: string[], io: ModelsCliIo): Promise<void> {
   io.stdout.write(`pack ${packName}: complete in ${modelsDir} (${outcome.downloadedPaths.length} file(s) downloaded)\n`);
 }
 
-function filesOfPack(manifest: Manifest, packName: string) {
+function filesOfPack(manifest: Manifest, packName: string, allDtypes: boolean) {
   try {
-    return packFiles(manifest, packName);
+    return allDtypes ? packFiles(manifest, packName) : packFilesThatRun(manifest, packName);
   } catch (error) {
     throw new CliError(errorMessage(error));
   }

@@ -1,4 +1,4 @@
-import { packFiles, type Manifest } from '../../src/models/manifest';
+import { packFilesThatRun, type Manifest } from '../../src/models/manifest';
 import { formatBytes } from './progressBar';
 
 /** Size of a file under public/models in bytes, or null when it is absent. */
@@ -20,7 +20,7 @@ export interface PackStatus {
 export function packStatuses(manifest: Manifest, statFile: StatFile): PackStatus[] {
   return Object.keys(manifest.packs).map((pack) => {
     const status: PackStatus = { pack, complete: true, missingPaths: [], fileSizesBytes: {}, downloadSizeBytes: 0 };
-    for (const { component, file } of packFiles(manifest, pack)) {
+    for (const { component, file } of packFilesThatRun(manifest, pack)) {
       if (component.source.kind === 'hub') status.downloadSizeBytes += file.sizeBytes ?? 0;
       const sizeBytes = statFile(file.path);
       const usable = sizeBytes !== null && sizeBytes > 0 && (!file.verified || sizeBytes === file.sizeBytes);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { packFiles, type Manifest, type ModelComponent, type PackFile } from '../../src/models/manifest';
+import { packFilesThatRun, type Manifest, type ModelComponent, type PackFile } from '../../src/models/manifest';
 
 export interface FileProblem {
   path: string;
@@ -54,10 +54,10 @@ export async function checkFile(modelsDir: string, entry: PackFile, packName: st
   return null;
 }
 
-/** `--verify`: every file of the pack, hashed when the manifest has a hash. */
+/** `--verify`: every file of the pack some device runs, hashed when the manifest has a hash. */
 export async function verifyPack(manifest: Manifest, packName: string, modelsDir: string): Promise<FileProblem[]> {
   const problems: FileProblem[] = [];
-  for (const entry of packFiles(manifest, packName)) {
+  for (const entry of packFilesThatRun(manifest, packName)) {
     const problem = await checkFile(modelsDir, entry, packName, true);
     if (problem) problems.push(problem);
   }

@@ -205,3 +205,38 @@ export function packFiles(manifest: Manifest, packName: string): PackFile[] {
 export function pathInRepo(component: ModelComponent, file: ModelFile): string {
   return file.path.slice(component.modelId.length + 1);
 }
+
+/** The module a dtype-specific file belongs to: "onnx/encoder_model_q4.onnx" (q4) -> "encoder_model". */
+export function moduleOfFile(file: ModelFile): string | null {
+  if (!file.dtype) return null;
+  const name = file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.onnx(_data)?$/, '');
+  const suffix = DTYPE_SUFFIX[file.dtype];
+  return suffix && name.endsWith(suffix) ? name.slice(0, -suffix.length) : name;
+}
+
+type DtypeChoice = ModelComponent['dtype']['wasm'];
+
+/** Whether a file is needed to run a component with one of `choices` (files every dtype shares always are). */
+export function fileRunsWith(file: ModelFile, choices: readonly DtypeChoice[]): boolean {
+  if (!file.dtype) return true;
+  const module = moduleOfFile(file);
+  return choices.some((choice) => {
+    if (typeof choice === 'string') return choice === file.dtype;
+    // A module the per-file choice does not name loads as fp32.
+    return (module !== null && choice[module] !== undefined ? choice[module] : 'fp32') === file.dtype;
+  });
+}
+
+/** Every dtype a component may run with on some device: WebGPU's, WebGPU's without shader-f16, and wasm's. */
+export function runnableDtypes(component: ModelComponent): DtypeChoice[] {
+  const { webgpu, webgpuNoF16, wasm } = component.dtype;
+  return webgpuNoF16 ? [webgpu, webgpuNoF16, wasm] : [webgpu, wasm];
+}
+
+/**
+ * The files of a pack a device may load: per component those of `choices(role)` (by default every runnable
+ * dtype), so a download or an offline cache holds no dtype that never runs.
+ */
+export function packFilesThatRun(manifest: Manifest, packName: string, choices: (entry: PackFile) => readonly DtypeChoice[] = ({ component }) => runnableDtypes(component)): PackFile[] {
+  return packFiles(manifest, packName).filter((entry) => fileRunsWith(entry.file, choices(entry)));
+}

@@ -1,4 +1,4 @@
-import { packFiles, type Manifest } from './manifest';
+import { packFilesThatRun, type Manifest } from './manifest';
 
 export interface PackAvailability {
   pack: string;
@@ -45,7 +45,8 @@ export async function probePacks(
   const packs = Object.keys(manifest.packs).sort((a, b) => rank(a) - rank(b));
   return Promise.all(
     packs.map(async (pack) => {
-      const files = packFiles(manifest, pack);
+      // Complete when wasm's dtype is there: offline, the cache holds only the dtypes this device ran, and wasm's.
+      const files = packFilesThatRun(manifest, pack, ({ component }) => [component.dtype.wasm]);
       const checks = await Promise.all(files.map(({ file }) => isPresent(file.path)));
       const missing = files.filter((_, i) => !checks[i]).map(({ file }) => file.path);
       const totalBytes = files.reduce((sum, { file }) => sum + (file.sizeBytes ?? 0), 0);
