@@ -1,6 +1,7 @@
 import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { describeSource } from '../models/describeSource';
-import { packFiles, parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
+import type { Dtype } from '../models/device/chooseDevice';
+import { packFilesThatRun, parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
 import { cachePackFiles } from '../models/packCache';
 import { probePacks } from '../models/packProbe';
 import { packRemedy } from '../models/runtime/packRemedy';
@@ -124,7 +125,14 @@ async function readManifest(): Promise<Manifest> {
   return parseManifest(await response.json());
 }
 
-async function loadComponent(role: ModelRole, component: ModelComponent, pack: string, recheck: boolean): Promise<void> {
+/** Test hook, only under automation: `?selfCheckFault=tts,llm` corrupts those models' WebGPU output to exercise the fallback. */
+function faultInjectedInto(role: ModelRole): boolean {
+  if (typeof navigator === 'undefined' || !navigator.webdriver) return false;
+  return (new URLSearchParams(location.search).get('selfCheckFault') ?? '').split(',').includes(role);
+}
+
+/** Loads one role's model in its worker; resolves with the dtype it runs, or null when it failed. */
+async function loadComponent(role: ModelRole, component: ModelComponent, pack: string, recheck: boolean): Promise<Dtype | null> {
   const { modelId } = component;
   const source = describeSource(component.source);
   componentChanged(role, { modelId, source, status: 'loading', files: {} });
@@ -134,7 +142,7 @@ async function loadComponent(role: ModelRole, component: ModelComponent, pack: s
   try {
     const result = await client.call(
       'load',
-      { pack, modelId, dtypes: component.dtype, preference: useStore.getState().settings.devicePreference, fingerprint: fingerprint(component), verdicts: readVerdicts(), recheck },
+      { pack, modelId, dtypes: component.dtype, preference: useStore.getState().settings.devicePreference, fingerprint: fingerprint(component), verdicts: readVerdicts(), recheck, injectFault: faultInjectedInto(role) },
       {
         onProgress: ({ stage: file, loadedBytes = 0, totalBytes }) => {
           const nowMs = performance.now();
@@ -147,9 +155,11 @@ async function loadComponent(role: ModelRole, component: ModelComponent, pack: s
     );
     if (result.newVerdict) rememberVerdict(result.newVerdict.key, result.newVerdict.verdict);
     gpuDetected(result.gpu);
-    componentChanged(role, { modelId, status: 'ready', device: result.device, dtype: result.dtype, reason: result.reason, loadMs: result.loadMs });
+    componentChanged(role, { modelId, status: 'ready', device: result.device, dtype: result.dtype, reason: result.reason, selfCheck: result.selfCheck, loadMs: result.loadMs });
+    return result.dtype;
   } catch (error) {
     componentChanged(role, { modelId, status: 'error', error: errorMessage(error) });
+    return null;
   }
 }
 
@@ -189,12 +199,14 @@ export async function loadModels({ recheck = false, workersAfter = Promise.resol
     if (component) componentChanged(role, { modelId: component.modelId, status: 'idle', files: {} });
   }
   await workersAfter;
-  await Promise.all(ROLES.map((role) => {
+  const running = new Map<string, Dtype>();
+  await Promise.all(ROLES.map(async (role) => {
     const component = components[role];
-    return component ? loadComponent(role, component, chosen, recheck) : Promise.resolve();
+    const dtype = component ? await loadComponent(role, component, chosen, recheck) : null;
+    if (dtype) running.set(role, dtype);
   }));
   await Promise.all([loadStyleEncoder(components.style_encoder), loadSpeechPath(components.es4r, components.speech_llm !== undefined)]);
-  await keepPackOffline(manifest, chosen);
+  await keepPackOffline(manifest, chosen, running);
 }
 
 /** ES4R's graphs join Whisper (front and adapter, in the ASR worker) and the speech LLM (cross-attention, in its worker). */
@@ -223,14 +235,20 @@ async function loadSpeechPath(component: ModelComponent | undefined, hasSpeechLl
   }
 }
 
-/** After the models loaded, the rest of the pack (voices, later stages' files) joins the cache. */
-async function keepPackOffline(manifest: Manifest, pack: string): Promise<void> {
+/**
+ * After the models loaded, the rest of what this device runs (voices, later stages' files) joins the cache:
+ * per model the dtype it runs and wasm's (its fallback), not every dtype of the pack.
+ */
+async function keepPackOffline(manifest: Manifest, pack: string, running: ReadonlyMap<string, Dtype>): Promise<void> {
   packOfflineChanged(false);
   if (typeof caches === 'undefined') return;
   const cache = await caches.open(MODEL_CACHE_NAME).catch(() => null);
   if (!cache) return;
   const failed = await cachePackFiles(
-    packFiles(manifest, pack).map(({ file }) => file.path),
+    packFilesThatRun(manifest, pack, ({ role, component }) => {
+      const dtype = running.get(role);
+      return dtype ? [dtype as typeof component.dtype.wasm, component.dtype.wasm] : [component.dtype.wasm];
+    }).map(({ file }) => file.path),
     MODELS_URL,
     cache,
   );

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { Device, Dtype } from '../models/device/chooseDevice';
 import type { GpuInfo } from '../models/device/gpuInfo';
+import type { SelfCheckReport } from '../models/loadModel';
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 /** The models that run in their own worker; speech_llm (ES4R's embeddings-in LLM) only in packs that have one. */
@@ -31,6 +32,8 @@ export interface ComponentLoad {
   dtype?: Dtype;
   /** Why this device: the adapter, a setting, a failed self-check. */
   reason?: string;
+  /** The WebGPU self-check's outcome and evidence, when one ran or was remembered. */
+  selfCheck?: SelfCheckReport | null;
   error?: string;
   loadMs?: number;
 }

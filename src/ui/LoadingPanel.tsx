@@ -58,6 +58,9 @@ function GpuLine() {
   );
 }
 
+/** How the panel names each self-check outcome. */
+const SELF_CHECK_WORDS = { passed: 'passed', failed: 'failed', unverified: 'not possible, WebGPU kept unverified', remembered: 'remembered from an earlier visit' } as const;
+
 /** Which pack is in use, each model's loading progress, and the device it runs on and why. */
 export function LoadingPanel() {
   const pack = useStore((s) => s.pack);
@@ -70,6 +73,11 @@ export function LoadingPanel() {
       {pack.status === 'probing' && <p className="note">Looking for installed model packs…</p>}
       {pack.status === 'none' && (
         <p className="talk-problem" role="alert" data-testid="pack-advice">
+          {pack.advice}
+        </p>
+      )}
+      {pack.status === 'chosen' && pack.advice && (
+        <p className="note" data-testid="pack-advice">
           {pack.advice}
         </p>
       )}
@@ -97,6 +105,11 @@ export function LoadingPanel() {
                 </span>
               </div>
               {component.reason && <p className="note" data-testid={`model-${role}-reason`}>{component.reason}</p>}
+              {component.selfCheck && (
+                <p className="note" data-testid={`model-${role}-selfcheck`} data-outcome={component.selfCheck.outcome}>
+                  Self-check {SELF_CHECK_WORDS[component.selfCheck.outcome]}: {component.selfCheck.evidence}
+                </p>
+              )}
               {component.error && (
                 <p className="talk-problem" role="alert">
                   {component.error}
