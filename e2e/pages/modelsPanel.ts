@@ -23,6 +23,11 @@ export class ModelsPanel {
     return this.page.getByTestId(`model-${role}-reason`);
   }
 
+  /** The self-check's line: outcome (data-outcome) and evidence. */
+  selfCheck(role: Role): Locator {
+    return this.page.getByTestId(`model-${role}-selfcheck`);
+  }
+
   async expectReady(role: Role, device: 'webgpu' | 'wasm'): Promise<void> {
     await expect(this.model(role)).toHaveAttribute('data-status', 'ready', { timeout: MODELS_READY_TIMEOUT_MS });
     await expect(this.model(role)).toHaveAttribute('data-device', device);

@@ -1,6 +1,8 @@
 import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { describeSource } from '../models/describeSource';
 import type { Dtype } from '../models/device/chooseDevice';
+import { detectGpu } from '../models/device/gpuInfo';
+import { choosePackThatFits, type MemoryBudget } from '../models/device/memoryPlan';
 import { packFilesThatRun, parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
 import { cachePackFiles } from '../models/packCache';
 import { probePacks } from '../models/packProbe';
@@ -163,6 +165,12 @@ async function loadComponent(role: ModelRole, component: ModelComponent, pack: s
   }
 }
 
+/** What this browser offers the models, before any of them downloads. */
+async function memoryBudget(): Promise<MemoryBudget> {
+  const deviceMemoryGb = (navigator as { deviceMemory?: number }).deviceMemory;
+  return { deviceMemoryBytes: deviceMemoryGb ? deviceMemoryGb * 2 ** 30 : null, gpu: await detectGpu(), preference: useStore.getState().settings.devicePreference };
+}
+
 /** Finds the installed packs, picks one, and loads its models in their workers, once `workersAfter` (if given) has settled. */
 export async function loadModels({ recheck = false, workersAfter = Promise.resolve() }: { recheck?: boolean; workersAfter?: Promise<void> } = {}): Promise<void> {
   packProbed({ status: 'probing', available: [], chosen: null, totalBytes: null, advice: null });
@@ -176,8 +184,8 @@ export async function loadModels({ recheck = false, workersAfter = Promise.resol
   const availability = await probePacks(manifest, MODELS_URL);
   const available = availability.filter((pack) => pack.complete).map((pack) => pack.pack);
   const wanted = useStore.getState().settings.pack;
-  const chosen = wanted && available.includes(wanted) ? wanted : available[0];
-  if (!chosen) {
+  const candidate = wanted && available.includes(wanted) ? wanted : available[0];
+  if (!candidate) {
     packProbed({
       status: 'none',
       available,
@@ -187,8 +195,11 @@ export async function loadModels({ recheck = false, workersAfter = Promise.resol
     });
     return;
   }
+  // A pack chosen in settings stays chosen (with a warning); an automatic choice moves to one that fits.
+  const fit = choosePackThatFits(manifest, candidate === wanted ? [] : available, candidate, await memoryBudget());
+  const chosen = fit.pack;
   const totalBytes = availability.find((pack) => pack.pack === chosen)?.totalBytes ?? null;
-  packProbed({ status: 'chosen', available, chosen, totalBytes, advice: null });
+  packProbed({ status: 'chosen', available, chosen, totalBytes, advice: fit.advice });
   const components = manifest.packs[chosen]!.components;
   loadedPack = { name: chosen, components };
   const { voices } = components.tts;

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../manifest';
+import type { GpuInfo } from './gpuInfo';
+import { choosePackThatFits, planPack } from './memoryPlan';
+
+const manifest = parseManifest(JSON.parse(readFileSync(join(process.cwd(), 'public', 'models', 'manifest.json'), 'utf8')));
+const GPU: GpuInfo = { adapterKey: 'x', isFallbackAdapter: false, shaderF16: true, maxBufferSizeBytes: 2 ** 31, maxStorageBufferBindingSizeBytes: 2 ** 30 };
+const GIB = 2 ** 30;
+
+describe('memory plan of the real packs', () => {
+  it('counts the files each model runs on its device, and one self-check reference', () => {
+    const plan = planPack(manifest, 'default', { deviceMemoryBytes: 8 * GIB, gpu: GPU, preference: 'auto' });
+    const llm = plan.models.find((model) => model.role === 'llm')!;
+    // WebGPU runs q4f16 only: the manifest's q4f16 file and the shared files, not the q4 one.
+    const q4f16Bytes = manifest.packs.default!.components.llm.files.filter((file) => file.dtype !== 'q4').reduce((sum, file) => sum + (file.sizeBytes ?? 0), 0);
+    expect(llm).toMatchObject({ device: 'webgpu', filesBytes: q4f16Bytes });
+    // Every model on WebGPU: the page holds only the largest wasm reference (the q4 LLM) at its peak.
+    expect(plan.peakCpuBytes).toBeGreaterThan(0.7 * GIB);
+    expect(plan.peakCpuBytes).toBeLessThan(1.2 * GIB);
+    expect(plan.problems).toEqual([]);
+  });
+
+  it('says the quality pack needs WebGPU on wasm, and picks an installed pack that fits', () => {
+    const noGpu = { deviceMemoryBytes: 8 * GIB, gpu: null, preference: 'auto' as const };
+    const plan = planPack(manifest, 'quality', noGpu);
+    expect(plan.needsWebGpu).toBe(true);
+    expect(plan.problems.join()).toContain('too slow to converse on wasm');
+    const choice = choosePackThatFits(manifest, ['quality', 'default'], 'quality', noGpu);
+    expect(choice.pack).toBe('default');
+    expect(choice.advice).toMatch(/^Pack quality does not fit this device: .*it needs WebGPU.*Using default, which does\.$/);
+  });
+
+  it('weighs a pack against navigator.deviceMemory', () => {
+    const small = { deviceMemoryBytes: 2 * GIB, gpu: GPU, preference: 'auto' as const };
+    expect(planPack(manifest, 'quality', small).problems.join()).toMatch(/of memory, and this device offers 1\.0 GB to a page/);
+    expect(choosePackThatFits(manifest, ['quality'], 'quality', small)).toMatchObject({ pack: 'quality', advice: expect.stringContaining('No installed pack fits better') });
+    expect(choosePackThatFits(manifest, ['tiny'], 'tiny', small)).toEqual({ pack: 'tiny', advice: null });
+  });
+});
