@@ -23,7 +23,7 @@ import type { Es4rDims, Es4rWeights } from '../src/models/es4r/checkpoint/releas
 import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from '../src/models/es4r/stage1/affectAttentionGraph';
 import { padTurns, whisperOutputFrames, type TurnFeatures } from '../src/models/es4r/stage1/padTurns';
 import { MEL_BINS, WHISPER_MEL_FRAMES } from '../src/models/es4r/stage1/stage1Types';
-import { subsampledLength } from '../src/models/es4r/stage1/subsampler.reference';
+import { subsampledLength } from '../src/models/es4r/stage1/subsampledLength';
 import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../src/models/es4r/stage1/subsamplerGraph';
 import { buildCformerModel, buildCrossAttentionModel } from '../src/models/es4r/stage2/stage2Graphs';
 import { CliError } from './cli/cliError';

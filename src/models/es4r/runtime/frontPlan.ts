@@ -3,7 +3,7 @@
 // Our decision (docs/es4r.md does not fix a dialogue length): the dual-level front holds at most DUAL_FRONT_MAX_FRAMES
 // frames. Its inter-turn attention costs 16 heads x L^2: 576 MB of scores and ~0.8 s a reply at L = 3000 in wasm,
 // 64 MB and ~0.1 s at 1000 — still the latest ~25 turns of 3 s.
-import { subsampledLength } from '../stage1/subsampler.reference';
+import { subsampledLength } from '../stage1/subsampledLength';
 import { MEL_BINS, WHISPER_MEL_FRAMES } from '../stage1/stage1Types';
 
 /** One user turn's Whisper-normalised log-mel, [nMels, frameCount] row-major. */

@@ -1,14 +1,7 @@
 // Reference of the ES4R Stage 1 subsampler (one turn): 3 x (Conv1d 80->160, k5 s2 p2 ; GLU -> 80),
 // then x + fc2(gelu(fc1(x))) (no biases), then LayerNorm(80). Tests only.
 import { CONV_CHANNELS, CONV_KERNEL, CONV_PADDING, CONV_STRIDE, LAYER_NORM_EPS, MEL_BINS, type SubsamplerWeights } from './stage1Types';
-import { conv1d, conv1dOutputLength, gelu, glu, layerNorm, linear, transpose, type Signal } from './tensorMath.reference';
-
-/** Frames after the three stride-2 convolutions: T -> ceil-ish T/8 (each stage: floor((T-1)/2)+1). */
-export function subsampledLength(melFrames: number, layers = 3): number {
-  let length = melFrames;
-  for (let i = 0; i < layers; i++) length = conv1dOutputLength(length, CONV_KERNEL, CONV_STRIDE, CONV_PADDING);
-  return length;
-}
+import { conv1d, gelu, glu, layerNorm, linear, transpose, type Signal } from './tensorMath.reference';
 
 /**
  * One turn's log-mel [80, T] (row-major, Whisper layout) -> features [T', 80] (row-major, frame-major),

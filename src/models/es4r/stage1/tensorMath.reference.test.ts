@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { conv1d, conv1dOutputLength, gelu, glu, layerNorm, linear } from './tensorMath.reference';
-import { subsampledLength, subsampleReference } from './subsampler.reference';
+import { subsampledLength } from './subsampledLength';
+import { subsampleReference } from './subsampler.reference';
 import { randomArray, randomSubsamplerWeights } from './randomWeights';
 
 describe('ES4R stage 1 reference maths', () => {

@@ -1,0 +1,22 @@
+// The layout rules the tree is built on, checked on the project's own import graph (test/support/importGraph.ts).
+import { describe, expect, it } from 'vitest';
+import { importGraph } from './support/importGraph';
+
+const graph = importGraph(process.cwd(), ['src', 'scripts', 'test', 'test-webgpu', 'e2e']);
+const isTest = (path: string) => /\.test\.tsx?$/.test(path);
+const isTestSupport = (path: string) => /\.reference\.ts$/.test(path) || /^(test|e2e)\//.test(path) || path.startsWith('src/study/testing/');
+
+describe('the import graph', () => {
+  it('is read from the sources (a graph that misses the imports would pass every rule)', () => {
+    expect(graph.size).toBeGreaterThan(300);
+    expect(graph.get('src/conversation/dialogue.ts')).toContain('src/conversation/affectCueTypes.ts');
+    expect(graph.get('src/main.tsx')?.length).toBeGreaterThan(2);
+  });
+
+  it('the app never imports test references, fixtures or test helpers', () => {
+    const violations = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('src/') && !isTest(file) && !isTestSupport(file) ? targets.filter(isTestSupport).map((target) => `${file} -> ${target}`) : [],
+    );
+    expect(violations).toEqual([]);
+  });
+});
