@@ -68,6 +68,22 @@ test('a participant consents, talks until the turn limit, and the researcher exp
   const [session] = log.sessions;
   expect(session).toMatchObject({ participantId: 'P001', condition: { id: 'es4r-text' }, audioKept: true, endReason: 'turnLimit' });
   expect(session!.settings).toEqual({ answerPath: 'text', dualAttention: true, crossAttention: true, empatheticVoice: true, affectCuesInPrompt: true });
+  // What ran: the build, the pack, each model with its dtype, device and why, every reply-shaping setting, the browser.
+  const { provenance } = session!;
+  expect(provenance.app.version).toBe('0.1.0');
+  expect(provenance.app.commit).toMatch(/^[0-9a-f]{40}(-modified)?$/);
+  expect(provenance.pack).toBe('tiny');
+  expect(provenance.models.map((m) => m.role)).toEqual(['asr', 'llm', 'speech_llm', 'tts']);
+  for (const model of provenance.models) {
+    expect(model).toMatchObject({ status: 'ready', device: expect.stringMatching(/^(wasm|webgpu)$/) });
+    expect(model.modelId.length).toBeGreaterThan(0);
+    expect(model.dtype).not.toBeNull();
+    expect(model.deviceReason).not.toBeNull();
+  }
+  expect(provenance.speechPath.status).toBe('ready');
+  expect(provenance.settings).toMatchObject({ answerPath: 'text', tauDb: settingsBefore.tauDb, cues: settingsBefore.cues, maxNewTokens: settingsBefore.maxNewTokens, maxPromptTokens: settingsBefore.maxPromptTokens, dualAttention: true, crossAttention: true, affectCuesInPrompt: true });
+  expect(provenance.echoCancellation.requested).toBe(settingsBefore.processing.echoCancellation);
+  expect(provenance.userAgent).toMatch(/Chrome\//);
   expect(session!.turns.map((t) => t.turnNumber)).toEqual([1, 2, 3]);
   for (const turn of session!.turns) {
     expect(turn.conditionId).toBe('es4r-text');
@@ -75,6 +91,9 @@ test('a participant consents, talks until the turn limit, and the researcher exp
     expect(turn.user.frameEnergyDb.length).toBeGreaterThan(50);
     // The fixture's next turn may start while a reply is still spoken: a barge-in marks it interrupted.
     expect(turn.reply!.path).toBe('text');
+    expect(turn.reply!.route).toMatchObject({ path: 'text', fallbackReason: null });
+    expect(turn.reply!.prompt!.tokens).toBeGreaterThan(0);
+    expect(Object.keys(turn.latenciesMs.stages).length).toBeGreaterThan(0);
     expect(['complete', 'interrupted']).toContain(turn.reply!.outcome);
     expect(turn.latenciesMs.transcription).toBeGreaterThan(0);
     expect(turn.voice).not.toBeNull();
@@ -142,6 +161,8 @@ test('a full storage quota is reported, loses nothing, and saving resumes once t
     };
   });
   await page.goto('/?study=/studies/example.json');
+  // P002 gets the speech-path condition: the hand-over waits for the speech path.
+  await expect(page.getByTestId('speech-path')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
   await page.getByTestId('participant-id').fill('P002');
   await page.getByTestId('start-participant').click();
   await page.getByTestId('consent-agree').check();
@@ -164,4 +185,22 @@ test('a full storage quota is reported, loses nothing, and saving resumes once t
   await problem.getByRole('button', { name: 'Try saving again' }).click();
   await expect(problem).toHaveCount(0);
   await expect(page.getByTestId('study-logged')).toHaveAttribute('data-sessions', '1');
+});
+
+test('a speech-path condition the loaded pack cannot serve stops the hand-over, naming the condition and what is missing', async ({ page }) => {
+  // The tiny pack's ES4R graphs cannot be fetched: its speech path fails to load.
+  await page.route((url) => url.pathname.startsWith('/models/tiny/es4r/'), (route) => route.abort('failed'));
+  await page.goto('/?study=/studies/example.json');
+  await expect(page.getByTestId('speech-path')).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  await page.getByTestId('participant-id').fill('P002');
+  await expect(page.getByTestId('assignment-preview')).toContainText('Condition: es4r-speech');
+  await page.getByTestId('start-participant').click();
+  await expect(page.getByTestId('study-handover-problem')).toContainText('Condition "es4r-speech" needs ES4R\'s speech path, which failed to load');
+  await expect(page.getByTestId('consent')).toHaveCount(0);
+  expect(await page.evaluate(() => window.__es4r!.getState().study.phase)).toBe('setup');
+
+  // A text-path condition still runs on the same pack.
+  await page.getByTestId('participant-id').fill('P001');
+  await page.getByTestId('start-participant').click();
+  await expect(page.getByTestId('consent')).toBeVisible();
 });

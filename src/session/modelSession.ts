@@ -201,6 +201,8 @@ export async function loadModels({ recheck = false, workersAfter = Promise.resol
   const totalBytes = availability.find((pack) => pack.pack === chosen)?.totalBytes ?? null;
   packProbed({ status: 'chosen', available, chosen, totalBytes, advice: fit.advice });
   const components = manifest.packs[chosen]!.components;
+  // Known from the manifest at once: a study must not read "no ES4R component" while the pack's speech path loads.
+  if (components.es4r && components.speech_llm) speechPathChanged({ status: 'loading', detail: null });
   loadedPack = { name: chosen, components };
   const { voices } = components.tts;
   packVoices = voices ? { voicesUrl: `${MODELS_URL}${components.tts.modelId}/voices/`, presets: voices } : null;
