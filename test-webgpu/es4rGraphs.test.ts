@@ -21,7 +21,7 @@ import { MEL_BINS } from '../src/models/es4r/stage1/stage1Types';
 import { subsampleReference } from '../src/models/es4r/stage1/subsampler.reference';
 import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../src/models/es4r/stage1/subsamplerGraph';
 import { cformerReference } from '../src/models/es4r/stage2/cformer.reference';
-import { cifCases } from '../src/models/es4r/stage2/cifCases';
+import { cifCases } from '../src/models/es4r/stage2/cifCases.reference';
 import { cifReference } from '../src/models/es4r/stage2/cif.reference';
 import { crossAttentionReference } from '../src/models/es4r/stage2/crossAttention.reference';
 import { encoderLayersReference } from '../src/models/es4r/stage2/encoderLayer.reference';

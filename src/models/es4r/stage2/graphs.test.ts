@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../scripts/tinyPack/seededRandom';
 import { cformerReference } from './cformer.reference';
-import { cifCases } from './cifCases';
+import { cifCases } from './cifCases.reference';
 import { cifReference } from './cif.reference';
 import { crossAttentionReference } from './crossAttention.reference';
 import { encoderLayersReference } from './encoderLayer.reference';
