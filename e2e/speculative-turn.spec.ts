@@ -2,12 +2,13 @@ import { expect, test } from '@playwright/test';
 import { chromiumLaunch, fakeMicrophoneArgs } from './support/chromium';
 import { DIALOGUE_TIMEOUT_MS, ListenPage } from './pages/listenPage';
 import { MODELS_READY_TIMEOUT_MS, ModelsPanel } from './pages/modelsPanel';
+import { withSavedSettings } from './support/settings';
 
 test.use({ launchOptions: chromiumLaunch(fakeMicrophoneArgs('dialogue-falling-48k.wav')) });
 
 test('a turn is transcribed and prefilled during the end-of-turn wait, and its reply says how much of the wait that work filled', async ({ page }) => {
   // The text path: its prompt is what the speculative prefill runs on.
-  await page.addInitScript(() => localStorage.setItem('es4r.settings', JSON.stringify({ state: { settings: { answerPath: 'text' } }, version: 1 })));
+  await withSavedSettings(page, { answerPath: 'text' });
   const listen = new ListenPage(page);
   const models = new ModelsPanel(page);
   await listen.open();

@@ -5,14 +5,11 @@ import { createDialogueSlice, type DialogueSlice } from './dialogueSlice';
 import { createMicSlice, type MicSlice } from './micSlice';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
+import { SETTINGS_STORAGE_KEY, SETTINGS_VERSION } from './settingsStorage';
 import { createSpeechSlice, type SpeechSlice } from './speechSlice';
 import { createStudySlice, type StudySlice } from './studySlice';
 
 export type AppState = MicSlice & DialogueSlice & SettingsSlice & ModelsSlice & ConversationSlice & SpeechSlice & StudySlice;
-
-/** Only the user's settings outlive a reload; bump the version when their shape changes. */
-const SETTINGS_STORAGE_KEY = 'es4r.settings';
-const SETTINGS_VERSION = 1;
 
 export const useStore = create<AppState>()(
   persist(
@@ -29,6 +26,7 @@ export const useStore = create<AppState>()(
       name: SETTINGS_STORAGE_KEY,
       version: SETTINGS_VERSION,
       storage: createJSONStorage(() => localStorage),
+      // Only the user's settings outlive a reload.
       partialize: (state) => ({ settings: state.settings }),
       // Settings saved by an older build keep their values; new fields take their defaults.
       merge: (saved, current) => ({ ...current, settings: { ...current.settings, ...(saved as Partial<SettingsSlice> | undefined)?.settings } }),
