@@ -51,7 +51,8 @@ describe('npm run eval', () => {
       const expected = replyMetrics(replies.map((r) => ({ reply: r.text, reference: r.reference })));
       expect(condition.overall).toMatchObject({ bleu1: expected.bleu1, bleu4: expected.bleu4, rougeL: expected.rougeL, distinct1: expected.distinct1, distinct2: expected.distinct2 });
     }
-  });
+    // Six dialogue runs in one process: room for a machine shared with other jobs.
+  }, 240_000);
 
   it('stops before loading models when a condition asks for a speech path the pack lacks', () => {
     const { status, stderr } = tsx('scripts/eval.ts', [join(dir, 'set.jsonl'), '--pack', 'default', '--path', 'speech']);
