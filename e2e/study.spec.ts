@@ -188,14 +188,18 @@ test('a full storage quota is reported, loses nothing, and saving resumes once t
 });
 
 test('a speech-path condition the loaded pack cannot serve stops the hand-over, naming the condition and what is missing', async ({ page }) => {
-  // The tiny pack's ES4R graphs cannot be fetched: its speech path fails to load.
-  await page.route((url) => url.pathname.startsWith('/models/tiny/es4r/'), (route) => route.abort('failed'));
+  // The tiny pack as its manifest would be without an ES4R component.
+  await page.route('**/models/manifest.json', async (route) => {
+    const manifest = (await (await route.fetch()).json()) as { packs: Record<string, { components: Record<string, unknown> }> };
+    delete manifest.packs['tiny']!.components['es4r'];
+    await route.fulfill({ json: manifest });
+  });
   await page.goto('/?study=/studies/example.json');
-  await expect(page.getByTestId('speech-path')).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  await expect(page.getByTestId('speech-path')).toHaveAttribute('data-status', 'absent', { timeout: 120_000 });
   await page.getByTestId('participant-id').fill('P002');
   await expect(page.getByTestId('assignment-preview')).toContainText('Condition: es4r-speech');
   await page.getByTestId('start-participant').click();
-  await expect(page.getByTestId('study-handover-problem')).toContainText('Condition "es4r-speech" needs ES4R\'s speech path, which failed to load');
+  await expect(page.getByTestId('study-handover-problem')).toContainText('Condition "es4r-speech" needs ES4R\'s speech path, but the pack "tiny" has no ES4R component');
   await expect(page.getByTestId('consent')).toHaveCount(0);
   expect(await page.evaluate(() => window.__es4r!.getState().study.phase)).toBe('setup');
 
