@@ -3,7 +3,7 @@ import { bargeInTimed, conversationNoticeChanged, dialogueChanged, replyTimed, t
 import { useStore } from '../state/store';
 import type { Turn } from '../turns/turn';
 import { modelClient } from './modelSession';
-import { audibleReply, forgetTurnStyles, rememberTurnStyle, speakConversation, stopSpeaking } from './speechSession';
+import { audibleReply, forgetTurnStyles, rememberTurnStyle, speakConversation, stopSpeaking, unheardReplyAtTurnEnd, userSpeechStarted } from './speechSession';
 import { errorMessage } from '../errorMessage';
 import { markTurn } from './turnMarks';
 import { SpeculativeTurns } from '../conversation/speculativeTurns';
@@ -127,6 +127,9 @@ export function answerTurn(turn: Turn): void {
     conversationNoticeChanged('The turn was measured but not answered: the speech recognition and language models are not loaded (see Models).');
     return;
   }
+  // A reply the user has not heard yet would play after this turn, answering what they moved on from: it is dropped.
+  const unheard = unheardReplyAtTurnEnd();
+  if (unheard !== null) void stopSpeaking().then(() => conversation.bargeIn(unheard));
   const committed = speculation.confirm(turn);
   if (committed) speculationFigures.set(turn.pcm16k, committed.figures);
   rememberTurnStyle(turn);
@@ -147,6 +150,7 @@ export async function resetConversation(): Promise<void> {
 
 /** The user started speaking: if the assistant is speaking or still writing, it stops and the reply is marked interrupted. */
 export async function bargeIn(): Promise<void> {
+  userSpeechStarted();
   const latest = conversation.current.turns.at(-1);
   const writing = latest?.kind === 'assistant' && latest.streaming ? latest.id : null;
   const replyId = audibleReply() ?? writing;

@@ -1,5 +1,6 @@
 import type { ConversationEvent } from '../conversation/conversation';
 import { userTurns, type Dialogue } from '../conversation/dialogue';
+import { ReplyHearing } from '../conversation/replyHearing';
 import { ReplySpeech, type Synthesizer } from '../conversation/replySpeech';
 import { fuseStyles, voiceFor, type TurnStyle, type VoiceChoice } from '../conversation/voiceStyle';
 import type { Turn } from '../turns/turn';
@@ -22,13 +23,17 @@ const firstChunkIds = new Set<number>();
 let audibleReplyId: number | null = null;
 /** When the latest user turn ended (its transcription began), for the time to first audio. */
 let turnEndedMs = 0;
+/** Whether the reply being voiced was heard before the user spoke again. */
+const hearing = new ReplyHearing();
 
 function startPlayer(): Promise<Player> {
   player ??= createPlayer().then((created) => {
     created.onProgress(({ chunkId, levelDb, playedSamples }) => {
       outputLevelMeasured(levelDb);
-      if (firstChunkIds.delete(chunkId)) markTurn('playback', performance.now() - (playedSamples * 1000) / TTS_RATE_HZ);
+      const playedAtMs = performance.now() - (playedSamples * 1000) / TTS_RATE_HZ;
+      if (firstChunkIds.delete(chunkId)) markTurn('playback', playedAtMs);
       const span = chunkSpans.get(chunkId);
+      if (span) hearing.played(span.replyId, playedAtMs);
       const speaking = useStore.getState().speaking;
       if (span && (speaking?.replyId !== span.replyId || speaking.startChar !== span.startChar)) speakingChanged(span);
     });
@@ -92,6 +97,7 @@ function startSpeaking(replyId: number, dialogue: Dialogue): void {
   const voice = voiceFor(strategy, voices.presets);
   const useEncoder = empatheticVoice && styleEncoderReady() && turnStyles.length > 0;
   voiceChosen({ strategy, speed: voice.speed, styleSource: useEncoder ? 'encoder' : 'presets' });
+  hearing.voicing(replyId);
   const speech = new ReplySpeech(
     synthesizerFor(voice, voices.voicesUrl, useEncoder ? fusedStyle() : Promise.resolve(null)),
     (chunk) => {
@@ -140,8 +146,19 @@ export function audibleReply(): number | null {
   return audibleReplyId;
 }
 
+/** A fresh speech onset: a reply that starts playing from now on is not heard before the user's turn. */
+export function userSpeechStarted(): void {
+  hearing.userSpoke(performance.now());
+}
+
+/** A user turn ended: the reply the user did not hear before speaking (still to be voiced, or voiced over them), if any. */
+export function unheardReplyAtTurnEnd(): number | null {
+  return hearing.newUserTurn();
+}
+
 /** Barge-in: the voice stops (fading out within a few ms) and nothing more is synthesized. */
 export async function stopSpeaking(): Promise<void> {
+  hearing.silenced();
   current?.speech.cancel();
   current = null;
   audibleReplyId = null;
