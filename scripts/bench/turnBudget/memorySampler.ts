@@ -6,7 +6,8 @@ export class MemorySampler {
 
   constructor(everyMs = 100) {
     this.sample();
-    this.timer = setInterval(() => this.sample(), everyMs);
+    // Unreferenced: a bench that fails before stop() must still exit.
+    this.timer = setInterval(() => this.sample(), everyMs).unref();
   }
 
   private sample(): void {
