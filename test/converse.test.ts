@@ -18,7 +18,8 @@ const TRANSCRIPT = 'Hello, how are you?';
 const LISTENING_REPLY = 'i hear you, that sounds really hard.';
 const ENCOURAGING_REPLY = 'you can do this, one step at a time!';
 
-describe('npm run converse', () => {
+// Each run spawns the CLI, which loads the tiny pack: a minute or more on a busy 2-core machine.
+describe('npm run converse', { timeout: 300_000 }, () => {
   it('needs the tiny pack and the fixtures', () => {
     expect(existsSync(join(ROOT, 'public/models/tiny/llm/onnx/model.onnx')), "run 'npm run make:tiny-pack'").toBe(true);
     expect(existsSync(fixture('dialogue-rising-48k.wav')), "run 'npm run fixtures'").toBe(true);
