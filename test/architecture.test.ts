@@ -1,6 +1,6 @@
 // The layout rules the tree is built on, checked on the project's own import graph (test/support/importGraph.ts).
 import { describe, expect, it } from 'vitest';
-import { importGraph } from './support/importGraph';
+import { importCycles, importGraph } from './support/importGraph';
 
 const graph = importGraph(process.cwd(), ['src', 'scripts', 'test', 'test-webgpu', 'e2e']);
 const isTest = (path: string) => /\.test\.tsx?$/.test(path);
@@ -18,5 +18,14 @@ describe('the import graph', () => {
       file.startsWith('src/') && !isTest(file) && !isTestSupport(file) ? targets.filter(isTestSupport).map((target) => `${file} -> ${target}`) : [],
     );
     expect(violations).toEqual([]);
+  });
+
+  it('has no import cycles anywhere (domain types live in domain modules, wiring is passed in)', () => {
+    expect(importCycles(graph)).toEqual([]);
+  });
+
+  it('finds a cycle when there is one (the check above can fail)', () => {
+    const looped = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
+    expect(importCycles(looped)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
   });
 });

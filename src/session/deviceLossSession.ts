@@ -3,47 +3,51 @@ import { conversationNoticeChanged } from '../state/actions';
 import type { ModelRole } from '../state/modelsSlice';
 import { useStore } from '../state/store';
 import type { WorkerEvent } from '../workers/protocol';
-import { restartModelWorker } from './modelSession';
 
 /** One GPU reset: every worker on the GPU loses its device at about the same time, and the user gets one notice. */
 interface Episode {
   roles: Set<ModelRole>;
   reloads: Promise<void>[];
 }
-let episode: Episode | null = null;
 
-/** A model worker's unasked event, as modelSession receives it. */
-export function workerEventHeard(role: ModelRole, event: WorkerEvent): void {
-  switch (event.kind) {
-    case 'deviceLost':
-      gpuDeviceLost(role);
-      return;
-  }
-}
+/**
+ * Handles the model workers' unasked events: a device lost for good replaces the worker and loads its model again
+ * (WebGPU if an adapter is there, else wasm) through `restart`, which the model session passes in.
+ */
+export function deviceLossHandler(restart: (role: ModelRole) => Promise<void>): (role: ModelRole, event: WorkerEvent) => void {
+  let episode: Episode | null = null;
 
-/** The worker's device is gone for good: replace the worker, load its model again (WebGPU if an adapter is there, else wasm). */
-function gpuDeviceLost(role: ModelRole): void {
-  episode ??= { roles: new Set(), reloads: [] };
-  if (episode.roles.has(role)) return;
-  episode.roles.add(role);
-  episode.reloads.push(restartModelWorker(role));
-  conversationNoticeChanged('The graphics device was reset; reloading the models…');
-  void noticeWhenReloaded(episode);
-}
+  const noticeWhenReloaded = async (current: Episode): Promise<void> => {
+    // Losses reported while waiting join this episode; its notice waits for their reloads too.
+    let waitedFor = 0;
+    while (waitedFor < current.reloads.length) {
+      waitedFor = current.reloads.length;
+      await Promise.allSettled(current.reloads);
+    }
+    if (episode !== current) return;
+    episode = null;
+    const { components } = useStore.getState();
+    const reloaded = [...current.roles].map((role) => {
+      const component = components[role];
+      return { role, device: component?.status === 'ready' ? (component.device ?? null) : null };
+    });
+    conversationNoticeChanged(deviceLossNotice(reloaded));
+  };
 
-async function noticeWhenReloaded(current: Episode): Promise<void> {
-  // Losses reported while waiting join this episode; its notice waits for their reloads too.
-  let waitedFor = 0;
-  while (waitedFor < current.reloads.length) {
-    waitedFor = current.reloads.length;
-    await Promise.allSettled(current.reloads);
-  }
-  if (episode !== current) return;
-  episode = null;
-  const { components } = useStore.getState();
-  const reloaded = [...current.roles].map((role) => {
-    const component = components[role];
-    return { role, device: component?.status === 'ready' ? (component.device ?? null) : null };
-  });
-  conversationNoticeChanged(deviceLossNotice(reloaded));
+  const gpuDeviceLost = (role: ModelRole): void => {
+    episode ??= { roles: new Set(), reloads: [] };
+    if (episode.roles.has(role)) return;
+    episode.roles.add(role);
+    episode.reloads.push(restart(role));
+    conversationNoticeChanged('The graphics device was reset; reloading the models…');
+    void noticeWhenReloaded(episode);
+  };
+
+  return (role, event) => {
+    switch (event.kind) {
+      case 'deviceLost':
+        gpuDeviceLost(role);
+        return;
+    }
+  };
 }

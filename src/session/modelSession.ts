@@ -18,7 +18,7 @@ import type { TtsWorkerApi } from '../workers/ttsApi';
 import { forgetVerdicts, readVerdicts, rememberVerdict } from './verdictMemory';
 import { errorMessage } from '../errorMessage';
 import type { WorkerEvent } from '../workers/protocol';
-import { workerEventHeard } from './deviceLossSession';
+import { deviceLossHandler } from './deviceLossSession';
 
 const MODELS_URL = `${import.meta.env.BASE_URL}models/`;
 const ROLES: readonly ModelRole[] = ['asr', 'llm', 'tts', 'speech_llm'];
@@ -38,6 +38,8 @@ const START_WORKER: Record<ModelRole, () => Worker> = {
 type RoleApis = { asr: AsrWorkerApi; llm: LlmWorkerApi; tts: TtsWorkerApi; speech_llm: LlmWorkerApi };
 const clients: { [R in ModelRole]?: WorkerClient<RoleApis[R]> } = {};
 const workers: Partial<Record<ModelRole, Worker>> = {};
+/** The workers' device-loss events restart them (restartModelWorker is hoisted). */
+const workerEventHeard = deviceLossHandler(restartModelWorker);
 /** The pack whose models the workers hold, for reloading one worker's model. */
 let loadedPack: { name: string; components: Manifest['packs'][string]['components'] } | null = null;
 
