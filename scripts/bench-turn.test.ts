@@ -18,7 +18,7 @@ describe('bench:turn', () => {
   it.skipIf(!hasTinyPack)('times a tiny-pack turn in Node, ours beside the plain recipe, and prints only JSON', async () => {
     const { stdout } = await bench(['--pack', 'tiny', '--where', 'node', '--turns', '1', '--reply-tokens', '8', '--path', 'text', '--json']);
     const report = JSON.parse(stdout) as Record<string, unknown> & {
-      turns: { endOfSpeechToFirstAudioMs: number; stagesMs: Record<string, number>; promptTokens: number; prefilledTokens: number; pacedWords: number }[];
+      turns: { endOfSpeechToFirstAudioMs: number; stagesMs: Record<string, number>; promptTokens: number; prefilledTokens: number; pacedWords: number; speculativeHiddenMs: number | null }[];
       plain: { p50Ms: number; p90Ms: number; turns: { endOfSpeechToFirstAudioMs: number; stagesMs: Record<string, number>; pacedWords: number }[] };
       peakMemoryMb: Record<string, number>;
     };
@@ -34,6 +34,10 @@ describe('bench:turn', () => {
       expect(turn.endOfSpeechToFirstAudioMs).toBeGreaterThan(0);
     }
     expect(report.turns[0]!.prefilledTokens).toBeLessThanOrEqual(report.turns[0]!.promptTokens);
+    // The page's speculative end of turn ran from the pause: its work lies inside the end-of-turn wait.
+    const hiddenMs = report.turns[0]!.speculativeHiddenMs;
+    expect(hiddenMs).toBeGreaterThan(0);
+    expect(hiddenMs).toBeLessThanOrEqual(report.turns[0]!.stagesMs.endOfTurnWait!);
     // One fixed word per generated token, in both pipelines: the pace the speech chunker saw.
     expect([report.turns[0]!.pacedWords, report.plain.turns[0]!.pacedWords]).toEqual([8, 8]);
     expect(report.p50Ms).toBe(report.turns[0]!.endOfSpeechToFirstAudioMs);
@@ -43,6 +47,7 @@ describe('bench:turn', () => {
 
   it('calls a bad flag a usage error and names the command that makes a missing pack', async () => {
     await expect(bench(['--where', 'moon'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--where must be node, page or both') });
+    await expect(bench(['--speculation', 'maybe'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--speculation must be on or off') });
     await expect(bench(['--pack', 'scale-huge'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("npm run make:scale-pack -- huge") });
   });
 });

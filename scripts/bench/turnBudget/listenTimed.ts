@@ -14,6 +14,8 @@ export interface TimedTurn {
   turn: Turn;
   /** Stream time (ms of input audio) at which the turn came out of the listener: its end-of-turn decision. */
   decidedAtMs: number;
+  /** The pause that last made it tentative (the speculative end of turn starts there), with its stream time; null without one. */
+  tentative: { turn: Turn; decidedAtMs: number } | null;
 }
 
 export async function listenTimed(samples: Float32Array, sampleRateHz: number, vad: VoiceActivityDetector, nMels = 80): Promise<TimedTurn[]> {
@@ -27,8 +29,17 @@ export async function listenTimed(samples: Float32Array, sampleRateHz: number, v
     onBatch: (batch) => queued.push({ ...batch, pcm16k: batch.pcm16k.slice(), logMel: batch.logMel.slice(), energy: batch.energy.slice() }),
   });
   let fedSamples = 0;
+  let tentative: TimedTurn['tentative'] = null;
   const collect = (events: Awaited<ReturnType<ListenEngine['push']>>) => {
-    for (const event of events) if (event.type === 'turn') timed.push({ turn: event.turn, decidedAtMs: (fedSamples * 1000) / sampleRateHz });
+    const atMs = (fedSamples * 1000) / sampleRateHz;
+    for (const event of events) {
+      if (event.type === 'tentativeTurn') tentative = { turn: event.turn, decidedAtMs: atMs };
+      if (event.type === 'speechResumed') tentative = null;
+      if (event.type === 'turn') {
+        timed.push({ turn: event.turn, decidedAtMs: atMs, tentative });
+        tentative = null;
+      }
+    }
   };
   for (let start = 0; start < samples.length; start += RENDER_QUANTUM_SAMPLES) {
     const block = samples.subarray(start, start + RENDER_QUANTUM_SAMPLES);

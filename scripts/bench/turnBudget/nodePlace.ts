@@ -21,11 +21,13 @@ export interface NodeBenchOptions {
   device: 'wasm' | 'webgpu';
   answerPath: AnswerPath;
   replyTokens: number;
+  /** The page's speculative end of turn in our pipeline (the plain recipe has none). */
+  speculate: boolean;
   audio: TurnAudio;
   log: (line: string) => void;
 }
 
-export async function benchInNode({ pack, device, answerPath, replyTokens, audio, log }: NodeBenchOptions): Promise<PlaceReport> {
+export async function benchInNode({ pack, device, answerPath, replyTokens, speculate, audio, log }: NodeBenchOptions): Promise<PlaceReport> {
   useIntraOpThreads(PAGE_THREADS_PER_MODEL);
   const runtimeDevice = device === 'webgpu' ? 'webgpu' : 'cpu';
 
@@ -39,7 +41,7 @@ export async function benchInNode({ pack, device, answerPath, replyTokens, audio
   if (models.tts) await kokoroFamily.warmUp(models.tts.bundle);
   const oursLoadMs = performance.now() - loadStartMs;
   log(`ours: models loaded and warmed up in ${oursLoadMs.toFixed(0)} ms`);
-  const ours = await runOursInNode(models, audio, { answerPath, replyTokens }, log).finally(() => models.release());
+  const ours = await runOursInNode(models, audio, { answerPath, replyTokens, speculate }, log).finally(() => models.release());
   const oursMemory = sampler.stop();
 
   const components = (await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'))).packs[pack]!.components;
@@ -68,7 +70,9 @@ export async function benchInNode({ pack, device, answerPath, replyTokens, audio
     ratioP50: ratioOf(summary, plain),
     notes: [
       `onnxruntime-node ${device === 'webgpu' ? 'WebGPU EP' : 'CPU EP'} with ${PAGE_THREADS_PER_MODEL} intra-op threads per session, as the page gives each model worker ${PAGE_THREADS_PER_MODEL} wasm threads; Node times first audio when it is synthesized (no playback)`,
-      'the end-of-turn wait is stream time (the recording is listened to faster than real time), the rest wall time',
+      speculate
+        ? 'the end-of-turn wait is stream time up to the pause that made the turn tentative (the recording is listened to faster than real time), then wall time while the speculative end of turn runs; the rest wall time'
+        : 'the end-of-turn wait is stream time (the recording is listened to faster than real time; no speculative end of turn), the rest wall time',
       'the plain recipe ASR is one pipeline() call: its encoder and decoding are not split (asrOther)',
     ],
   };

@@ -1,13 +1,16 @@
 // Our pipeline in Node, timed turn by turn: the page's listening path over the bench's recording, then each turn
-// through the same Conversation loop as `converse` (ASR, cues, text or speech path, LLM) and the page's way of voicing.
+// through the same Conversation loop as `converse` (ASR, cues, text or speech path, LLM) and the page's way of voicing,
+// with the page's speculative end of turn (ASR and prefill from the pause on, committed when the wait confirms it).
 import { ALL_CUES_ON } from '../../../src/conversation/affectCues';
-import { Conversation, DEFAULT_MAX_PROMPT_TOKENS, type ConversationEvent, type ReplySettings, type SpeechSide } from '../../../src/conversation/conversation';
+import { Conversation, DEFAULT_MAX_PROMPT_TOKENS, type ConversationEvent, type ReplySettings, type SpeechSide, type Transcriber } from '../../../src/conversation/conversation';
 import type { AnswerPath, AssistantTurn } from '../../../src/conversation/dialogue';
+import { replayTurnEnd, SpeculativeTurns } from '../../../src/conversation/speculativeTurns';
 import { DEFAULT_TAU_DB } from '../../../src/conversation/strategy';
+import { promptDialogueFor } from '../../../src/conversation/turnPrompt';
 import { encodeWindow, transcribe } from '../../../src/models/asr/transcriber';
 import { MEL_BINS } from '../../../src/models/es4r/stage1/stage1Types';
 import { ReplyEngine } from '../../../src/models/llm/replyEngine';
-import { replyToDialogue } from '../../../src/models/llm/replyToDialogue';
+import { prefillDialogue, replyToDialogue } from '../../../src/models/llm/replyToDialogue';
 import { speechReply } from '../../../src/models/llm/speechReply';
 import { SileroVad } from '../../../src/models/vad/sileroVad';
 import type { NodeModels } from '../../cli/loadPackInNode';
@@ -21,6 +24,8 @@ export interface OursOptions {
   answerPath: AnswerPath;
   /** Every reply is exactly this many tokens long (min = max new tokens). */
   replyTokens: number;
+  /** Run the page's speculative end of turn (off: each turn's work starts when the end-of-turn wait is over). */
+  speculate: boolean;
 }
 
 function speechSide(models: NodeModels): SpeechSide {
@@ -68,14 +73,24 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
     if (event.type === 'replyText') turnLog.firstTextAtMs ??= performance.now();
     if (event.type === 'replyEnded') turnLog.replyTimingsMs = event.timingsMs;
   };
-  const conversation = new Conversation(
-    {
-      transcribe: async (turnAudio) => {
-        const transcript = await transcribe(models.asr, turnAudio);
-        asrTokens = transcript.tokenIds.length;
-        return transcript;
-      },
+  const recognizer: Transcriber = {
+    transcribe: async (turnAudio) => {
+      const transcript = await transcribe(models.asr, turnAudio);
+      asrTokens = transcript.tokenIds.length;
+      return transcript;
     },
+  };
+  // As conversationSession's: the turn so far is transcribed and its prompt prefilled on the model that will answer.
+  const speculation = new SpeculativeTurns({
+    transcribe: (turn) => recognizer.transcribe({ pcm16k: turn.pcm16k, logMel: { data: turn.logMel, nMels: turn.nMels, frameCount: turn.frameCount } }),
+    prefill: (turn, transcript, signal) => {
+      const [answering, bundle] = settings.answerPath !== 'text' && speech && speechEngine ? [speechEngine, speech.llm] : [engine, models.llm];
+      return prefillDialogue(answering, bundle, promptDialogueFor(conversation.current, turn, transcript, settings), settings, signal);
+    },
+    now: () => performance.now(),
+  });
+  const conversation: Conversation = new Conversation(
+    speculation.transcriber(recognizer),
     {
       reply: (dialogue, replySettings, onText, signal, vectors) =>
         vectors && speech && speechEngine
@@ -88,15 +103,21 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
   );
 
   const results: TurnResult[] = [];
-  for (const [index, { turn, decidedAtMs }] of heard.entries()) {
+  for (const [index, { turn, decidedAtMs, tentative }] of heard.entries()) {
     const spoken = matched.indexOf(index);
     turnLog = { transcribedAtMs: null, firstTextAtMs: null, asrTimingsMs: {}, replyTimingsMs: {} };
     asrTokens = null;
+    // The listener is replayed in real time from the pause on: the rest of the end-of-turn wait passes as it would live.
+    const pause = options.speculate ? tentative : null;
+    const replayedFromMs = pause?.decidedAtMs ?? decidedAtMs;
+    const replayStartAtMs = performance.now();
+    const committed = pause ? await replayTurnEnd(speculation, pause.turn, turn, decidedAtMs - pause.decidedAtMs) : null;
     const handedAtMs = performance.now();
     speaker.turnHandedOver(turn);
     await conversation.handleTurn(turn);
     await conversation.settled();
     await speaker.finished();
+    const figures = committed ? await committed.figures : null;
     if (spoken < 0) {
       log(`a turn heard at ${(turn.startMs / 1000).toFixed(2)}-${(turn.endMs / 1000).toFixed(2)} s is no whole spoken turn (a split or a false start); answered, not timed`);
       continue;
@@ -106,7 +127,7 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
     if (!marks?.firstClauseAtMs || !marks.firstAudioAtMs || transcribedAtMs === null || firstTextAtMs === null) {
       throw new Error(`turn ${spoken + 1} gave no reply audio (transcribed: ${transcribedAtMs !== null}, text: ${firstTextAtMs !== null}, audio: ${marks?.firstAudioAtMs ?? null})`);
     }
-    const speechEndAtMs = handedAtMs - (decidedAtMs - audio.turns[spoken]!.voicedEndMs);
+    const speechEndAtMs = replayStartAtMs - (replayedFromMs - audio.turns[spoken]!.voicedEndMs);
     const { totalMs, stagesMs } = turnStages(
       { speechEndAtMs, handedAtMs, transcribedAtMs, firstTextAtMs, firstClauseAtMs: marks.firstClauseAtMs, firstAudioAtMs: marks.firstAudioAtMs },
       { asrEncoderMs: (turnLog.asrTimingsMs.features ?? 0) + (turnLog.asrTimingsMs.encoder ?? 0), asrDecodingMs: turnLog.asrTimingsMs.decoder ?? 0, ...llmInnerTimings(turnLog.replyTimingsMs) },
@@ -119,7 +140,7 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
       prefilledTokens: reply.prompt?.prefilledTokens ?? null,
       asrTokens,
       pacedWords: marks.pacedWords,
-      speculativeHiddenMs: null,
+      speculativeHiddenMs: figures?.hiddenMs ?? null,
     });
     log(`ours turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio; first clause "${marks.firstClauseText}"`);
   }
