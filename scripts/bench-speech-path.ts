@@ -12,12 +12,12 @@
 // follows from the random weights (printed), it is not forced.
 import * as ort from 'onnxruntime-web';
 import { padTurns, type TurnFeatures } from '../src/models/es4r/stage1/padTurns';
-import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from '../src/models/es4r/stage1/affectAttentionGraph';
-import { randomArray, randomAttentionWeights, randomSubsamplerWeights } from '../src/models/es4r/stage1/randomWeights';
+import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from './es4r/graphs/stage1/affectAttentionGraph';
+import { randomArray, randomAttentionWeights, randomSubsamplerWeights } from './es4r/graphs/stage1/randomWeights';
 import { MEL_BINS } from '../src/models/es4r/stage1/stage1Types';
-import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../src/models/es4r/stage1/subsamplerGraph';
-import { buildCformerModel, buildCrossAttentionModel } from '../src/models/es4r/stage2/stage2Graphs';
-import { randomActivations, randomCformer, randomCrossAttention, type CformerShape } from '../src/models/es4r/stage2/weights';
+import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from './es4r/graphs/stage1/subsamplerGraph';
+import { buildCformerModel, buildCrossAttentionModel } from './es4r/graphs/stage2/stage2Graphs';
+import { randomActivations, randomCformer, randomCrossAttention, type CformerShape } from './es4r/graphs/stage2/weights';
 import { measure } from './bench/measure';
 import { benchTinyAnswer } from './bench/tinySpeechAnswer';
 

@@ -1,7 +1,7 @@
 // npm run es4r:import -- <checkpoint.safetensors> <config.json> <pack> [--models-dir DIR] [--manifest FILE]
 //
 // Imports an official-release ES4R checkpoint (GitHub z786z786/ES4R naming, safetensors F32/F16/BF16) and its
-// config.json: maps the tensors (src/models/es4r/checkpoint/releaseNames.ts), builds the ONNX graphs (front:
+// config.json: maps the tensors (scripts/es4r/checkpoint/releaseNames.ts), builds the ONNX graphs (front:
 // subsampler + dual-level affect attention; adapter: CFormer; cross-attention) and writes them with es4r.json
 // into <models-dir>/<modelId>/. modelId is the pack's es4r component id, else `<pack>/es4r`. The Whisper it
 // pairs with is the pack's asr component; the LLM is its speech_llm component (embeddings in), else its llm.
@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { Es4rDims } from '../src/models/es4r/checkpoint/releaseNames';
+import type { Es4rDims } from './es4r/checkpoint/releaseNames';
 import { CliError } from './cli/cliError';
 import { parseCliArgs } from './cli/parseCliArgs';
 import { runCli } from './cli/runCli';

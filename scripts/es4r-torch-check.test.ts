@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '../src/audio/wav/npy';
-import { randomCheckpoint } from '../src/models/es4r/checkpoint/randomCheckpoint';
-import type { Es4rDims } from '../src/models/es4r/checkpoint/releaseNames';
-import { randomArray } from '../src/models/es4r/stage1/randomWeights';
-import { randomActivations } from '../src/models/es4r/stage2/weights';
+import { randomCheckpoint } from './es4r/checkpoint/randomCheckpoint';
+import type { Es4rDims } from './es4r/checkpoint/releaseNames';
+import { randomArray } from './es4r/graphs/stage1/randomWeights';
+import { randomActivations } from './es4r/graphs/stage2/weights';
 import { pythonWith, requirePython, skipWithoutPython } from '../test/support/python';
 
 const RELATIVE_TOLERANCE = 1e-4;

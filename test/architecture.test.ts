@@ -28,4 +28,9 @@ describe('the import graph', () => {
     const looped = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
     expect(importCycles(looped)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
   });
+
+  it('src/ (the browser runtime and the pure code it shares with the CLIs) imports nothing from the Node tools in scripts/', () => {
+    const violations = [...graph].flatMap(([file, targets]) => (file.startsWith('src/') ? targets.filter((t) => t.startsWith('scripts/')).map((t) => `${file} -> ${t}`) : []));
+    expect(violations).toEqual([]);
+  });
 });

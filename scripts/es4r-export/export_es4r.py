@@ -56,7 +56,7 @@ import tempfile
 import wave
 from pathlib import Path
 
-# Release parameter prefixes that ES4R-web imports (src/models/es4r/checkpoint/releaseNames.ts); the adapter's
+# Release parameter prefixes that ES4R-web imports (scripts/es4r/checkpoint/releaseNames.ts); the adapter's
 # lm_head only trains the CIF and is left out.
 ES4R_PREFIXES = ("subsample.", "self_attn.", "adapter.", "cross_attn.")
 ES4R_EXCLUDED = ("adapter.lm_head.",)

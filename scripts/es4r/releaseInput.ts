@@ -1,8 +1,8 @@
 // Reading an official-release ES4R checkpoint (safetensors) and its config.json for the CLIs
 // (es4r-import, es4r-probe): unreadable or bad input becomes a one-line CliError (exit code 2).
 import { readFile } from 'node:fs/promises';
-import { CheckpointError, parseReleaseConfig, tensorSourceFromMap, weightsFromRelease, type Es4rDims, type Es4rWeights } from '../../src/models/es4r/checkpoint/releaseNames';
-import { readFloatTensors, SafetensorsError } from '../../src/models/es4r/checkpoint/safetensors';
+import { CheckpointError, parseReleaseConfig, tensorSourceFromMap, weightsFromRelease, type Es4rDims, type Es4rWeights } from './checkpoint/releaseNames';
+import { readFloatTensors, SafetensorsError } from './checkpoint/safetensors';
 import { CliError } from '../cli/cliError';
 import { errorMessage } from '../../src/errorMessage';
 

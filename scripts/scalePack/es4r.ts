@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
-import { randomEs4rWeights } from '../../src/models/es4r/checkpoint/randomCheckpoint';
-import { parseReleaseConfig, SUBSAMPLER_HIDDEN, type Es4rDims, type Es4rWeights } from '../../src/models/es4r/checkpoint/releaseNames';
+import { randomEs4rWeights } from '../es4r/checkpoint/randomCheckpoint';
+import { parseReleaseConfig, SUBSAMPLER_HIDDEN, type Es4rDims, type Es4rWeights } from '../es4r/checkpoint/releaseNames';
 import { CONV_CHANNELS, CONV_KERNEL, CONV_LAYERS, MEL_BINS } from '../../src/models/es4r/stage1/stage1Types';
 import { ES4R_FILES, writeEs4rModel } from '../tinyPack/es4r';
 import { QWEN25_05B, SMOLLM2_360M, type LlmArchitecture } from './llm/architectures';

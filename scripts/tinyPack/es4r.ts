@@ -6,13 +6,13 @@
 //   onnx/affect_attention.onnx  turn_features [turns, max, 80], key_padding_mask -> pseudo_mel [1, 80, 3000], ...
 //   onnx/cformer_adapter.onnx   encoder_hidden [1, frames, d] -> speech_embeds [1, N, H], token_count
 //   onnx/cross_attention.onnx   speech [1, N, H], history [1, S, H] -> fused [1, N, H]
-import { randomCheckpoint } from '../../src/models/es4r/checkpoint/randomCheckpoint';
-import { parseReleaseConfig, weightsFromRelease, tensorSourceFromMap, type Es4rDims, type Es4rWeights } from '../../src/models/es4r/checkpoint/releaseNames';
-import { readFloatTensors } from '../../src/models/es4r/checkpoint/safetensors';
-import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from '../../src/models/es4r/stage1/affectAttentionGraph';
+import { randomCheckpoint } from '../es4r/checkpoint/randomCheckpoint';
+import { parseReleaseConfig, weightsFromRelease, tensorSourceFromMap, type Es4rDims, type Es4rWeights } from '../es4r/checkpoint/releaseNames';
+import { readFloatTensors } from '../es4r/checkpoint/safetensors';
+import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from '../es4r/graphs/stage1/affectAttentionGraph';
 import { ATTENTION_HEADS, MEL_BINS, WHISPER_MEL_FRAMES } from '../../src/models/es4r/stage1/stage1Types';
-import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../../src/models/es4r/stage1/subsamplerGraph';
-import { buildCformerModel, buildCrossAttentionModel } from '../../src/models/es4r/stage2/stage2Graphs';
+import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../es4r/graphs/stage1/subsamplerGraph';
+import { buildCformerModel, buildCrossAttentionModel } from '../es4r/graphs/stage2/stage2Graphs';
 import { packJson, writePackFile } from './packFiles';
 
 export const ES4R_FILES = {
