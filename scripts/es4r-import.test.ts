@@ -19,7 +19,8 @@ import { matrix } from '../test/references/es4r/stage2/math.reference';
 import { randomActivations } from './es4r/graphs/stage2/weights';
 import { CliError } from './cli/cliError';
 import { importEs4r, type Es4rImportResult } from './es4r-import';
-import { ES4R_FILES, TINY_ES4R_DIMS, writeTinyEs4r } from './tinyPack/es4r';
+import { ES4R_FILES } from './es4r/writeEs4rModel';
+import { TINY_ES4R_DIMS, writeTinyEs4r } from './tinyPack/es4r';
 
 ort.env.wasm.numThreads = 1;
 

@@ -16,7 +16,7 @@ import { parseCliArgs } from './cli/parseCliArgs';
 import { runCli } from './cli/runCli';
 import { parseJson, readInput, readReleaseDims, readReleaseWeights } from './es4r/releaseInput';
 import { DEFAULT_MODELS_DIR } from './models/paths';
-import { writeEs4rModel } from './tinyPack/es4r';
+import { writeEs4rModel } from './es4r/writeEs4rModel';
 
 const TOOL = 'es4r-import';
 const USAGE = 'npm run es4r:import -- <checkpoint.safetensors> <config.json> <pack> [--models-dir DIR] [--manifest FILE]';

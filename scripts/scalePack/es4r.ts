@@ -7,7 +7,7 @@ import onnxProto from 'onnx-proto';
 import { randomEs4rWeights } from '../es4r/checkpoint/randomCheckpoint';
 import { parseReleaseConfig, SUBSAMPLER_HIDDEN, type Es4rDims, type Es4rWeights } from '../es4r/checkpoint/releaseNames';
 import { CONV_CHANNELS, CONV_KERNEL, CONV_LAYERS, MEL_BINS } from '../../src/models/es4r/stage1/stage1Types';
-import { ES4R_FILES, writeEs4rModel } from '../tinyPack/es4r';
+import { ES4R_FILES, writeEs4rModel } from '../es4r/writeEs4rModel';
 import { QWEN25_05B, SMOLLM2_360M, type LlmArchitecture } from './llm/architectures';
 import type { GraphReport, ScaleModel, WrittenScaleModel } from './scaleModel';
 import { WHISPER_BASE, WHISPER_TINY, type WhisperArchitecture } from './whisper/architectures';

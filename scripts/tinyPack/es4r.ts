@@ -1,87 +1,14 @@
-// Writes an ES4R component directory (ONNX graphs + es4r.json) from weights in our structures; used by
-// `npm run es4r:import` (scripts/es4r-import.ts) and, with a deterministic random checkpoint, by the tiny pack.
-//
-//   es4r.json
-//   onnx/subsampler.onnx        mel [1, 80, T] -> features [1, T', 80]                  (one user turn)
-//   onnx/affect_attention.onnx  turn_features [turns, max, 80], key_padding_mask -> pseudo_mel [1, 80, 3000], ...
-//   onnx/cformer_adapter.onnx   encoder_hidden [1, frames, d] -> speech_embeds [1, N, H], token_count
-//   onnx/cross_attention.onnx   speech [1, N, H], history [1, S, H] -> fused [1, N, H]
+// The tiny pack's ES4R component: a deterministic random checkpoint in the release's naming, written through the
+// same importer path as a real checkpoint (scripts/es4r/writeEs4rModel.ts).
 import { randomCheckpoint } from '../es4r/checkpoint/randomCheckpoint';
-import { parseReleaseConfig, weightsFromRelease, tensorSourceFromMap, type Es4rDims, type Es4rWeights } from '../es4r/checkpoint/releaseNames';
+import { parseReleaseConfig, weightsFromRelease, tensorSourceFromMap, type Es4rDims } from '../es4r/checkpoint/releaseNames';
 import { readFloatTensors } from '../es4r/checkpoint/safetensors';
-import { AFFECT_INPUTS, AFFECT_OUTPUTS, buildAffectAttentionGraph } from '../es4r/graphs/stage1/affectAttentionGraph';
-import { ATTENTION_HEADS, MEL_BINS, WHISPER_MEL_FRAMES } from '../../src/models/es4r/stage1/stage1Types';
-import { buildSubsamplerGraph, SUBSAMPLER_INPUT, SUBSAMPLER_OUTPUT } from '../es4r/graphs/stage1/subsamplerGraph';
-import { buildCformerModel, buildCrossAttentionModel } from '../es4r/graphs/stage2/stage2Graphs';
-import { packJson, writePackFile } from './packFiles';
-
-export const ES4R_FILES = {
-  config: 'es4r.json',
-  subsampler: 'onnx/subsampler.onnx',
-  affectAttention: 'onnx/affect_attention.onnx',
-  adapter: 'onnx/cformer_adapter.onnx',
-  crossAttention: 'onnx/cross_attention.onnx',
-} as const;
+import { writeEs4rModel } from '../es4r/writeEs4rModel';
 
 /** Tiny dims: Whisper d_model 64 / ffn 128 (public/models/tiny/whisper), LLM hidden 32 with 2 heads (tiny/llm-embeds). */
 export const TINY_ES4R_DIMS: Es4rDims = { dModel: 64, ffnDim: 128, cformerHeads: 8, preLayers: 1, postLayers: 1, llmHidden: 32, llmHeads: 2 };
 export const TINY_ES4R_SEED = 0xe54e;
 export const TINY_ES4R_PAIRS = { whisper: 'tiny/whisper', llm: 'tiny/llm-embeds' } as const;
-
-export interface Es4rModelInfo {
-  /** Model ids (public/models/<id>) of the Whisper encoder and the (LoRA-merged, embeds-input) LLM this pairs with. */
-  pairs: { whisper: string | null; llm: string | null };
-  /** Where the weights came from (file names, or "random seed N"). */
-  source: Record<string, string>;
-}
-
-export function es4rJson(dims: Es4rDims, info: Es4rModelInfo): Record<string, unknown> {
-  return {
-    format: 'es4r-web',
-    version: 1,
-    source: info.source,
-    pairs: info.pairs,
-    dims: {
-      melBins: MEL_BINS,
-      affectHeads: ATTENTION_HEADS,
-      whisperDModel: dims.dModel,
-      cformerFfnDim: dims.ffnDim,
-      cformerHeads: dims.cformerHeads,
-      preCifLayers: dims.preLayers,
-      postCifLayers: dims.postLayers,
-      llmHidden: dims.llmHidden,
-      llmHeads: dims.llmHeads,
-    },
-    rules: {
-      subsampler: 'one graph run per user turn (batch 1): mel [1, 80, T] -> T\' = three times floor((T - 1) / 2) + 1 frames',
-      turnPadding: 'turns are zero-padded to the longest turn; the padding stays inside the concatenated sequence (masked as keys only), as in the release',
-      pseudoMel: `sequence transposed to [80, L] and zero right-padded to ${WHISPER_MEL_FRAMES} frames; L = turns * max_frames must be <= ${WHISPER_MEL_FRAMES}`,
-      whisperFrames: 'keep (n - 1) // 2 + 1 Whisper encoder output frames, n = the real (unpadded) frames (output whisper_frames of the affect graph)',
-      tokenCount: 'N = max(1, round(sum of CIF alphas)), decided inside the adapter graph (output token_count)',
-      crossAttention: 'query = speech_embeds, key = value = text-history token embeddings; output replaces the speech vectors (no residual)',
-      prompt: '[start][instruction][text-history tokens][fused speech vectors][suffix]',
-    },
-    files: {
-      subsampler: { path: ES4R_FILES.subsampler, inputs: [SUBSAMPLER_INPUT], outputs: [SUBSAMPLER_OUTPUT] },
-      affectAttention: { path: ES4R_FILES.affectAttention, inputs: Object.values(AFFECT_INPUTS), outputs: Object.values(AFFECT_OUTPUTS) },
-      adapter: { path: ES4R_FILES.adapter, inputs: ['encoder_hidden'], outputs: ['speech_embeds', 'token_count'] },
-      crossAttention: { path: ES4R_FILES.crossAttention, inputs: ['speech', 'history'], outputs: ['fused'] },
-    },
-  };
-}
-
-/** Builds the four graphs and writes them with es4r.json; returns the paths relative to modelDir. */
-export async function writeEs4rModel(modelDir: string, weights: Es4rWeights, dims: Es4rDims, info: Es4rModelInfo): Promise<string[]> {
-  const graphs: [string, Uint8Array][] = [
-    [ES4R_FILES.subsampler, buildSubsamplerGraph(weights.subsampler)],
-    [ES4R_FILES.affectAttention, buildAffectAttentionGraph(weights.affect)],
-    [ES4R_FILES.adapter, buildCformerModel(weights.cformer)],
-    [ES4R_FILES.crossAttention, buildCrossAttentionModel(weights.crossAttention)],
-  ];
-  const written = [await writePackFile(modelDir, ES4R_FILES.config, packJson(es4rJson(dims, info)))];
-  for (const [path, bytes] of graphs) written.push(await writePackFile(modelDir, path, bytes));
-  return written;
-}
 
 /**
  * The tiny pack's ES4R component: a random checkpoint in the release's naming, round-tripped through
