@@ -20,7 +20,6 @@ export default defineConfig({
     baseURL: BASE_URL,
     // Every page, on the dev server and on the built app, starts on the tiny pack, whichever packs are installed.
     storageState: suiteStorageState([BASE_URL, `http://127.0.0.1:${DIST_PORT}`]),
-    trace: 'on-first-retry',
     launchOptions: chromiumLaunch(),
   },
   webServer: [
