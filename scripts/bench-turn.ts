@@ -1,7 +1,7 @@
 // `npm run bench:turn`: the turn's latency budget, from the end of the user's speech to the first reply audio, split by
 // stage, for our pipeline and, side by side in the same run, the plain transformers.js recipe on the same models.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnswerPath } from './../src/conversation/dialogue';
 import { packRemedy } from '../src/models/runtime/packRemedy';
@@ -25,9 +25,19 @@ const USAGE =
 
 const WHERE = ['node', 'page', 'both'] as const;
 
-/** onnxruntime-node's WebGPU EP reads its Vulkan driver from the environment at process start (as test:webgpu-node does). */
+/** The Vulkan loader's driver manifests: a GPU machine's own driver (NVIDIA, Mesa) lists itself there. */
+const VULKAN_ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
+
+function hasSystemVulkanDriver(): boolean {
+  return VULKAN_ICD_DIRS.some((dir) => existsSync(dir) && readdirSync(dir).some((name) => name.endsWith('.json')));
+}
+
+/**
+ * onnxruntime-node's WebGPU EP reads its Vulkan driver from the environment at process start (as test:webgpu-node does):
+ * without a driver of the system's own, Chromium's SwiftShader is given in a child process.
+ */
 function rerunWithVulkan(): boolean {
-  if (process.env.VK_ICD_FILENAMES) return false;
+  if (process.env.VK_ICD_FILENAMES || hasSystemVulkanDriver()) return false;
   const libDir = process.env.CHROMIUM_LIB_DIR ?? '/usr/lib/chromium';
   const icd = join(libDir, 'vk_swiftshader_icd.json');
   if (!existsSync(icd)) return false;

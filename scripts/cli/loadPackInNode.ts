@@ -13,6 +13,7 @@ import { loadCrossAttention, loadSpeechEncoder } from '../../src/models/es4r/run
 import type { SpeechEncoder } from '../../src/models/es4r/runtime/speechEncoder';
 import { readFileSync } from 'node:fs';
 import { packRemedy } from '../../src/models/runtime/packRemedy';
+import type { DtypeByDevice } from '../../src/models/device/chooseDevice';
 import { readManifestFile } from '../models/manifestFile';
 import { packStatuses } from '../models/packStatus';
 import { DEFAULT_MODELS_DIR } from '../models/paths';
@@ -60,8 +61,17 @@ export async function packHasSpeechPath(pack: string): Promise<boolean> {
   return components?.es4r !== undefined && components.speech_llm !== undefined;
 }
 
-/** `device` 'webgpu' runs onnxruntime-node's WebGPU EP with the pack's WebGPU dtypes (benchmarks on a GPU machine). */
-export async function loadPackInNode(pack: string, { withTts = false, withSpeechPath = false, device = 'cpu' as 'cpu' | 'webgpu' } = {}): Promise<NodeModels> {
+/** The dtype a device runs, as the page picks it: on a WebGPU adapter without shader-f16, the pack's variant without float16. */
+function dtypeOn(dtypes: DtypeByDevice, device: 'cpu' | 'webgpu', shaderF16: boolean) {
+  if (device === 'cpu') return dtypes.wasm;
+  return !shaderF16 && dtypes.webgpuNoF16 ? dtypes.webgpuNoF16 : dtypes.webgpu;
+}
+
+/**
+ * `device` 'webgpu' runs onnxruntime-node's WebGPU EP with the pack's WebGPU dtypes (benchmarks on a GPU machine);
+ * `shaderF16` false (SwiftShader) takes the ones without float16.
+ */
+export async function loadPackInNode(pack: string, { withTts = false, withSpeechPath = false, device = 'cpu' as 'cpu' | 'webgpu', shaderF16 = true } = {}): Promise<NodeModels> {
   const manifest = await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'));
   const components = manifest.packs[pack]?.components;
   if (!components) throw new CliError(`no pack "${pack}" (packs: ${Object.keys(manifest.packs).join(', ')})`, EXIT_BAD_INPUT);
@@ -75,11 +85,11 @@ export async function loadPackInNode(pack: string, { withTts = false, withSpeech
   const startMs = performance.now();
   const ignoreProgress = () => {};
   // The CPU runs the wasm dtypes: the ones made for a processor without a GPU.
-  const dtypeKey = device === 'webgpu' ? 'webgpu' : 'wasm';
-  const asr = await whisperFamily.load(components.asr.modelId, device, components.asr.dtype[dtypeKey], ignoreProgress);
-  const llm = await llmFamily.load(components.llm.modelId, device, components.llm.dtype[dtypeKey], ignoreProgress);
-  const tts = withTts ? await loadVoice(components.tts, components.style_encoder?.modelId, device) : null;
-  const speech = withSpeechPath ? await loadSpeechPath(pack, components.es4r, components.speech_llm, device) : null;
+  const dtypeOf = (dtypes: DtypeByDevice) => dtypeOn(dtypes, device, shaderF16);
+  const asr = await whisperFamily.load(components.asr.modelId, device, dtypeOf(components.asr.dtype), ignoreProgress);
+  const llm = await llmFamily.load(components.llm.modelId, device, dtypeOf(components.llm.dtype), ignoreProgress);
+  const tts = withTts ? await loadVoice(components.tts, components.style_encoder?.modelId, device, dtypeOf(components.tts.dtype)) : null;
+  const speech = withSpeechPath ? await loadSpeechPath(pack, components.es4r, components.speech_llm, device, dtypeOf) : null;
   return {
     asr,
     llm,
@@ -100,22 +110,29 @@ export async function loadPackInNode(pack: string, { withTts = false, withSpeech
   };
 }
 
-async function loadSpeechPath(pack: string, es4r: ModelComponent | undefined, speechLlm: ModelComponent | undefined, device: 'cpu' | 'webgpu'): Promise<NodeSpeechPath> {
+async function loadSpeechPath(
+  pack: string,
+  es4r: ModelComponent | undefined,
+  speechLlm: ModelComponent | undefined,
+  device: 'cpu' | 'webgpu',
+  dtypeOf: (dtypes: DtypeByDevice) => DtypeByDevice['wasm'],
+): Promise<NodeSpeechPath> {
   if (!es4r || !speechLlm) {
     throw new CliError(`the "${pack}" pack has no ${es4r ? 'speech_llm' : 'es4r'} component, so it cannot answer through the speech path; use --path text`, EXIT_BAD_INPUT);
   }
   const read = async (path: string) => new Uint8Array(readFileSync(join(DEFAULT_MODELS_DIR, es4r.modelId, path)));
-  const llm = await llmFamily.load(speechLlm.modelId, device, speechLlm.dtype[device === 'webgpu' ? 'webgpu' : 'wasm'], () => {});
+  const llm = await llmFamily.load(speechLlm.modelId, device, dtypeOf(speechLlm.dtype), () => {});
   return { llm, encoder: await loadSpeechEncoder(read), crossAttention: await loadCrossAttention(read) };
 }
 
 async function loadVoice(
-  component: { modelId: string; dtype: { wasm: string | Record<string, string>; webgpu: string | Record<string, string> }; voices?: VoicePresets | undefined },
+  component: { modelId: string; voices?: VoicePresets | undefined },
   styleEncoderId: string | undefined,
   device: 'cpu' | 'webgpu',
+  dtype: DtypeByDevice['wasm'],
 ): Promise<NodeVoice> {
   if (!component.voices) throw new CliError(`the pack's speech synthesis (${component.modelId}) lists no voices`, EXIT_ENVIRONMENT);
-  const bundle = await kokoroFamily.load(component.modelId, device, component.dtype[device === 'webgpu' ? 'webgpu' : 'wasm'], () => {});
+  const bundle = await kokoroFamily.load(component.modelId, device, dtype, () => {});
   const names = new Set([component.voices.default, ...Object.values(component.voices.presets).flatMap((preset) => Object.keys(preset.mix))]);
   const tables = Object.fromEntries([...names].map((name) => [name, loadVoiceTable(readFileSync(join(DEFAULT_MODELS_DIR, component.modelId, 'voices', `${name}.bin`)))]));
   const styleEncoder = styleEncoderId ? await StyleEncoder.create(readFileSync(join(DEFAULT_MODELS_DIR, styleEncoderId, 'onnx', 'model.onnx'))) : null;

@@ -20,20 +20,21 @@ export interface PlainModels {
 
 type Device = 'cpu' | 'webgpu';
 
-/** The component's dtype on this device: the wasm one on the CPU, as our pipeline loads it. */
-function dtypeOf(component: ModelComponent, device: Device): never {
-  return (device === 'webgpu' ? component.dtype.webgpu : component.dtype.wasm) as never;
+/** The component's dtype on this device: the wasm one on the CPU, the one without float16 on WebGPU without shader-f16, as our pipeline loads it. */
+function dtypeOf(component: ModelComponent, device: Device, shaderF16: boolean): never {
+  if (device === 'cpu') return component.dtype.wasm as never;
+  return (!shaderF16 && component.dtype.webgpuNoF16 ? component.dtype.webgpuNoF16 : component.dtype.webgpu) as never;
 }
 
-export async function loadPlainModels(components: Pack['components'], device: Device): Promise<PlainModels> {
+export async function loadPlainModels(components: Pack['components'], device: Device, shaderF16: boolean): Promise<PlainModels> {
   const { asr, llm, tts } = components;
   if (!tts.voices) throw new Error(`the pack's speech synthesis (${tts.modelId}) lists no voices`);
-  const transcriber = (await pipeline('automatic-speech-recognition', asr.modelId, { device, dtype: dtypeOf(asr, device) })) as AutomaticSpeechRecognitionPipeline;
+  const transcriber = (await pipeline('automatic-speech-recognition', asr.modelId, { device, dtype: dtypeOf(asr, device, shaderF16) })) as AutomaticSpeechRecognitionPipeline;
   await transcriber(new Float32Array(16_000));
   const tokenizer = await AutoTokenizer.from_pretrained(llm.modelId);
-  const model = await AutoModelForCausalLM.from_pretrained(llm.modelId, { device, dtype: dtypeOf(llm, device) });
+  const model = await AutoModelForCausalLM.from_pretrained(llm.modelId, { device, dtype: dtypeOf(llm, device, shaderF16) });
   await model.generate({ ...(tokenizer('x') as object), max_new_tokens: 1 } as never);
-  const ttsBundle = await kokoroFamily.load(tts.modelId, device, dtypeOf(tts, device), () => {});
+  const ttsBundle = await kokoroFamily.load(tts.modelId, device, dtypeOf(tts, device, shaderF16), () => {});
   await kokoroFamily.warmUp(ttsBundle);
   const voice = loadVoiceTable(readFileSync(join(DEFAULT_MODELS_DIR, tts.modelId, 'voices', `${tts.voices.default}.bin`)));
   return {

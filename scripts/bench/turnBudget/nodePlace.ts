@@ -13,6 +13,7 @@ import { runPlainInNode } from '../plainRecipe/plainInNode';
 import { MemorySampler } from './memorySampler';
 import { PAGE_THREADS_PER_MODEL, useIntraOpThreads } from './nodeThreads';
 import { runOursInNode } from './oursInNode';
+import { webgpuHasShaderF16 } from './webgpuShaderF16';
 import { ratioOf, summarize, type PlaceReport } from './placeReport';
 import type { TurnAudio } from './turnAudio';
 
@@ -30,10 +31,13 @@ export interface NodeBenchOptions {
 export async function benchInNode({ pack, device, answerPath, replyTokens, speculate, audio, log }: NodeBenchOptions): Promise<PlaceReport> {
   useIntraOpThreads(PAGE_THREADS_PER_MODEL);
   const runtimeDevice = device === 'webgpu' ? 'webgpu' : 'cpu';
+  // As the page reads the adapter's shader-f16: without it (SwiftShader) the float16 dtypes cannot run.
+  const shaderF16 = device === 'webgpu' ? await webgpuHasShaderF16() : false;
+  if (device === 'webgpu') log(`WebGPU adapter ${shaderF16 ? 'runs' : 'lacks'} shader-f16: the ${shaderF16 ? 'WebGPU' : 'WebGPU without-f16'} dtypes load`);
 
   let loadStartMs = performance.now();
   let sampler = new MemorySampler();
-  const models = await loadPackInNode(pack, { withTts: true, withSpeechPath: answerPath === 'speech', device: runtimeDevice });
+  const models = await loadPackInNode(pack, { withTts: true, withSpeechPath: answerPath === 'speech', device: runtimeDevice, shaderF16 });
   // The page warms every model up at load (its self-check): so does the bench, or turn 1 would pay for it.
   await whisperFamily.warmUp(models.asr);
   await llmFamily.warmUp(models.llm);
@@ -47,7 +51,7 @@ export async function benchInNode({ pack, device, answerPath, replyTokens, specu
   const components = (await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'))).packs[pack]!.components;
   loadStartMs = performance.now();
   sampler = new MemorySampler();
-  const plainModels = await loadPlainModels(components, runtimeDevice);
+  const plainModels = await loadPlainModels(components, runtimeDevice, shaderF16);
   const plainLoadMs = performance.now() - loadStartMs;
   log(`plain recipe: models loaded and warmed up in ${plainLoadMs.toFixed(0)} ms`);
   const plainTurns = await runPlainInNode(plainModels, audio, replyTokens, log).finally(() => plainModels.release());
@@ -69,7 +73,7 @@ export async function benchInNode({ pack, device, answerPath, replyTokens, specu
     plain,
     ratioP50: ratioOf(summary, plain),
     notes: [
-      `onnxruntime-node ${device === 'webgpu' ? 'WebGPU EP' : 'CPU EP'} with ${PAGE_THREADS_PER_MODEL} intra-op threads per session, as the page gives each model worker ${PAGE_THREADS_PER_MODEL} wasm threads; Node times first audio when it is synthesized (no playback)`,
+      `onnxruntime-node ${device === 'webgpu' ? `WebGPU EP (${shaderF16 ? 'with' : 'without'} shader-f16)` : 'CPU EP'} with ${PAGE_THREADS_PER_MODEL} intra-op threads per session, as the page gives each model worker ${PAGE_THREADS_PER_MODEL} wasm threads; Node times first audio when it is synthesized (no playback)`,
       speculate
         ? 'the end-of-turn wait is stream time up to the pause that made the turn tentative (the recording is listened to faster than real time), then wall time while the speculative end of turn runs; the rest wall time'
         : 'the end-of-turn wait is stream time (the recording is listened to faster than real time; no speculative end of turn), the rest wall time',
