@@ -142,6 +142,12 @@ export class ListenEngine {
     return this.endStream(this.segmenter.inputLost());
   }
 
+  /** The open turn's speech began at `onsetMs` (what came before was echo): it starts there; between pushes only. */
+  moveTurnOnset(onsetMs: number): void {
+    this.assertIdle('moveTurnOnset');
+    this.segmenter.moveOnset(Math.round((onsetMs * SAMPLE_RATE_HZ) / 1000));
+  }
+
   /** Forgets everything, including the turn count: a new dialogue. */
   reset(): void {
     this.assertIdle('reset');

@@ -151,6 +151,16 @@ export class Segmenter {
     return events;
   }
 
+  /**
+   * The open turn's speech really began at `onsetSample` (its start was the assistant's own echo): the turn and its
+   * padding start there instead. Ignored without an open turn or for a sample outside it.
+   */
+  moveOnset(onsetSample: number): void {
+    if (!this.speaking || onsetSample <= this.onsetSample || onsetSample >= this.lastSpeechEndSample) return;
+    this.onsetSample = onsetSample;
+    this.paddedStartSample = Math.max(onsetSample - this.preSpeechPadSamples, this.paddingFloorSample);
+  }
+
   /** End of stream: closes an open turn at its last speech chunk. */
   flush(): SegmenterEvent[] {
     return this.speaking ? [this.close('endOfStream')] : [];

@@ -2,6 +2,9 @@
 export const FADE_IN_MS = 5;
 /** Ramp on stop() (barge-in): click-free and far below the 150 ms budget. */
 export const FADE_OUT_MS = 8;
+/** A barge-in onset ducks the voice by this much, over this ramp: clearly quieter at once, and nothing lost if it was not the user. */
+export const DUCK_DB = -15;
+export const DUCK_RAMP_MS = 10;
 /** Queue capacity: a whole long reply at 48 kHz (11.5 MB of Float32). */
 export const CAPACITY_SECONDS = 60;
 /** Chunks the queue can hold at once (sentences; far more than a reply has queued). */

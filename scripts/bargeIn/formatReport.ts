@@ -1,0 +1,16 @@
+import type { BargeInAnalysis } from '../../src/turns/bargeIn/analyzeBargeIn';
+
+const ms = (value: number | null): string => (value === null ? '-' : `${value.toFixed(0)} ms`);
+
+/** The analysis for a reader: barge-ins, ducks, kept and dropped turns, the learned echo path. */
+export function formatBargeInReport({ bargeIns, ducks, turns, echoTurns, echoPath }: BargeInAnalysis): string {
+  const lines = [
+    `echo path: delay ${ms(echoPath.delayMs)}, gain ${echoPath.gainDb.toFixed(1)} dB`,
+    `barge-ins: ${bargeIns.length}`,
+    ...bargeIns.map(({ atMs, confirmedMs }) => `  onset ${ms(atMs)}, confirmed ${ms(confirmedMs)}`),
+    `ducks: ${ducks.length}`,
+    ...ducks.map(({ atMs, restoredMs }) => `  ducked ${ms(atMs)}, restored ${restoredMs === null ? 'never (stopped)' : ms(restoredMs)}`),
+    `turns kept: ${turns.length}, dropped as echo: ${echoTurns.length}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

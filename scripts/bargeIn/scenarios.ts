@@ -1,0 +1,102 @@
+import { SAMPLE_RATE_HZ } from '../../src/audio/dsp/constants';
+import { burst, type BurstKind } from './bursts';
+import { addNoise, echoOf, mixInto, type Room } from './room';
+import { ASSISTANT_VOICE, atLevel, synthesize, USER_VOICE } from './syntheticSpeech';
+
+/** The reply's level as played, and the user's at the microphone: a user at arm's length speaks about as loud as the voice plays. */
+export const PLAYED_RMS_DB = -20;
+export const USER_RMS_DB = -20;
+/** The microphone's own noise. */
+export const NOISE_RMS_DB = -65;
+/** Bursts peak this high: louder than the speech around them. */
+export const BURST_PEAK = 0.5;
+
+const REPLY_TEXT = [
+  'I hear you, and it makes sense that you feel that way after everything that happened this week.',
+  'It sounds like you put a lot of yourself into that project, and you hoped someone would notice.',
+  'When the people around us stay quiet, it is easy to wonder whether our work matters at all.',
+  'Would you like to talk about what the project meant to you, or about how things are at work?',
+].join(' ');
+const USER_TEXTS = ['Wait, that is not what I meant at all.', 'Hold on, can I say something here?', 'No no, listen to me for a second.'];
+
+/** Every room of the benchmark: delays 5-250 ms, gains -30 to -6 dB, short and long reverberation, clocks drifting both ways. */
+export function benchmarkRooms(): Room[] {
+  const rooms: Room[] = [];
+  let seed = 1;
+  for (const delayMs of [5, 60, 150, 250]) {
+    for (const gainDb of [-30, -18, -12, -6]) {
+      rooms.push({ delayMs, gainDb, rt60Ms: seed % 2 ? 250 : 500, driftPpm: seed % 3 === 0 ? -60 : 40, seed });
+      seed++;
+    }
+  }
+  return rooms;
+}
+
+export interface Scenario {
+  name: string;
+  room: Room;
+  /** 16 kHz microphone signal and the reply played from its t = 0. */
+  mic: Float32Array;
+  played: Float32Array;
+  /** Where the user's speech starts (its first 10 ms above -40 dB of its peak), if they speak. */
+  userOnsetMs: number | null;
+  /** Milliseconds during which the reply plays. */
+  playbackMs: number;
+}
+
+let reply: Float32Array | null = null;
+function replySignal(): Float32Array {
+  reply ??= atLevel(synthesize(REPLY_TEXT, ASSISTANT_VOICE), PLAYED_RMS_DB);
+  return reply;
+}
+
+/** First 10 ms window whose RMS is within 40 dB of the loudest window's. */
+export function speechOnsetSample(signal: Float32Array): number {
+  const window = SAMPLE_RATE_HZ / 100;
+  const rms: number[] = [];
+  for (let start = 0; start + window <= signal.length; start += window) {
+    let sum = 0;
+    for (let i = start; i < start + window; i++) sum += signal[i]! ** 2;
+    rms.push(Math.sqrt(sum / window));
+  }
+  const peak = Math.max(...rms);
+  return rms.findIndex((value) => value >= peak / 100) * window;
+}
+
+const samplesOf = (ms: number): number => Math.round((ms / 1000) * SAMPLE_RATE_HZ);
+
+/** The three recordings of one room: the echo alone, the echo with bursts, the user speaking over the echo. */
+export function scenariosFor(room: Room, index: number): Scenario[] {
+  const played = replySignal();
+  const playbackMs = (played.length * 1000) / SAMPLE_RATE_HZ;
+  const length = played.length + samplesOf(1500);
+  const echo = echoOf(played, room, length);
+  const withNoise = (signal: Float32Array, seed: number) => addNoise(signal, NOISE_RMS_DB, seed);
+  const label = `delay ${room.delayMs} ms, gain ${room.gainDb} dB, rt60 ${room.rt60Ms} ms, ${room.driftPpm} ppm`;
+
+  const withBursts = echo.slice();
+  const kinds: BurstKind[] = ['cough', 'clap', 'knock', 'cough', 'knock', 'clap'];
+  kinds.forEach((kind, k) => {
+    const durationMs = kind === 'cough' ? 120 + ((index * 7 + k * 13) % 70) : kind === 'clap' ? 40 : 190;
+    mixInto(withBursts, burst(kind, durationMs, BURST_PEAK, room.seed * 100 + k), samplesOf(1500 + k * 3300 + index * 90));
+  });
+
+  const user = atLevel(synthesize(USER_TEXTS[index % USER_TEXTS.length]!, USER_VOICE), USER_RMS_DB);
+  // The user cuts in 3 to 15 s into the reply, at a different point in each room.
+  const userAt = samplesOf(3000 + ((index * 770) % 12_000));
+  const withUser = echo.slice();
+  mixInto(withUser, user, userAt);
+
+  return [
+    { name: `echo only (${label})`, room, mic: withNoise(echo, room.seed), played, userOnsetMs: null, playbackMs },
+    { name: `echo + bursts (${label})`, room, mic: withNoise(withBursts, room.seed + 1), played, userOnsetMs: null, playbackMs },
+    {
+      name: `user over echo (${label})`,
+      room,
+      mic: withNoise(withUser, room.seed + 2),
+      played,
+      userOnsetMs: ((userAt + speechOnsetSample(user)) * 1000) / SAMPLE_RATE_HZ,
+      playbackMs,
+    },
+  ];
+}

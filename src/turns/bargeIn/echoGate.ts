@@ -1,0 +1,297 @@
+import { FRAME_RATE_HZ } from '../../audio/dsp/constants';
+import { bandPowersOf, ECHO_GATE_BANDS } from './bandPowers';
+
+/** Echo gate settings; frame counts derive from the 10 ms feature frames. */
+export interface EchoGateConfig {
+  /** Longest loudspeaker-to-microphone delay searched (output and input latency plus the room). */
+  maxDelayMs: number;
+  /** A band is the user's when the microphone exceeds the echo it explains, plus noise, by this much. */
+  marginDb: number;
+  /** A frame is the user's when at least this many bands are. */
+  minUserBands: number;
+  /** The reference keeps a reverberation tail that decays this fast (slower than most rooms: errs toward echo). */
+  tailDecayDbPerFrame: number;
+  /** Microphone history the delay is estimated over. */
+  delayWindowMs: number;
+  /** How often the delay is estimated again (it drifts with the two clocks). */
+  delayEveryMs: number;
+  /** A delay is taken only when the envelopes correlate at least this well (Pearson). */
+  minCorrelation: number;
+  /** Echo path gain assumed before anything is learned: louder than any echo we accept, so unknown echo is never the user. */
+  initialGainDb: number;
+  /** Quantile of the microphone-to-reference ratio the gain tracks: above the median, so most echo frames lie under it. */
+  gainQuantile: number;
+  /** Gain tracking steps while learning, then once settled. */
+  learnStepDb: number;
+  settledStepDb: number;
+  /** Updates per band after which the gain counts as settled. */
+  learnUpdates: number;
+  /** Reference band power below this is silence (log10 mel floor is 1e-10). */
+  silencePower: number;
+}
+
+export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze({
+  maxDelayMs: 600,
+  marginDb: 8,
+  minUserBands: 2,
+  tailDecayDbPerFrame: 0.8,
+  delayWindowMs: 3000,
+  delayEveryMs: 500,
+  minCorrelation: 0.4,
+  initialGainDb: 0,
+  gainQuantile: 0.8,
+  learnStepDb: 1,
+  settledStepDb: 0.2,
+  learnUpdates: 150,
+  silencePower: 1e-8,
+});
+
+/** What the gate says about one microphone frame. */
+export interface FrameVerdict {
+  /** Something was playing within the delay window: there is a voice to duck. */
+  playing: boolean;
+  /** The microphone holds more than the echo and the noise explain: someone else is there. */
+  userLike: boolean;
+}
+
+/** The learned loudspeaker-to-microphone path, for diagnostics. */
+export interface EchoPath {
+  /** Null until the envelopes correlated well enough. */
+  delayMs: number | null;
+  /** Mean over bands of the echo path gain. */
+  gainDb: number;
+}
+
+const framesOf = (ms: number): number => Math.max(1, Math.round((ms * FRAME_RATE_HZ) / 1000));
+const toDb = (power: number): number => 10 * Math.log10(Math.max(power, 1e-12));
+/** The microphone's noise floor rises this fast when louder frames persist (1 dB/s). */
+const NOISE_RISE_PER_FRAME = 10 ** (0.01 / 10);
+/** Echo and user compete with the noise floor plus this headroom (its frame-to-frame spread). */
+const NOISE_HEADROOM = 2;
+
+/**
+ * Judges each microphone frame against the signal the app itself plays (the reference): learns the
+ * loudspeaker-to-microphone delay by cross-correlating the two energy envelopes, and the per-band gain as an
+ * upper quantile of their ratio (frozen while the user seems present), then calls a frame the user's when
+ * the microphone exceeds the predicted echo plus noise by marginDb in enough bands. Frames are the 10 ms
+ * feature frames; both streams are indexed by microphone frame. Pure: no clocks, no I/O.
+ */
+export class EchoGate {
+  readonly config: EchoGateConfig;
+  private readonly maxLag: number;
+  private readonly window: number;
+  private readonly every: number;
+  private readonly capacity: number;
+  private readonly tailDecay: number;
+  private readonly marginFactor: number;
+  /** Reference per frame: band powers, their reverberant tail, and the broadband level in dB. */
+  private readonly refBands: Float64Array;
+  private readonly refTail: Float64Array;
+  private readonly refDb: Float64Array;
+  /** One past the newest reference frame written; frames from here on are silence until written. */
+  private refEnd = 0;
+  /** Microphone broadband level (dB, floored at noise) per frame, for the delay search. */
+  private readonly micDb: Float64Array;
+  private micEnd = 0;
+  private readonly gainDb = new Float64Array(ECHO_GATE_BANDS);
+  private readonly gainUpdates = new Int32Array(ECHO_GATE_BANDS);
+  private readonly noise = new Float64Array(ECHO_GATE_BANDS).fill(-1);
+  private readonly mic = new Float64Array(ECHO_GATE_BANDS);
+  private readonly scratch = new Float64Array(ECHO_GATE_BANDS);
+  private delayFrames: number | null = null;
+  private framesSinceDelay = 0;
+
+  constructor(config: Partial<EchoGateConfig> = {}) {
+    this.config = { ...DEFAULT_ECHO_GATE_CONFIG, ...config };
+    const { maxDelayMs, delayWindowMs, delayEveryMs, tailDecayDbPerFrame, marginDb, gainQuantile, minUserBands } = this.config;
+    if (!(maxDelayMs >= 0 && delayWindowMs > maxDelayMs && delayEveryMs > 0)) {
+      throw new RangeError(`EchoGate: need 0 <= maxDelayMs < delayWindowMs and delayEveryMs > 0`);
+    }
+    if (!(gainQuantile > 0 && gainQuantile < 1)) throw new RangeError(`EchoGate: gainQuantile must lie in (0, 1), got ${gainQuantile}`);
+    if (!(Number.isInteger(minUserBands) && minUserBands >= 1 && minUserBands <= ECHO_GATE_BANDS)) {
+      throw new RangeError(`EchoGate: minUserBands must be an integer in 1..${ECHO_GATE_BANDS}, got ${minUserBands}`);
+    }
+    this.maxLag = framesOf(maxDelayMs);
+    this.window = framesOf(delayWindowMs);
+    this.every = framesOf(delayEveryMs);
+    this.capacity = this.window + this.maxLag + 2;
+    this.tailDecay = 10 ** (-tailDecayDbPerFrame / 10);
+    this.marginFactor = 10 ** (marginDb / 10);
+    this.refBands = new Float64Array(this.capacity * ECHO_GATE_BANDS);
+    this.refTail = new Float64Array(this.capacity * ECHO_GATE_BANDS);
+    this.refDb = new Float64Array(this.capacity).fill(toDb(0));
+    this.micDb = new Float64Array(this.window);
+    this.gainDb.fill(this.config.initialGainDb);
+  }
+
+  /** The path learned so far. */
+  get path(): EchoPath {
+    let sum = 0;
+    for (const gain of this.gainDb) sum += gain;
+    return { delayMs: this.delayFrames === null ? null : (this.delayFrames * 1000) / FRAME_RATE_HZ, gainDb: sum / ECHO_GATE_BANDS };
+  }
+
+  /** Index of the next reference frame expected. */
+  get referenceEnd(): number {
+    return this.refEnd;
+  }
+
+  /**
+   * Writes reference frames (log10 power mel, row-major) at microphone frame `firstFrame`: a gap is silence,
+   * frames before the newest one written are ignored (the reference only moves forward).
+   */
+  writeReference(firstFrame: number, logMel: Float32Array, nMels: number): void {
+    const frames = Math.floor(logMel.length / nMels);
+    for (let i = 0; i < frames; i++) {
+      const frame = firstFrame + i;
+      if (frame < this.refEnd) continue;
+      while (this.refEnd < frame) this.storeReference(this.refEnd, null);
+      bandPowersOf(logMel, i * nMels, nMels, this.scratch);
+      this.storeReference(frame, this.scratch);
+    }
+  }
+
+  /** Judges microphone frame `frame` (frames come in order, one call each) from its log10 power mel. */
+  judge(frame: number, logMel: Float32Array, offset: number, nMels: number): FrameVerdict {
+    bandPowersOf(logMel, offset, nMels, this.mic);
+    this.trackNoise();
+    let micPower = 0;
+    let noisePower = 0;
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) {
+      micPower += this.mic[b]!;
+      noisePower += this.noise[b]!;
+    }
+    this.micDb[frame % this.window] = toDb(Math.max(micPower, noisePower));
+    this.micEnd = frame + 1;
+    if (++this.framesSinceDelay >= this.every) {
+      this.framesSinceDelay = 0;
+      this.estimateDelay();
+    }
+    const playing = this.referenceHeard(frame);
+    let userBands = 0;
+    const expected = this.expectedReference(frame, this.scratch);
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) {
+      const echo = 10 ** (this.gainDb[b]! / 10) * expected[b]!;
+      if (this.mic[b]! > (echo + NOISE_HEADROOM * this.noise[b]!) * this.marginFactor) userBands++;
+    }
+    const userLike = userBands >= this.config.minUserBands;
+    if (this.delayFrames !== null) this.learnGain(frame, userLike);
+    return { playing, userLike };
+  }
+
+  private slot(frame: number): number {
+    return frame % this.capacity;
+  }
+
+  private storeReference(frame: number, bands: Float64Array | null): void {
+    const at = this.slot(frame) * ECHO_GATE_BANDS;
+    const before = this.slot(frame + this.capacity - 1) * ECHO_GATE_BANDS;
+    const hasBefore = frame > 0 && frame - 1 < this.refEnd;
+    let power = 0;
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) {
+      const value = bands ? bands[b]! : 0;
+      this.refBands[at + b] = value;
+      this.refTail[at + b] = Math.max(value, hasBefore ? this.refTail[before + b]! * this.tailDecay : 0);
+      power += value;
+    }
+    this.refDb[this.slot(frame)] = toDb(power);
+    this.refEnd = frame + 1;
+  }
+
+  /** Whether reference frame `frame` is held (written and not yet overwritten). */
+  private held(frame: number): boolean {
+    return frame >= 0 && frame < this.refEnd && frame > this.refEnd - this.capacity;
+  }
+
+  /** Reference tail the echo at `frame` may come from: at the delay +- 1 frame once known, else anywhere in the window. */
+  private expectedReference(frame: number, out: Float64Array): Float64Array {
+    out.fill(0);
+    const [from, to] = this.delayFrames === null ? [frame - this.maxLag, frame] : [frame - this.delayFrames - 1, frame - this.delayFrames + 1];
+    for (let f = from; f <= to; f++) {
+      if (!this.held(f)) continue;
+      const at = this.slot(f) * ECHO_GATE_BANDS;
+      for (let b = 0; b < ECHO_GATE_BANDS; b++) out[b] = Math.max(out[b]!, this.refTail[at + b]!);
+    }
+    return out;
+  }
+
+  private referenceHeard(frame: number): boolean {
+    const silence = this.config.silencePower;
+    for (let f = frame - this.maxLag; f <= frame; f++) {
+      if (!this.held(f)) continue;
+      const at = this.slot(f) * ECHO_GATE_BANDS;
+      for (let b = 0; b < ECHO_GATE_BANDS; b++) if (this.refTail[at + b]! > silence) return true;
+    }
+    return false;
+  }
+
+  /** Minimum tracking: falls at once to a quieter frame, rises 1 dB/s. */
+  private trackNoise(): void {
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) {
+      const power = Math.max(this.mic[b]!, 1e-10);
+      const noise = this.noise[b]!;
+      this.noise[b] = noise < 0 || power < noise ? power : noise * NOISE_RISE_PER_FRAME;
+    }
+  }
+
+  /** Quantile tracking of mic/reference per band on frames where the reference sounds directly (not its tail). */
+  private learnGain(frame: number, userLike: boolean): void {
+    const source = frame - this.delayFrames!;
+    if (!this.held(source)) return;
+    const at = this.slot(source) * ECHO_GATE_BANDS;
+    const { gainQuantile, learnStepDb, settledStepDb, learnUpdates, silencePower } = this.config;
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) {
+      const reference = this.refBands[at + b]!;
+      if (reference <= silencePower || reference < 0.5 * this.refTail[at + b]!) continue;
+      const settled = this.gainUpdates[b]! >= learnUpdates;
+      // While the user seems present the ratio is theirs, not the room's: only a settled gain creeps, a tenth as fast.
+      if (userLike && !settled) continue;
+      const step = (settled ? settledStepDb : learnStepDb) * (userLike ? 0.1 : 1);
+      const ratioDb = toDb(Math.max(this.mic[b]! - this.noise[b]!, 0) / reference);
+      this.gainDb[b]! += ratioDb > this.gainDb[b]! ? step * gainQuantile : -step * (1 - gainQuantile);
+      this.gainUpdates[b]!++;
+    }
+  }
+
+  /** Pearson correlation of the microphone and reference envelopes over the window, for every lag; takes the best. */
+  private estimateDelay(): void {
+    const end = this.micEnd;
+    // Early in a stream the window is what there is, from a second on.
+    const start = Math.max(end - this.window, this.maxLag);
+    if (end - start < Math.min(this.window, FRAME_RATE_HZ)) return;
+    const silenceDb = toDb(this.config.silencePower);
+    let active = 0;
+    for (let f = start - this.maxLag; f < end; f++) if (this.held(f) && this.refDb[this.slot(f)]! > silenceDb) active++;
+    if (active < 0.2 * (end - start)) return;
+    let micMean = 0;
+    for (let f = start; f < end; f++) micMean += this.micDb[f % this.window]!;
+    micMean /= end - start;
+    let micVar = 0;
+    for (let f = start; f < end; f++) micVar += (this.micDb[f % this.window]! - micMean) ** 2;
+    let bestLag = -1;
+    let best = this.config.minCorrelation;
+    for (let lag = 0; lag <= this.maxLag; lag++) {
+      const correlation = this.correlationAt(start, end, lag, micMean, micVar, silenceDb);
+      if (correlation > best) {
+        best = correlation;
+        bestLag = lag;
+      }
+    }
+    if (bestLag >= 0) this.delayFrames = bestLag;
+  }
+
+  private correlationAt(start: number, end: number, lag: number, micMean: number, micVar: number, silenceDb: number): number {
+    const refAt = (f: number): number => (this.held(f - lag) ? Math.max(this.refDb[this.slot(f - lag)]!, silenceDb) : silenceDb);
+    let refMean = 0;
+    for (let f = start; f < end; f++) refMean += refAt(f);
+    refMean /= end - start;
+    let cross = 0;
+    let refVar = 0;
+    for (let f = start; f < end; f++) {
+      const r = refAt(f) - refMean;
+      cross += (this.micDb[f % this.window]! - micMean) * r;
+      refVar += r * r;
+    }
+    return micVar > 0 && refVar > 0 ? cross / Math.sqrt(micVar * refVar) : 0;
+  }
+}
