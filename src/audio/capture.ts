@@ -14,6 +14,20 @@ export const DEFAULT_MIC_PROCESSING: MicProcessing = {
   noiseSuppression: false,
 };
 
+/**
+ * Which echo cancellation the browser applied: 'all' removes the page's own output too (the 2025 Media Capture
+ * value), 'remote-only' and 'on' (a browser that knows only true) remove at most audio from peer connections,
+ * which Chromium's canceller has long been limited to; 'off' none.
+ */
+export type EchoCancellationMode = 'all' | 'remote-only' | 'on' | 'off';
+
+/** The test hook's loopback: the player's output, delayed and attenuated, mixed into what the features worklet hears. */
+export interface EchoLoopback {
+  stream: MediaStream;
+  delayMs: number;
+  gainDb: number;
+}
+
 export interface CaptureOptions {
   processing: MicProcessing;
   nMels: 80 | 128;
@@ -23,10 +37,13 @@ export interface CaptureOptions {
   batchPort: MessagePort;
   /** The track ended (unplugged, revoked) while capturing. */
   onLost(failure: MicFailure): void;
+  /** Tests only (the page's test handle sets it): feeds the voice back into the capture path. */
+  echoLoopback?: EchoLoopback | null;
 }
 
 export interface Capture {
   inputRateHz: number;
+  echoCancellation: EchoCancellationMode;
   /** Runs the audio graph again if the browser suspended it (a background tab, an interruption). */
   resume(): Promise<void>;
   stop(): Promise<void>;
@@ -75,7 +92,7 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
   }
   let stream: MediaStream;
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ audio: { ...options.processing, channelCount: 1 } });
+    stream = await openMicrophone(options.processing);
   } catch (error) {
     throw new CaptureError(describeMicError(error));
   }
@@ -93,6 +110,7 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
     });
     node.port.postMessage({ type: 'connect', port: options.batchPort }, [options.batchPort]);
     source.connect(node);
+    const loopback = options.echoLoopback ? connectLoopback(context, options.echoLoopback, node) : null;
     await context.resume();
     let stopped = false;
     for (const track of stream.getAudioTracks()) {
@@ -102,12 +120,14 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
     }
     return {
       inputRateHz: context.sampleRate,
+      echoCancellation: echoCancellationOf(stream),
       async resume() {
         if (!stopped && context.state !== 'running') await context.resume();
       },
       async stop() {
         stopped = true;
         source.disconnect();
+        loopback?.disconnect();
         node.port.postMessage({ type: 'stop' });
         stream.getTracks().forEach((track) => track.stop());
         // Suspended, not closed: the next capture starts in it without loading the worklet again.
@@ -118,4 +138,35 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
     stream.getTracks().forEach((track) => track.stop());
     throw error instanceof CaptureError ? error : new CaptureError(describeMicError(error));
   }
+}
+
+/** Asks for echo cancellation of everything the page plays ('all') where echo cancellation is wanted; a browser that refuses the value gets true. */
+async function openMicrophone(processing: MicProcessing): Promise<MediaStream> {
+  const audio = { ...processing, channelCount: 1 };
+  if (!processing.echoCancellation) return navigator.mediaDevices.getUserMedia({ audio });
+  // Browsers that know only booleans read the string as true; a stricter one may throw a TypeError instead.
+  const all = { ...audio, echoCancellation: 'all' } as unknown as MediaTrackConstraints;
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio: all });
+  } catch (error) {
+    if (error instanceof TypeError || (error as Error).name === 'OverconstrainedError') return navigator.mediaDevices.getUserMedia({ audio });
+    throw error;
+  }
+}
+
+function echoCancellationOf(stream: MediaStream): EchoCancellationMode {
+  const applied = (stream.getAudioTracks()[0]?.getSettings() as { echoCancellation?: boolean | string } | undefined)?.echoCancellation;
+  if (applied === 'all' || applied === 'remote-only') return applied;
+  return applied === true ? 'on' : 'off';
+}
+
+/** The loopback's graph in the capture context: stream -> delay -> gain -> the features worklet, beside the microphone. */
+function connectLoopback(context: AudioContext, { stream, delayMs, gainDb }: EchoLoopback, node: AudioNode): { disconnect(): void } {
+  const source = context.createMediaStreamSource(stream);
+  const delay = context.createDelay(1);
+  delay.delayTime.value = delayMs / 1000;
+  const gain = context.createGain();
+  gain.gain.value = 10 ** (gainDb / 20);
+  source.connect(delay).connect(gain).connect(node);
+  return { disconnect: () => source.disconnect() };
 }

@@ -32,6 +32,12 @@ export interface Player {
   enqueue(pcm24k: Float32Array, chunkId: number): void;
   /** Fades out (8 ms) and drops everything queued; resolves when silent, within STOP_TIMEOUT_MS. */
   stop(): Promise<void>;
+  /** Ducks the voice by DUCK_DB (an onset that may be the user) or brings it back. */
+  duck(ducked: boolean): void;
+  /** Sends everything played from now on to `port` as ReferenceBlock messages (the echo gate's reference); null stops. */
+  connectReference(port: MessagePort | null): void;
+  /** The output as a MediaStream (created on first use): tests feed it back into the microphone path. */
+  outputStream(): MediaStream;
   /** ~30 Hz while playing. Each on*() returns an unsubscribe function. */
   onProgress(listener: (progress: PlaybackProgress) => void): () => void;
   /** The queue ran dry: everything enqueued so far has played. */
@@ -96,6 +102,7 @@ export async function createPlayer(): Promise<Player> {
   let tapBatches: Float32Array[] = [];
   let tapEnded: (() => void) | null = null;
   let closed = false;
+  let streamOut: MediaStreamAudioDestinationNode | null = null;
 
   const stateOf = (): PlayerState => (context.state === 'running' ? 'running' : 'suspended');
   const send = (request: PlayerRequest, transfer: Transferable[] = []): void => node.port.postMessage(request, transfer);
@@ -151,6 +158,19 @@ export async function createPlayer(): Promise<Player> {
         send({ type: 'stop' });
         setTimeout(resolve, STOP_TIMEOUT_MS);
       });
+    },
+    duck(ducked) {
+      if (!closed) send({ type: 'duck', ducked });
+    },
+    connectReference(port) {
+      if (!closed) send({ type: 'reference', port }, port ? [port] : []);
+    },
+    outputStream() {
+      if (!streamOut) {
+        streamOut = context.createMediaStreamDestination();
+        node.connect(streamOut);
+      }
+      return streamOut.stream;
     },
     onProgress: progress.add,
     onDrained: drained.add,

@@ -13,7 +13,7 @@ import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
 import type { ListenApi, ListenUpdate } from '../workers/listenApi';
 import { answerTurn, bargeIn, resetConversation, speechResumed, turnPaused } from './conversationSession';
-import { prepareSpeech } from './speechSession';
+import { duckVoice, playbackStream, prepareSpeech, sendPlaybackReference } from './speechSession';
 import { summarizeTurn } from './summarizeTurn';
 import { errorMessage } from '../errorMessage';
 import type { Turn } from '../turns/turn';
@@ -29,6 +29,14 @@ interface ListenWorker {
 }
 
 let listenWorkerStarted: ListenWorker | null = null;
+/** Tests only: the voice fed back into the microphone path, as speakers would (see testHandle). */
+let echoLoopback: { delayMs: number; gainDb: number } | null = null;
+
+/** Tests only: from the next Talk on, the voice reaches the capture path `delayMs` later at `gainDb`; null turns it off. */
+export function feedVoiceIntoMicrophone(loopback: { delayMs: number; gainDb: number } | null): void {
+  echoLoopback = loopback;
+}
+
 /** The worker of the open stream, which `finish` must reach. */
 let streamClient: WorkerClient<ListenApi> | null = null;
 let capture: Capture | null = null;
@@ -61,8 +69,19 @@ function onUpdate(update: ListenUpdate): void {
       return;
     case 'speechStart':
       speechActivityChanged(true);
-      // A 30 s split continues the same speech: only a fresh onset cuts the assistant off.
-      if (!update.continued) void bargeIn();
+      return;
+    case 'duck':
+      duckVoice(true);
+      return;
+    case 'restore':
+      duckVoice(false);
+      return;
+    case 'confirmed':
+      // The user, not a cough or the assistant's own echo: the voice and the reply stop.
+      void bargeIn();
+      return;
+    case 'echo':
+      speechActivityChanged(false);
       return;
     case 'misfire':
       speechActivityChanged(false);
@@ -157,13 +176,14 @@ export async function startListening(): Promise<void> {
   // The stream opens at once: its batches wait in the worker while the VAD finishes loading.
   const { client } = listenWorker();
   const channel = new MessageChannel();
+  const reference = new MessageChannel();
   let failed = false;
   streamClient = client;
   listening = client
     .call(
       'listen',
-      { batches: channel.port2, nMels: settings.nMels, segmenter: { endSilenceMs: settings.endSilenceMs } },
-      { transfer: [channel.port2], onChunk: onUpdate },
+      { batches: channel.port2, reference: reference.port2, nMels: settings.nMels, segmenter: { endSilenceMs: settings.endSilenceMs } },
+      { transfer: [channel.port2, reference.port2], onChunk: onUpdate },
     )
     .catch((error: unknown) => {
       failed = true;
@@ -176,7 +196,9 @@ export async function startListening(): Promise<void> {
       batchFrames: BATCH_FRAMES,
       batchPort: channel.port1,
       onLost: microphoneLost,
+      echoLoopback: echoLoopback ? { stream: await playbackStream(), ...echoLoopback } : null,
     });
+    useStore.setState({ echoCancellation: capture.echoCancellation });
   } catch (error) {
     await client.call('finish', { reason: 'stopped' });
     streamClient = null;
@@ -193,6 +215,7 @@ export async function startListening(): Promise<void> {
   micStatusChanged('listening');
   // After the microphone: the voice output's audio graph would compete with it for the first press's few hundred ms.
   prepareSpeech();
+  sendPlaybackReference(reference.port1);
 }
 
 export async function stopListening(): Promise<void> {

@@ -156,6 +156,24 @@ export function unheardReplyAtTurnEnd(): number | null {
   return hearing.newUserTurn();
 }
 
+/** An onset that may be the user ducks the voice; a restore brings it back. */
+export function duckVoice(ducked: boolean): void {
+  void player?.then((created) => created.duck(ducked));
+}
+
+/** The listen worker's echo gate gets everything the voice plays from now on. */
+export function sendPlaybackReference(port: MessagePort): void {
+  void startPlayer().then(
+    (created) => created.connectReference(port),
+    () => port.close(),
+  );
+}
+
+/** The voice as a MediaStream, for the test hook that feeds it back into the microphone path. */
+export async function playbackStream(): Promise<MediaStream> {
+  return (await startPlayer()).outputStream();
+}
+
 /** Barge-in: the voice stops (fading out within a few ms) and nothing more is synthesized. */
 export async function stopSpeaking(): Promise<void> {
   hearing.silenced();

@@ -1,6 +1,6 @@
 import { startOutputCapture, stopOutputCapture, type OutputSummary } from './speechSession';
 import { modelClient } from './modelSession';
-import { listenTimings, type ListenTimings } from './listenSession';
+import { feedVoiceIntoMicrophone, listenTimings, type ListenTimings } from './listenSession';
 import { useStore, type AppState } from '../state/store';
 import { turnMarks, type TurnMarks } from './turnMarks';
 import type { ModelRole } from '../state/modelsSlice';
@@ -17,6 +17,8 @@ interface TestHandle {
   listenTimings(): ListenTimings;
   /** Only under automation (navigator.webdriver): destroys a model worker's GPU device; false when it has none. */
   loseGpuDevice?(role: ModelRole): Promise<boolean>;
+  /** Only under automation: from the next Talk on, the voice is mixed into the microphone path `delayMs` later at `gainDb` (speakers, simulated); null stops. */
+  feedVoiceIntoMicrophone?(loopback: { delayMs: number; gainDb: number } | null): void;
 }
 
 declare global {
@@ -31,5 +33,5 @@ function loseGpuDevice(role: ModelRole): Promise<boolean> {
 }
 
 export function exposeTestHandle(): void {
-  window.__es4r = { getState: () => useStore.getState(), startOutputCapture, stopOutputCapture, turnMarks, listenTimings, ...(navigator.webdriver ? { loseGpuDevice } : {}) };
+  window.__es4r = { getState: () => useStore.getState(), startOutputCapture, stopOutputCapture, turnMarks, listenTimings, ...(navigator.webdriver ? { loseGpuDevice, feedVoiceIntoMicrophone } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { EchoCancellationMode } from '../audio/capture';
 import type { MicProblem } from '../audio/micErrors';
 
 export type MicStatus = 'idle' | 'starting' | 'listening' | 'stopping' | MicProblem;
@@ -11,6 +12,8 @@ export interface MicSlice {
   inputLevelDb: number;
   /** The VAD currently hears speech. */
   speechActive: boolean;
+  /** The echo cancellation the browser applied to the open microphone; null before the first capture. */
+  echoCancellation: EchoCancellationMode | null;
 }
 
 export const createMicSlice: StateCreator<MicSlice, [], [], MicSlice> = () => ({
@@ -18,4 +21,5 @@ export const createMicSlice: StateCreator<MicSlice, [], [], MicSlice> = () => ({
   micMessage: null,
   inputLevelDb: -Infinity,
   speechActive: false,
+  echoCancellation: null,
 });

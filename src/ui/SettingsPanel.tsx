@@ -2,7 +2,7 @@ import { useStore } from '../state/store';
 import { updateSettings } from '../state/actions';
 import { NumberSetting } from './NumberSetting';
 import { DEFAULT_MAX_PROMPT_TOKENS } from '../conversation/conversation';
-import type { MicProcessing } from '../audio/capture';
+import type { EchoCancellationMode, MicProcessing } from '../audio/capture';
 import type { DevicePreference } from '../models/device/chooseDevice';
 import type { CueSwitches } from '../conversation/affectCues';
 import { loadModels, recheckWebGpu } from '../session/modelSession';
@@ -20,9 +20,17 @@ const PROCESSING_LABELS: Record<keyof MicProcessing, string> = {
   noiseSuppression: 'Noise suppression',
 };
 
+const ECHO_CANCELLATION_LABELS: Record<EchoCancellationMode, string> = {
+  all: "'all': the page's own voice is removed too",
+  'remote-only': "'remote-only': not the page's own voice; the echo gate ignores it instead",
+  on: "on, of a kind that leaves the page's own voice; the echo gate ignores it instead",
+  off: 'off; the echo gate ignores the voice from speakers',
+};
+
 export function SettingsPanel() {
   const settings = useStore((s) => s.settings);
   const listening = useStore((s) => s.micStatus === 'listening');
+  const echoCancellation = useStore((s) => s.echoCancellation);
   const availablePacks = useStore((s) => s.pack.available);
   const chosenPack = useStore((s) => s.pack.chosen);
 
@@ -64,6 +72,11 @@ export function SettingsPanel() {
         ))}
       </fieldset>
       {listening && <p className="note">Stop to change the input settings.</p>}
+      {echoCancellation && (
+        <p className="note" data-testid="echo-cancellation">
+          Echo cancellation the browser gave: {ECHO_CANCELLATION_LABELS[echoCancellation]}
+        </p>
+      )}
       <fieldset>
         <legend>Answer path (ES4R)</legend>
         <label className="checkbox">

@@ -1,15 +1,18 @@
 import { powerToDb } from '../audio/dsp/energy';
 import type { FeatureBatch } from '../audio/featureBatch';
-import type { ListenEvent } from '../turns/listenEngine';
+import type { BargeInListenEvent } from '../turns/bargeIn/bargeInListener';
+import type { ReferenceBlock } from '../audio/worklets/player.worklet';
 import type { SegmenterConfig } from '../turns/segmenter';
 import type { Handlers } from './protocol';
 import type { ListenApi } from './listenApi';
 
-/** The part of ListenEngine the worker drives. */
+/** The part of BargeInListener the worker drives. */
 export interface StreamEngine {
-  push(batch: FeatureBatch): Promise<ListenEvent[]>;
-  flush(): Promise<ListenEvent[]>;
-  inputLost(): ListenEvent[];
+  push(batch: FeatureBatch): Promise<BargeInListenEvent[]>;
+  flush(): Promise<BargeInListenEvent[]>;
+  inputLost(): BargeInListenEvent[];
+  /** What the player output, as it arrives. */
+  pushReference?(block: ReferenceBlock): void;
 }
 
 export interface ListenDependencies {
@@ -20,7 +23,7 @@ export interface ListenDependencies {
 }
 
 /** Buffers of a turn travel to the main thread by transfer, not copy. */
-function transfersOf(event: ListenEvent): Transferable[] {
+function transfersOf(event: BargeInListenEvent): Transferable[] {
   if (event.type !== 'turn' && event.type !== 'tentativeTurn') return [];
   const { pcm16k, logMel, energy, speechFrames } = event.turn;
   return [pcm16k.buffer, logMel.buffer, energy.buffer, speechFrames.buffer] as ArrayBuffer[];
@@ -47,11 +50,11 @@ export function createListenHandlers(dependencies: ListenDependencies): Handlers
       return { loadMs: performance.now() - startMs };
     },
 
-    listen({ batches, nMels, segmenter }, context) {
+    listen({ batches, reference, nMels, segmenter }, context) {
       if (!vadLoad) return Promise.reject(new Error('listen: the VAD is not loading; call load first'));
       if (finishStream) return Promise.reject(new Error('listen: already listening; finish the current stream first'));
       // Per-chunk VAD scores stay in the worker: ~31 messages a second that the page does not show.
-      const emit = (events: ListenEvent[]) =>
+      const emit = (events: BargeInListenEvent[]) =>
         events.forEach((event) => event.type !== 'vad' && context.chunk(event, transfersOf(event)));
       let batchCount = 0;
       let failure: unknown = null;
@@ -82,10 +85,18 @@ export function createListenHandlers(dependencies: ListenDependencies): Handlers
           }
         });
       };
+      if (reference) {
+        // Reference blocks go in on arrival, between batches: the echo gate places them by the microphone frames heard so far.
+        reference.onmessage = (message: MessageEvent<ReferenceBlock>) => engine?.pushReference?.(message.data);
+      }
       return new Promise((resolve, reject) => {
         finishStream = async (reason) => {
           batches.onmessage = null;
           batches.close();
+          if (reference) {
+            reference.onmessage = null;
+            reference.close();
+          }
           await queue;
           finishStream = null;
           if (failure || !engine) return reject(failure);

@@ -155,4 +155,27 @@ describe('PlayerCore', () => {
     expect(core.enqueue(new Float32Array(60 * 48000), 0)).toBe(true);
     expect(core.enqueue(new Float32Array(1), 1)).toBe(false);
   });
+  it('ducks by 15 dB within 10 ms, restores within 10 ms, and a stop resets the duck for the next reply', () => {
+    const core = new PlayerCore({ outputRateHz: RATE_HZ });
+    const constant = new Float32Array(RATE_HZ).fill(0.5);
+    core.enqueue(constant, 1);
+    renderBlocks(core, 4);
+    core.setDucked(true);
+    // 10 ms = 240 samples: two blocks later the ramp is done.
+    const { output: ducked } = renderBlocks(core, 4);
+    expect(ducked[0]).toBeGreaterThan(0.49);
+    expect(ducked[2 * BLOCK]).toBeCloseTo(0.5 * 10 ** (-15 / 20), 6);
+    expect(ducked[4 * BLOCK - 1]).toBeCloseTo(0.5 * 10 ** (-15 / 20), 6);
+    expect(maxJump(ducked)).toBeLessThan(0.01);
+    core.setDucked(false);
+    const { output: restored } = renderBlocks(core, 4);
+    expect(restored[2 * BLOCK]).toBeCloseTo(0.5, 6);
+    core.setDucked(true);
+    renderBlocks(core, 4);
+    core.stop();
+    renderBlocks(core, 4);
+    core.enqueue(constant, 2);
+    const { output: next } = renderBlocks(core, 4);
+    expect(next[3 * BLOCK]).toBeCloseTo(0.5, 6);
+  });
 });

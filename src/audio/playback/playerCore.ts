@@ -51,6 +51,10 @@ export class PlayerCore {
   private headPlayedSamples = 0;
   private queuedChunks = 0;
   private gain = 0;
+  /** Barge-in duck: the output gain and where it ramps to (1, or DUCK_DB while an onset awaits confirmation). */
+  private duckGain = 1;
+  private duckTarget = 1;
+  private readonly duckStep: number;
   /** Playing: some block since the last silence had sound; a later empty queue is an underrun. */
   private playing = false;
   /** Chunks queued before stop() that the fade-out drops when it ends; -1 when not stopping. */
@@ -63,6 +67,7 @@ export class PlayerCore {
     this.ring = new Float32Array(this.capacitySamples);
     this.fadeInStep = 1 / Math.max(1, Math.round((fadeInMs / 1000) * outputRateHz));
     this.fadeOutStep = 1 / Math.max(1, Math.round((fadeOutMs / 1000) * outputRateHz));
+    this.duckStep = (1 - 10 ** (DUCK_DB / 20)) / Math.max(1, Math.round((DUCK_RAMP_MS / 1000) * outputRateHz));
     this.chunkIds = new Int32Array(maxQueuedChunks);
     this.chunkLengths = new Int32Array(maxQueuedChunks);
   }
@@ -101,6 +106,11 @@ export class PlayerCore {
     if (!this.playing || this.gain === 0 || this.queuedChunks === 0) this.finishStop();
   }
 
+  /** Ducks the voice by DUCK_DB (an onset while it plays) or brings it back, over DUCK_RAMP_MS. */
+  setDucked(ducked: boolean): void {
+    this.duckTarget = ducked ? 10 ** (DUCK_DB / 20) : 1;
+  }
+
   /** The event of the last render() (or stop()), once; null when there is none. */
   takeEvent(): PlayerEvent | null {
     const event = this.pendingEvent;
@@ -124,7 +134,10 @@ export class PlayerCore {
         this.gain = Math.min(1, this.gain + this.fadeInStep);
       }
       this.playing = true;
-      const sample = this.ring[this.readIndex]! * this.gain;
+      if (this.duckGain !== this.duckTarget) {
+        this.duckGain = this.duckGain > this.duckTarget ? Math.max(this.duckTarget, this.duckGain - this.duckStep) : Math.min(this.duckTarget, this.duckGain + this.duckStep);
+      }
+      const sample = this.ring[this.readIndex]! * this.gain * this.duckGain;
       out[i] = sample;
       sumSquares += sample * sample;
       this.advance();
@@ -174,6 +187,9 @@ export class PlayerCore {
     this.gain = 0;
     this.playingChunkId = -1;
     this.playedSamplesOfChunk = 0;
+    // A barge-in stopped the ducked voice: the next reply starts at full level.
+    this.duckGain = 1;
+    this.duckTarget = 1;
     this.pendingEvent = 'stopped';
   }
 }

@@ -5,6 +5,9 @@ import { PlayerCore } from '../playback/playerCore';
 export type PlayerRequest =
   | { type: 'enqueue'; pcm: Float32Array; chunkId: number }
   | { type: 'stop' }
+  | { type: 'duck'; ducked: boolean }
+  /** Sends everything the player outputs to `port` (the listen worker's echo gate); null disconnects. */
+  | { type: 'reference'; port: MessagePort | null }
   | { type: 'tapStart' }
   | { type: 'tapStop' };
 
@@ -19,6 +22,13 @@ export type PlayerReply =
 
 /** Progress (meter, highlight) rate: enough for a smooth meter, cheap for the main thread. */
 const PROGRESS_RATE_HZ = 30;
+/** What the reference port receives: the output at the context rate, about 32 ms per message. */
+export interface ReferenceBlock {
+  pcm: Float32Array;
+  sampleRateHz: number;
+}
+/** Reference batch in render quanta: 6 x 128 = 32 ms at 24 kHz, about 31 messages a second. */
+const REFERENCE_BLOCKS = 6;
 /** Test tap batch: ~85 ms at 48 kHz, so the tap posts ~12 messages a second. */
 const TAP_BATCH_SAMPLES = 4096;
 
@@ -30,6 +40,9 @@ class PlayerProcessor extends AudioWorkletProcessor {
   /** Test-only copy of the output, allocated when a tap starts. */
   private tap: Float32Array | null = null;
   private tapLength = 0;
+  private referencePort: MessagePort | null = null;
+  private readonly reference = new Float32Array(REFERENCE_BLOCKS * 128);
+  private referenceLength = 0;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -41,6 +54,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
     if (!out) return true;
     this.core.render(out);
     if (this.tap) this.record(out);
+    if (this.referencePort) this.sendReference(out);
     this.postEvent();
     this.blocksSinceProgress++;
     if (this.blocksSinceProgress >= this.blocksPerProgress && this.core.playingChunkId >= 0) {
@@ -58,6 +72,14 @@ class PlayerProcessor extends AudioWorkletProcessor {
       case 'stop':
         this.core.stop();
         this.postEvent();
+        return;
+      case 'duck':
+        this.core.setDucked(request.ducked);
+        return;
+      case 'reference':
+        this.referencePort?.close();
+        this.referencePort = request.port;
+        this.referenceLength = 0;
         return;
       case 'tapStart':
         this.tap = new Float32Array(TAP_BATCH_SAMPLES);
@@ -81,6 +103,16 @@ class PlayerProcessor extends AudioWorkletProcessor {
     if (this.tapLength + block.length > this.tap.length) this.flushTap();
     this.tap.set(block, this.tapLength);
     this.tapLength += block.length;
+  }
+
+  /** Silence is sent too: the gate places the reference by its continuity. */
+  private sendReference(block: Float32Array): void {
+    this.reference.set(block, this.referenceLength);
+    this.referenceLength += block.length;
+    if (this.referenceLength + block.length <= this.reference.length) return;
+    const pcm = this.reference.slice(0, this.referenceLength);
+    this.referenceLength = 0;
+    this.referencePort!.postMessage({ pcm, sampleRateHz: sampleRate } satisfies ReferenceBlock, [pcm.buffer]);
   }
 
   private flushTap(): void {
