@@ -16,7 +16,7 @@ export const DEFAULT_BARGE_IN_CONFIG: Readonly<BargeInConfig> = Object.freeze({
   onsetThreshold: 0.5,
   offsetThreshold: 0.35,
   confirmSpeechMs: 192,
-  restoreAfterMs: 96,
+  restoreAfterMs: 128,
   maxPendingMs: 600,
 });
 

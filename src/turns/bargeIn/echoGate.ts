@@ -32,7 +32,7 @@ export interface EchoGateConfig {
 
 export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze({
   maxDelayMs: 600,
-  marginDb: 8,
+  marginDb: 6,
   minUserBands: 2,
   tailDecayDbPerFrame: 0.8,
   delayWindowMs: 3000,

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { FeaturePipeline } from '../../audio/featurePipeline';
+import { EchoGate, type FrameVerdict } from './echoGate';
+
+const RATE_HZ = 16000;
+const N_MELS = 80;
+
+/** Deterministic noise (LCG), so the test signals are the same on every run. */
+function noise(length: number, seed: number): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  });
+}
+
+/** Speech-like: noise gated into 'syllables' of 60-250 ms with 40-200 ms gaps, at amplitude 0.1. */
+function syllables(length: number, seed: number): Float32Array {
+  const carrier = noise(length, seed);
+  const choices = noise(256, seed + 1);
+  const out = new Float32Array(length);
+  let at = 0;
+  for (let k = 0; at < length; k++) {
+    const on = Math.round((0.06 + 0.19 * Math.abs(choices[(2 * k) % 256]!)) * RATE_HZ);
+    const off = Math.round((0.04 + 0.16 * Math.abs(choices[(2 * k + 1) % 256]!)) * RATE_HZ);
+    for (let i = at; i < Math.min(length, at + on); i++) out[i] = 0.1 * carrier[i]!;
+    at += on + off;
+  }
+  return out;
+}
+
+function logMelFrames(signal: Float32Array): Float32Array[] {
+  const frames: Float32Array[] = [];
+  const pipeline = new FeaturePipeline({
+    inputRateHz: RATE_HZ,
+    nMels: N_MELS,
+    batchFrames: 1,
+    onBatch: (batch) => frames.push(batch.logMel.slice()),
+  });
+  pipeline.push(signal);
+  pipeline.flush();
+  return frames;
+}
+
+/** The gate over a microphone signal while `reference` plays; returns one verdict per frame. */
+function judgeAll(gate: EchoGate, reference: Float32Array, mic: Float32Array): FrameVerdict[] {
+  const refFrames = logMelFrames(reference);
+  const micFrames = logMelFrames(mic);
+  return micFrames.map((logMel, frame) => {
+    // The app knows what it plays before the microphone hears it.
+    if (refFrames[frame]) gate.writeReference(frame, refFrames[frame]!, N_MELS);
+    return gate.judge(frame, logMel, 0, N_MELS);
+  });
+}
+
+function delayed(signal: Float32Array, delaySamples: number, gainDb: number): Float32Array {
+  const out = new Float32Array(signal.length);
+  const scale = 10 ** (gainDb / 20);
+  for (let i = delaySamples; i < signal.length; i++) out[i] = scale * signal[i - delaySamples]!;
+  return out;
+}
+
+function mix(...signals: Float32Array[]): Float32Array {
+  return signals[0]!.map((_, i) => signals.reduce((sum, s) => sum + s[i]!, 0));
+}
+
+describe('EchoGate', () => {
+  const seconds = 8;
+  const reference = syllables(seconds * RATE_HZ, 7);
+  const floor = noise(seconds * RATE_HZ, 99).map((x) => x * 1e-4);
+
+  it('learns the delay and gain of a delayed, attenuated copy of what played', () => {
+    for (const [delayMs, gainDb] of [[40, -12], [180, -6], [250, -24]] as const) {
+      const gate = new EchoGate();
+      judgeAll(gate, reference, mix(delayed(reference, (delayMs * RATE_HZ) / 1000, gainDb), floor));
+      const { delayMs: learned, gainDb: learnedGain } = gate.path;
+      expect(learned).not.toBeNull();
+      // One 10 ms frame of tolerance: the delay is estimated on the frame grid.
+      expect(Math.abs(learned! - delayMs)).toBeLessThanOrEqual(10);
+      // The tracked quantile sits a little above the true gain (the frame-to-frame spread of the ratio).
+      expect(learnedGain).toBeGreaterThan(gainDb - 1);
+      expect(learnedGain).toBeLessThan(gainDb + 4);
+    }
+  });
+
+  it('calls echo alone the user in almost no frame once learned, and a different voice over it the user in most', () => {
+    const echo = delayed(reference, 0.12 * RATE_HZ, -6);
+    const echoVerdicts = judgeAll(new EchoGate(), reference, mix(echo, floor)).slice(300);
+    const falseFrames = echoVerdicts.filter((v) => v.userLike).length;
+    expect(falseFrames / echoVerdicts.length).toBeLessThan(0.01);
+    expect(echoVerdicts.every((v) => v.playing)).toBe(true);
+
+    // The user speaks from 5 s on; each frame where they speak is compared with the echo's false rate.
+    const heardFraction = (userGain: number): number => {
+      const user = new Float32Array(reference.length);
+      user.set(syllables(3 * RATE_HZ, 21).map((x) => x * userGain), 5 * RATE_HZ);
+      const verdicts = judgeAll(new EchoGate(), reference, mix(echo, user, floor));
+      expect(verdicts.slice(300, 500).filter((v) => v.userLike).length).toBeLessThan(3);
+      const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -2));
+      const heard = verdicts.filter((v, frame) => userFrames[frame] && v.userLike).length;
+      return heard / userFrames.filter(Boolean).length;
+    };
+    // 12 dB over the echo (closer to the microphone than the loudspeaker): nearly every frame.
+    expect(heardFraction(2)).toBeGreaterThan(0.9);
+    // 6 dB over it (as loud as the reply plays), the same spectrum: only where the echo leaves room, yet far above echo alone.
+    expect(heardFraction(1)).toBeGreaterThan(0.1);
+  });
+
+  it('before anything played, nothing is echo: a voice is the user and nothing is playing', () => {
+    const gate = new EchoGate();
+    const verdicts = judgeAll(gate, new Float32Array(RATE_HZ), mix(syllables(RATE_HZ, 3), floor.subarray(0, RATE_HZ)));
+    const loud = verdicts.filter((_, frame) => frame > 10 && frame % 10 === 0);
+    expect(verdicts.some((v) => v.playing)).toBe(false);
+    expect(loud.some((v) => v.userLike)).toBe(true);
+    expect(gate.path.delayMs).toBeNull();
+  });
+});
