@@ -10,7 +10,7 @@ import { promptDialogueFor } from '../../../src/conversation/turnPrompt';
 import { encodeWindow, transcribe } from '../../../src/models/asr/transcriber';
 import { MEL_BINS } from '../../../src/models/es4r/stage1/stage1Types';
 import { ReplyEngine } from '../../../src/models/llm/replyEngine';
-import { prefillDialogue, replyToDialogue } from '../../../src/models/llm/replyToDialogue';
+import { prefillDialogue, prefillSystemPrompt, replyToDialogue } from '../../../src/models/llm/replyToDialogue';
 import { speechReply } from '../../../src/models/llm/speechReply';
 import { SileroVad } from '../../../src/models/vad/sileroVad';
 import type { NodeModels } from '../../cli/loadPackInNode';
@@ -61,6 +61,8 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
   const engine = new ReplyEngine(models.llm);
   const speech = models.speech;
   const speechEngine = speech ? new ReplyEngine(speech.llm) : null;
+  // As llm.worker does at load: every prompt starts with the system prompt, cached before the first turn.
+  for (const loaded of [engine, speechEngine]) if (loaded) await prefillSystemPrompt(loaded);
   const speaker = new BenchSpeaker(models.tts);
   let turnLog: TurnLog = { transcribedAtMs: null, firstTextAtMs: null, asrTimingsMs: {}, replyTimingsMs: {} };
   let asrTokens: number | null = null;
@@ -111,8 +113,11 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
     const pause = options.speculate ? tentative : null;
     const replayedFromMs = pause?.decidedAtMs ?? decidedAtMs;
     const replayStartAtMs = performance.now();
-    const committed = pause ? await replayTurnEnd(speculation, pause.turn, turn, decidedAtMs - pause.decidedAtMs) : null;
-    const handedAtMs = performance.now();
+    const waitMs = pause ? decidedAtMs - pause.decidedAtMs : 0;
+    const committed = pause ? await replayTurnEnd(speculation, pause.turn, turn, waitMs) : null;
+    // The page's listener decides in its own worker, on time whatever the models do: the turn is handed over when the
+    // stream says, and a timer made late by the speculative work on this one thread counts in the stages after.
+    const handedAtMs = replayStartAtMs + waitMs;
     speaker.turnHandedOver(turn);
     await conversation.handleTurn(turn);
     await conversation.settled();
@@ -142,7 +147,10 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
       pacedWords: marks.pacedWords,
       speculativeHiddenMs: figures?.hiddenMs ?? null,
     });
-    log(`ours turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio; first clause "${marks.firstClauseText}"`);
+    const speculated = figures
+      ? `; speculation: transcript in ${figures.asrMs.toFixed(0)} ms, prefill of ${figures.prefilledTokens ?? '-'} tokens in ${figures.prefillMs?.toFixed(0) ?? '-'} ms, ${figures.hiddenMs.toFixed(0)} of ${figures.waitMs.toFixed(0)} ms hidden`
+      : `; no speculation${pause ? ' committed' : ''}`;
+    log(`ours turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio; first clause "${marks.firstClauseText}"${speculated}`);
   }
   return results;
 }
