@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=fixtures
 mkdir -p "$OUT" e2e/fixtures
-STAMP="$OUT/.version-4"
+STAMP="$OUT/.version-5"
 [ -f "$STAMP" ] && exit 0
 for tool in espeak-ng sox; do
   command -v "$tool" >/dev/null || { echo "make-fixtures: '$tool' is missing; install it with: sudo apt-get install -y espeak-ng sox" >&2; exit 1; }
@@ -46,6 +46,9 @@ sox "$TMP/lead.wav" "$TMP/c48q.wav" "$TMP/gap.wav" "$TMP/b48q.wav" "$TMP/gap.wav
 sox -n -r 48000 -c 1 "$TMP/barge-gap.wav" trim 0 2.2
 sox -n -r 48000 -c 1 "$TMP/tail.wav" trim 0 6
 sox "$TMP/lead.wav" "$TMP/a48.wav" "$TMP/barge-gap.wav" "$TMP/b48.wav" "$TMP/tail.wav" -b 16 "$OUT/barge-in-48k.wav"
+# One sentence, then silence long enough for its whole reply to be spoken (speakers: the reply must not stop itself).
+sox -n -r 48000 -c 1 "$TMP/long-tail.wav" trim 0 14
+sox "$TMP/lead.wav" "$TMP/a48.wav" "$TMP/long-tail.wav" -b 16 "$OUT/one-turn-48k.wav"
 
 # Edge cases: silence only, clipped + DC offset speech, a two-minute monologue.
 sox -n -r 16000 -c 1 -b 16 "$OUT/silence-16k.wav" trim 0 5
@@ -58,5 +61,6 @@ sox "$TMP/long16.wav" "$OUT/monologue-16k.wav" trim 0 120 pad 0.5 1
 cp "$OUT/dialogue-falling-48k.wav" e2e/fixtures/dialogue-falling-48k.wav
 cp "$OUT/dialogue-rising-48k.wav" e2e/fixtures/dialogue-rising-48k.wav
 cp "$OUT/barge-in-48k.wav" e2e/fixtures/barge-in-48k.wav
+cp "$OUT/one-turn-48k.wav" e2e/fixtures/one-turn-48k.wav
 touch "$STAMP"
 echo "make-fixtures: wrote $(ls "$OUT"/*.wav | wc -l) recordings to $OUT/"
