@@ -11,7 +11,7 @@ import { DEFAULT_MODELS_DIR } from '../../models/paths';
 import { loadPlainModels } from '../plainRecipe/plainModels';
 import { runPlainInNode } from '../plainRecipe/plainInNode';
 import { MemorySampler } from './memorySampler';
-import { PAGE_THREADS_PER_MODEL, useIntraOpThreads } from './nodeThreads';
+import { PAGE_THREADS_PER_MODEL, useNodeSessionPolicy } from './nodeThreads';
 import { runOursInNode } from './oursInNode';
 import { webgpuHasShaderF16 } from './webgpuShaderF16';
 import { ratioOf, summarize, type PlaceReport } from './placeReport';
@@ -29,7 +29,7 @@ export interface NodeBenchOptions {
 }
 
 export async function benchInNode({ pack, device, answerPath, replyTokens, speculate, audio, log }: NodeBenchOptions): Promise<PlaceReport> {
-  useIntraOpThreads(PAGE_THREADS_PER_MODEL);
+  useNodeSessionPolicy({ threads: PAGE_THREADS_PER_MODEL, outputsOnCpu: device === 'webgpu' });
   const runtimeDevice = device === 'webgpu' ? 'webgpu' : 'cpu';
   // As the page reads the adapter's shader-f16: without it (SwiftShader) the float16 dtypes cannot run.
   const shaderF16 = device === 'webgpu' ? await webgpuHasShaderF16() : false;
@@ -78,6 +78,9 @@ export async function benchInNode({ pack, device, answerPath, replyTokens, specu
         ? 'the end-of-turn wait is stream time up to the pause that made the turn tentative (the recording is listened to faster than real time), then wall time while the speculative end of turn runs; the rest wall time'
         : 'the end-of-turn wait is stream time (the recording is listened to faster than real time; no speculative end of turn), the rest wall time',
       'the plain recipe ASR is one pipeline() call: its encoder and decoding are not split (asrOther)',
+      ...(device === 'webgpu'
+        ? ['the KV cache comes back to the CPU after every step, where the page keeps it on the GPU: onnxruntime-node 1.30 aborts when a GPU output is downloaded (scripts/bench/turnBudget/webgpuDownloadRepro.ts), which the kept cache needs each turn']
+        : []),
     ],
   };
 }

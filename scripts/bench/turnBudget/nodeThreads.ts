@@ -6,15 +6,26 @@ export const PAGE_THREADS_PER_MODEL = 2;
 
 type Create = (...args: unknown[]) => Promise<InferenceSession>;
 
-/** Every session created from now on (by transformers.js too) runs `threads` intra-op threads unless it asks otherwise. */
-export function useIntraOpThreads(threads: number): void {
+export interface NodeSessionPolicy {
+  /** Intra-op threads of every session that does not ask otherwise. */
+  threads: number;
+  /**
+   * Outputs land on the CPU even when asked to stay on the GPU (transformers.js keeps an LLM's KV cache there on
+   * WebGPU): onnxruntime-node 1.30 aborts the process when such a tensor is downloaded, which cropping the kept KV
+   * cache does each turn (webgpuDownloadRepro.ts shows it).
+   */
+  outputsOnCpu: boolean;
+}
+
+/** Every session created from now on (by transformers.js too) follows `policy`. */
+export function useNodeSessionPolicy({ threads, outputsOnCpu }: NodeSessionPolicy): void {
   const session = InferenceSession as unknown as { create: Create };
   const create = session.create.bind(InferenceSession) as Create;
   session.create = (...args: unknown[]) => {
     // create(pathOrBuffer, options?): the form transformers.js uses; the offset form is passed through as is.
     if (args.length <= 2) {
-      const options = (args[1] ?? {}) as InferenceSession.SessionOptions;
-      return create(args[0], { intraOpNumThreads: threads, ...options });
+      const { preferredOutputLocation, ...options } = (args[1] ?? {}) as InferenceSession.SessionOptions;
+      return create(args[0], { intraOpNumThreads: threads, ...options, ...(outputsOnCpu || !preferredOutputLocation ? {} : { preferredOutputLocation }) });
     }
     return create(...args);
   };
