@@ -15,13 +15,14 @@ import { turnAudio } from './bench/turnBudget/turnAudio';
 
 const USAGE =
   'npm run -s bench:turn -- [--pack scale-lite] [--turns 10] [--path text|speech] [--where node|page|both] [--device wasm|webgpu] ' +
-  '[--reply-tokens 40] [--gap-s 45] [--port 5192] [--speculation on|off] [--json]\n' +
+  '[--reply-tokens 40] [--gap-s 45] [--port 5192] [--speculation on|off] [--first-chunk-priority on|off] [--json]\n' +
   '  --json prints only JSON: one place\'s report ({"pack","device","turns":[...],"p50Ms","p90Ms","talkToListeningMs","peakMemoryMb",\n' +
   '  "plain":{"p50Ms","p90Ms"},"ratioP50",...}), or with --where both {"node":{...},"page":{...}}.\n' +
   '  --path defaults to speech when the pack has ES4R\'s speech path; --gap-s is the silence after each spoken turn (8 s for\n' +
   '  tiny, else 45: the page hears it in real time, and it must outlast the reply\'s first audio); --device webgpu uses\n' +
   '  onnxruntime-node\'s WebGPU EP in Node (SwiftShader here) and WebGPU in the page; --speculation off (Node only) starts each\n' +
-  '  turn\'s work when the end-of-turn wait is over, to measure what the speculative end of turn hides.';
+  '  turn\'s work when the end-of-turn wait is over, to measure what the speculative end of turn hides; --first-chunk-priority\n' +
+  '  off (Node only) lets the LLM go on decoding while the reply\'s first chunk is synthesized.';
 
 const WHERE = ['node', 'page', 'both'] as const;
 
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
       'gap-s': { type: 'string' },
       port: { type: 'string', default: '5192' },
       speculation: { type: 'string', default: 'on' },
+      'first-chunk-priority': { type: 'string', default: 'on' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -79,6 +81,9 @@ async function main(): Promise<void> {
   if (values.path !== undefined && values.path !== 'text' && values.path !== 'speech') throw usageError(USAGE, `--path must be text or speech, got "${values.path}"`);
   if (values.speculation !== 'on' && values.speculation !== 'off') throw usageError(USAGE, `--speculation must be on or off, got "${values.speculation}"`);
   const speculate = values.speculation === 'on';
+  const priority = values['first-chunk-priority'];
+  if (priority !== 'on' && priority !== 'off') throw usageError(USAGE, `--first-chunk-priority must be on or off, got "${priority}"`);
+  const firstChunkPriority = priority === 'on';
   const pack = values.pack;
   // The page's first audio takes ~5 s on the tiny pack and 20-40 s on scale-lite (2 cores, wasm); the gap must outlast it.
   const gapS = values['gap-s'] !== undefined ? integer('gap-s', values['gap-s'], 1) : pack === 'tiny' ? 8 : 45;
@@ -94,7 +99,7 @@ async function main(): Promise<void> {
 
   const reports: Partial<Record<'node' | 'page', PlaceReport>> = {};
   // Loaded only now: the runtimes and the browser driver take seconds to import, which a usage error should not wait for.
-  if (where !== 'page') reports.node = await (await import('./bench/turnBudget/nodePlace')).benchInNode({ pack, device, answerPath, replyTokens, speculate, audio, log });
+  if (where !== 'page') reports.node = await (await import('./bench/turnBudget/nodePlace')).benchInNode({ pack, device, answerPath, replyTokens, speculate, firstChunkPriority, audio, log });
   if (where !== 'node') reports.page = await (await import('./bench/turnBudget/pagePlace')).benchInPage({ pack, device, answerPath, replyTokens, audio, port, log });
   if (values.json) {
     const json = where === 'both' ? reports : reports[where];

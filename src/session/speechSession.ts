@@ -79,11 +79,26 @@ async function fusedStyle(): Promise<Float32Array | null> {
   return styles.length > 0 ? fuseStyles(styles) : null;
 }
 
+/** The language models' decoding holds while a reply's first chunk is synthesized: the first audio waits for it alone. */
+function holdDecoding(held: boolean): void {
+  for (const role of ['llm', 'speech_llm'] as const) {
+    if (useStore.getState().components[role]?.status === 'ready') void modelClient(role).call('holdDecoding', { held }).catch(() => undefined);
+  }
+}
+
 function synthesizerFor(voice: VoiceChoice, voicesUrl: string, style: Promise<Float32Array | null>): Synthesizer {
+  let first = true;
   return {
     synthesize: async (text, signal) => {
       markTurn('firstClause');
-      return (await modelClient('tts').call('speak', { text, voice, voicesUrl, style: await style }, { signal })).audio24k;
+      const urgent = first;
+      first = false;
+      if (urgent) holdDecoding(true);
+      try {
+        return (await modelClient('tts').call('speak', { text, voice, voicesUrl, style: await style }, { signal })).audio24k;
+      } finally {
+        if (urgent) holdDecoding(false);
+      }
     },
   };
 }

@@ -2,6 +2,7 @@
 // cross-attention), each in its own instance of this worker.
 import { loadCrossAttention } from '../models/es4r/runtime/loadEs4r';
 import type { CrossAttention } from '../models/es4r/runtime/crossAttention';
+import { DecodeGate } from '../models/llm/decodeGate';
 import { llmFamily, type LlmBundle } from '../models/llm/llmFamily';
 import { ReplyEngine } from '../models/llm/replyEngine';
 import { prefillDialogue, prefillSystemPrompt, replyToDialogue } from '../models/llm/replyToDialogue';
@@ -13,9 +14,11 @@ import { requireModel, serveModelWorker } from './serveModelWorker';
 /** One engine per loaded model: it holds the KV cache kept across turns. */
 let engine: { bundle: LlmBundle; engine: ReplyEngine } | null = null;
 let crossAttention: CrossAttention | null = null;
+/** Decoding gives way while the page synthesizes a reply's first chunk. */
+const decodeGate = new DecodeGate();
 
 function engineFor(bundle: LlmBundle): ReplyEngine {
-  if (engine?.bundle !== bundle) engine = { bundle, engine: new ReplyEngine(bundle) };
+  if (engine?.bundle !== bundle) engine = { bundle, engine: new ReplyEngine(bundle, decodeGate) };
   return engine.engine;
 }
 
@@ -37,6 +40,11 @@ serveModelWorker<LlmBundle, Omit<LlmWorkerApi, 'load'>>(
       if (!engine) return null;
       await engine.engine.reset();
       await prefillSystemPrompt(engine.engine);
+      return null;
+    },
+    async holdDecoding({ held }) {
+      if (held) decodeGate.hold();
+      else decodeGate.release();
       return null;
     },
     async loadCrossAttention({ componentUrl }) {

@@ -20,6 +20,11 @@ export type LlmWorkerApi = ModelWorkerApi & {
   prefill: Method<{ dialogue: Dialogue; settings: ReplySettings }, PrefillResult | null>;
   /** Forgets the KV cache kept across turns (a new conversation), all but the system prompt's. */
   reset: Method<null, null>;
+  /**
+   * Holds the running reply's decoding between steps (held) or lets it go on (not held): the reply's first chunk is
+   * being synthesized, and the first audio waits for it alone. Holds nest.
+   */
+  holdDecoding: Method<{ held: boolean }, null>;
   /** Opens the ES4R component's cross-attention beside this (embeddings-in) language model. */
   loadCrossAttention: Method<{ componentUrl: string }, { hidden: number }>;
 };

@@ -7,6 +7,7 @@ import { blendVoices, fuseStyles, voiceFor, voiceWithStyle, type TurnStyle } fro
 import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
 import type { Turn } from '../../../src/turns/turn';
 import type { NodeVoice } from '../../cli/loadPackInNode';
+import type { DecodeGate } from '../../../src/models/llm/decodeGate';
 import { FixedReplyWords } from '../../../src/session/benchmarkReply';
 
 export interface SpeechMarks {
@@ -23,7 +24,11 @@ export class BenchSpeaker {
   private done: Promise<void> = Promise.resolve();
   private readonly turnStyles: Promise<TurnStyle | null>[] = [];
 
-  constructor(private readonly voice: NodeVoice) {}
+  /** `decodeGate`: held while a reply's first chunk is synthesized, as speechSession holds the LLM workers (null: never). */
+  constructor(
+    private readonly voice: NodeVoice,
+    private readonly decodeGate: DecodeGate | null,
+  ) {}
 
   /** As the page does when a turn is handed over: with a style encoder, the turn's style starts being taken. */
   turnHandedOver(turn: Turn): void {
@@ -63,13 +68,19 @@ export class BenchSpeaker {
     const speech = new ReplySpeech(
       {
         synthesize: async (text, signal) => {
-          if (marks.firstClauseAtMs === null) {
+          const urgent = marks.firstClauseAtMs === null;
+          if (urgent) {
             marks.firstClauseAtMs = performance.now();
             marks.firstClauseText = text;
+            this.decodeGate?.hold();
           }
-          const fused = await styles;
-          const table = fused.length > 0 ? voiceWithStyle(base, fuseStyles(fused)) : base;
-          return (await synthesize(this.voice.bundle, text, { style: null, voice: table, speed: choice.speed, signal })).audio;
+          try {
+            const fused = await styles;
+            const table = fused.length > 0 ? voiceWithStyle(base, fuseStyles(fused)) : base;
+            return (await synthesize(this.voice.bundle, text, { style: null, voice: table, speed: choice.speed, signal })).audio;
+          } finally {
+            if (urgent) this.decodeGate?.release();
+          }
         },
       },
       () => {

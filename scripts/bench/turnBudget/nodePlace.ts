@@ -24,11 +24,13 @@ export interface NodeBenchOptions {
   replyTokens: number;
   /** The page's speculative end of turn in our pipeline (the plain recipe has none). */
   speculate: boolean;
+  /** Decoding gives way to the reply's first chunk's synthesis, as in the page. */
+  firstChunkPriority: boolean;
   audio: TurnAudio;
   log: (line: string) => void;
 }
 
-export async function benchInNode({ pack, device, answerPath, replyTokens, speculate, audio, log }: NodeBenchOptions): Promise<PlaceReport> {
+export async function benchInNode({ pack, device, answerPath, replyTokens, speculate, firstChunkPriority, audio, log }: NodeBenchOptions): Promise<PlaceReport> {
   useNodeSessionPolicy({ threads: PAGE_THREADS_PER_MODEL, outputsOnCpu: device === 'webgpu' });
   const runtimeDevice = device === 'webgpu' ? 'webgpu' : 'cpu';
   // As the page reads the adapter's shader-f16: without it (SwiftShader) the float16 dtypes cannot run.
@@ -45,7 +47,7 @@ export async function benchInNode({ pack, device, answerPath, replyTokens, specu
   if (models.tts) await kokoroFamily.warmUp(models.tts.bundle);
   const oursLoadMs = performance.now() - loadStartMs;
   log(`ours: models loaded and warmed up in ${oursLoadMs.toFixed(0)} ms`);
-  const ours = await runOursInNode(models, audio, { answerPath, replyTokens, speculate }, log).finally(() => models.release());
+  const ours = await runOursInNode(models, audio, { answerPath, replyTokens, speculate, firstChunkPriority }, log).finally(() => models.release());
   const oursMemory = sampler.stop();
 
   const components = (await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'))).packs[pack]!.components;

@@ -9,6 +9,7 @@ import { DEFAULT_TAU_DB } from '../../../src/conversation/strategy';
 import { promptDialogueFor } from '../../../src/conversation/turnPrompt';
 import { encodeWindow, transcribe } from '../../../src/models/asr/transcriber';
 import { MEL_BINS } from '../../../src/models/es4r/stage1/stage1Types';
+import { DecodeGate } from '../../../src/models/llm/decodeGate';
 import { ReplyEngine } from '../../../src/models/llm/replyEngine';
 import { prefillDialogue, prefillSystemPrompt, replyToDialogue } from '../../../src/models/llm/replyToDialogue';
 import { speechReply } from '../../../src/models/llm/speechReply';
@@ -26,6 +27,8 @@ export interface OursOptions {
   replyTokens: number;
   /** Run the page's speculative end of turn (off: each turn's work starts when the end-of-turn wait is over). */
   speculate: boolean;
+  /** Decoding holds while the reply's first chunk is synthesized, as in the page (off: both share the cores). */
+  firstChunkPriority: boolean;
 }
 
 function speechSide(models: NodeModels): SpeechSide {
@@ -58,12 +61,14 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
     dualAttention: true,
     crossAttention: true,
   };
-  const engine = new ReplyEngine(models.llm);
+  // One gate for both models, as the page holds both LLM workers: decoding gives way to the reply's first chunk.
+  const decodeGate = new DecodeGate();
+  const engine = new ReplyEngine(models.llm, decodeGate);
   const speech = models.speech;
-  const speechEngine = speech ? new ReplyEngine(speech.llm) : null;
+  const speechEngine = speech ? new ReplyEngine(speech.llm, decodeGate) : null;
   // As llm.worker does at load: every prompt starts with the system prompt, cached before the first turn.
   for (const loaded of [engine, speechEngine]) if (loaded) await prefillSystemPrompt(loaded);
-  const speaker = new BenchSpeaker(models.tts);
+  const speaker = new BenchSpeaker(models.tts, options.firstChunkPriority ? decodeGate : null);
   let turnLog: TurnLog = { transcribedAtMs: null, firstTextAtMs: null, asrTimingsMs: {}, replyTimingsMs: {} };
   let asrTokens: number | null = null;
   const onEvent = (event: ConversationEvent, dialogue: Parameters<BenchSpeaker['onEvent']>[1]) => {

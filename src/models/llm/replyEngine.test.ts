@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { env, type Tensor } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmFamily, type LlmBundle } from './llmFamily';
+import { DecodeGate } from './decodeGate';
 import { ReplyEngine, type ChatMessage } from './replyEngine';
 import { replyToDialogue } from './replyToDialogue';
 import { ALL_CUES_ON } from '../../conversation/affectCues';
@@ -93,6 +94,31 @@ describe('ReplyEngine (tiny Qwen2, ChatML, onnxruntime-node)', () => {
   it('the thinking flag leaves a template without a thinking mode unchanged', () => {
     const render = (extra: object) => bundle.tokenizer.apply_chat_template(comfortChat, { add_generation_prompt: true, tokenize: false, ...extra });
     expect(render({ enable_thinking: false })).toBe(render({}));
+  });
+
+  it('a held gate stops decoding before its next step, and the reply goes on whole once released', async () => {
+    const gate = new DecodeGate();
+    const runsWhenWaiting: number[] = [];
+    let recorded: number[] = [];
+    const passed = gate.passed.bind(gate);
+    gate.passed = () => {
+      if (gate.held) {
+        runsWhenWaiting.push(recorded.length);
+        // The step that waits has not run: release it from here, after the check.
+        queueMicrotask(() => gate.release());
+      }
+      return passed();
+    };
+    const { result } = await recordRuns(
+      (runs) => {
+        recorded = runs;
+        return reply(new ReplyEngine(bundle, gate), comfortChat);
+      },
+      // Held once the prefill and the first decoding step ran (as the first chunk's synthesis would hold it).
+      (runs) => runs.length === 2 && gate.hold(),
+    );
+    expect(runsWhenWaiting).toEqual([2]);
+    expect(result).toMatchObject({ text: COMFORT, tokens: COMFORT_TOKENS, stopReason: 'eos' });
   });
 
   it('stops at maxNewTokens', async () => {

@@ -1,4 +1,5 @@
 import { DynamicCache, InterruptableStoppingCriteria, Tensor, TextStreamer } from '@huggingface/transformers';
+import type { DecodeGate } from './decodeGate';
 import { commonPrefixLength, cropCache } from './kvCache';
 import type { LlmBundle } from './llmFamily';
 
@@ -136,7 +137,11 @@ export class ReplyEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly eosIds: Set<number>;
 
-  constructor(private readonly bundle: LlmBundle) {
+  /** `gate`: each generation step passes it first, so decoding can give way to the first chunk's synthesis. */
+  constructor(
+    private readonly bundle: LlmBundle,
+    private readonly gate: DecodeGate | null = null,
+  ) {
     const eos = (bundle.model.generation_config as { eos_token_id?: number | number[] } | null)?.eos_token_id;
     this.eosIds = new Set(eos === undefined ? [] : Array.isArray(eos) ? eos : [eos]);
   }
@@ -299,6 +304,7 @@ export class ReplyEngine {
       },
     });
     let output: GenerateOutput;
+    const ungate = this.gateSteps();
     try {
       output = (await model.generate({
         ...inputs,
@@ -316,6 +322,7 @@ export class ReplyEngine {
       await pastKeyValues?.dispose();
       throw error;
     } finally {
+      ungate();
       signal?.removeEventListener('abort', interrupt);
     }
     const endMs = performance.now();
@@ -331,6 +338,23 @@ export class ReplyEngine {
       prefilledTokens: promptIds.length - cachedTokens,
       stopReason: this.stopReason(generated, stopper.interrupted),
       timingsMs: { promptBuild: prefillStartMs - startMs, prompt: firstMs - prefillStartMs, firstToken: firstMs - startMs, total: endMs - startMs },
+    };
+  }
+
+  /** Makes every forward pass of generate() wait for the gate; returns the undo. */
+  private gateSteps(): () => void {
+    const gate = this.gate;
+    if (!gate) return () => undefined;
+    const model = this.bundle.model as unknown as CausalForward;
+    const own = Object.hasOwn(model, 'forward');
+    const forward = model.forward;
+    model.forward = async (inputs) => {
+      await gate.passed();
+      return forward.call(model, inputs);
+    };
+    return () => {
+      if (own) model.forward = forward;
+      else delete (model as Partial<CausalForward>).forward;
     };
   }
 

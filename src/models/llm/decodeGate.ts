@@ -1,0 +1,32 @@
+/**
+ * Holds a reply's decoding between steps while something more urgent runs on the same cores: the speech synthesis of
+ * the reply's first chunk, which is all that stands between the user and the first audio. Holds nest; decoding goes on
+ * when the last one is released.
+ */
+export class DecodeGate {
+  private holds = 0;
+  private waiters: (() => void)[] = [];
+
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    if (this.holds === 0) return;
+    this.holds--;
+    if (this.holds > 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resume of waiters) resume();
+  }
+
+  get held(): boolean {
+    return this.holds > 0;
+  }
+
+  /** Resolves at once when nothing holds the gate, else once the last hold is released. */
+  passed(): Promise<void> {
+    if (this.holds === 0) return Promise.resolve();
+    return new Promise((resume) => this.waiters.push(resume));
+  }
+}
