@@ -48,6 +48,7 @@ describe('bench:turn', () => {
   it('calls a bad flag a usage error and names the command that makes a missing pack', async () => {
     await expect(bench(['--where', 'moon'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--where must be node, page or both') });
     await expect(bench(['--speculation', 'maybe'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--speculation must be on or off') });
+    await expect(bench(['--first-chunk-priority', 'yes'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--first-chunk-priority must be on or off') });
     await expect(bench(['--pack', 'scale-huge'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("npm run make:scale-pack -- huge") });
   });
 });
