@@ -28,8 +28,8 @@ export class ModelsPanel {
     return this.page.getByTestId(`model-${role}-selfcheck`);
   }
 
-  async expectReady(role: Role, device: 'webgpu' | 'wasm'): Promise<void> {
-    await expect(this.model(role)).toHaveAttribute('data-status', 'ready', { timeout: MODELS_READY_TIMEOUT_MS });
+  async expectReady(role: Role, device: 'webgpu' | 'wasm', timeoutMs = MODELS_READY_TIMEOUT_MS): Promise<void> {
+    await expect(this.model(role)).toHaveAttribute('data-status', 'ready', { timeout: timeoutMs });
     await expect(this.model(role)).toHaveAttribute('data-device', device);
   }
 }
