@@ -148,9 +148,13 @@ export async function resetConversation(): Promise<void> {
   if (useStore.getState().components.llm?.status === 'ready') await modelClient('llm').call('reset', null).catch(() => undefined);
 }
 
+/** A fresh speech onset (not a continued split): a reply first played from now on was not heard before the user spoke. */
+export function speechStarted(): void {
+  userSpeechStarted();
+}
+
 /** The user started speaking: if the assistant is speaking or still writing, it stops and the reply is marked interrupted. */
 export async function bargeIn(): Promise<void> {
-  userSpeechStarted();
   const latest = conversation.current.turns.at(-1);
   const writing = latest?.kind === 'assistant' && latest.streaming ? latest.id : null;
   const replyId = audibleReply() ?? writing;

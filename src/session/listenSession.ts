@@ -12,7 +12,7 @@ import {
 import { useStore } from '../state/store';
 import { WorkerClient } from '../workers/client';
 import type { ListenApi, ListenUpdate } from '../workers/listenApi';
-import { answerTurn, bargeIn, resetConversation, speechResumed, turnPaused } from './conversationSession';
+import { answerTurn, bargeIn, resetConversation, speechResumed, speechStarted, turnPaused } from './conversationSession';
 import { duckVoice, playbackStream, prepareSpeech, sendPlaybackReference } from './speechSession';
 import { summarizeTurn } from './summarizeTurn';
 import { errorMessage } from '../errorMessage';
@@ -69,6 +69,7 @@ function onUpdate(update: ListenUpdate): void {
       return;
     case 'speechStart':
       speechActivityChanged(true);
+      if (!update.continued) speechStarted();
       return;
     case 'duck':
       duckVoice(true);
