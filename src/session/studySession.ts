@@ -262,5 +262,5 @@ export async function wipeStudyLog(): Promise<void> {
 }
 
 function pickProvenanceInputs(state: AppState) {
-  return { app: APP_VERSION, pack: state.pack.chosen, components: state.components, speechPath: state.speechPath, userAgent: navigator.userAgent };
+  return { app: APP_VERSION, pack: state.pack.chosen, components: state.components, speechPath: state.speechPath, echoCancellationGranted: state.echoCancellation, userAgent: navigator.userAgent };
 }

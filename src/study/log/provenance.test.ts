@@ -15,6 +15,7 @@ describe('sessionProvenance', () => {
     },
     speechPath: { status: 'absent', detail: 'This pack has no ES4R component; replies come from the text path.' },
     settings,
+    echoCancellationGranted: 'all',
     userAgent: 'Mozilla/5.0 Chrome/156',
   });
 
@@ -37,6 +38,6 @@ describe('sessionProvenance', () => {
     expect(provenance).toMatchObject({ app: { version: '0.1.0', commit: 'abc123' }, pack: 'lite', speechPath: { status: 'absent', source: null }, userAgent: 'Mozilla/5.0 Chrome/156' });
     expect(provenance.settings).toMatchObject({ tauDb: 4.5, answerPath: 'auto', maxNewTokens: settings.maxNewTokens, maxPromptTokens: settings.maxPromptTokens, cues: settings.cues });
     expect('benchmarkReplyTokens' in provenance.settings).toBe(false);
-    expect(provenance.echoCancellation).toEqual({ requested: true, granted: 'unknown' });
+    expect(provenance.echoCancellation).toEqual({ requested: true, granted: 'all' });
   });
 });

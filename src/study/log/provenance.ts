@@ -1,6 +1,7 @@
 // What ran in a study session, so that a published figure can name it: the app build, the pack and every model with
 // its weights' source, dtype, device and self-check verdict, every setting that shapes a reply, and the browser.
 import type { AppVersion } from '../../appVersion';
+import type { EchoCancellationMode } from '../../audio/capture';
 import type { ComponentLoad, ModelRole, SpeechPathState } from '../../state/modelsSlice';
 import type { Settings } from '../../state/settingsSlice';
 
@@ -23,8 +24,8 @@ export interface SessionProvenance {
   speechPath: { status: SpeechPathState['status']; source: string | null; detail: string | null };
   /** Every setting that shapes a reply or the audio it hears (tau, cues, budgets, answer path, ablations, voice, input processing). */
   settings: Omit<Settings, 'benchmarkReplyTokens'>;
-  /** The microphone processing asked of the browser; the mode it granted is not reported by this build. */
-  echoCancellation: { requested: boolean; granted: 'unknown' };
+  /** Echo cancellation asked of the browser, and the mode it applied (null: the microphone was not open yet). */
+  echoCancellation: { requested: boolean; granted: EchoCancellationMode | null };
   userAgent: string;
 }
 
@@ -34,12 +35,13 @@ export interface ProvenanceInputs {
   components: Partial<Record<ModelRole, ComponentLoad>>;
   speechPath: SpeechPathState;
   settings: Settings;
+  echoCancellationGranted: EchoCancellationMode | null;
   userAgent: string;
 }
 
 const ROLE_ORDER: readonly ModelRole[] = ['asr', 'llm', 'speech_llm', 'tts'];
 
-export function sessionProvenance({ app, pack, components, speechPath, settings, userAgent }: ProvenanceInputs): SessionProvenance {
+export function sessionProvenance({ app, pack, components, speechPath, settings, echoCancellationGranted, userAgent }: ProvenanceInputs): SessionProvenance {
   const models = ROLE_ORDER.flatMap((role) => {
     const component = components[role];
     if (!component) return [];
@@ -62,7 +64,7 @@ export function sessionProvenance({ app, pack, components, speechPath, settings,
     models,
     speechPath: { status: speechPath.status, source: speechPath.source ?? null, detail: speechPath.detail },
     settings: replySettings,
-    echoCancellation: { requested: settings.processing.echoCancellation, granted: 'unknown' },
+    echoCancellation: { requested: settings.processing.echoCancellation, granted: echoCancellationGranted },
     userAgent,
   };
 }

@@ -31,7 +31,7 @@ export function sampleSession(studyId: string, participantId: string, startedAt 
         crossAttention: true,
         empatheticVoice: true,
       },
-      echoCancellation: { requested: true, granted: 'unknown' },
+      echoCancellation: { requested: true, granted: 'all' },
       userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0',
     },
     startedAt,
