@@ -4,15 +4,17 @@ import { ModelsPanel } from './pages/modelsPanel';
 
 test.use({ launchOptions: chromiumLaunch([...BASE_CHROMIUM_ARGS, ...WEBGPU_ARGS]) });
 
-/** The first visit runs every model's self-check in turn on SwiftShader. */
-const FIRST_VISIT_TIMEOUT_MS = 300_000;
+/**
+ * Every load here runs on SwiftShader: the first visit checks each model in turn, and each reload compiles every
+ * model's shaders again; on a loaded 2-core machine one model was seen waiting over 120 s either way.
+ */
+const LOAD_TIMEOUT_MS = 300_000;
 
 test('the tiny pack loads on WebGPU where it computes correctly, on wasm where it does not, and again offline', async ({ page }) => {
   // The TTS's WebGPU output is corrupted on purpose (a test hook), so this holds whether or not onnxruntime still
   // miscomputes the tiny Kokoro's 129->128 Conv1d.
-  // Three page loads, the first with a WebGPU-vs-wasm self-check of each model on SwiftShader, one model at a time:
-  // a model may wait for the three other checks (seen: over 120 s on a loaded 2-core machine).
-  test.setTimeout(600_000);
+  // Three page loads, the first with a WebGPU-vs-wasm self-check of each model on SwiftShader, one model at a time.
+  test.setTimeout(900_000);
   const models = new ModelsPanel(page);
   const modelRequests: string[] = [];
   page.on('request', (request) => {
@@ -20,13 +22,13 @@ test('the tiny pack loads on WebGPU where it computes correctly, on wasm where i
   });
   await page.goto('/?selfCheckFault=tts');
   await expect(models.pack).toHaveAttribute('data-pack', 'tiny');
-  await models.expectReady('asr', 'webgpu', FIRST_VISIT_TIMEOUT_MS);
-  await models.expectReady('llm', 'webgpu', FIRST_VISIT_TIMEOUT_MS);
-  await models.expectReady('speech_llm', 'webgpu', FIRST_VISIT_TIMEOUT_MS);
+  await models.expectReady('asr', 'webgpu', LOAD_TIMEOUT_MS);
+  await models.expectReady('llm', 'webgpu', LOAD_TIMEOUT_MS);
+  await models.expectReady('speech_llm', 'webgpu', LOAD_TIMEOUT_MS);
   await expect(models.reason('asr')).toContainText('self-check passed');
   await expect(models.selfCheck('asr')).toHaveAttribute('data-outcome', 'passed');
   await expect(models.selfCheck('asr')).toContainText(/fp32 on both: relative error .* <= 0\.01/);
-  await models.expectReady('tts', 'wasm', FIRST_VISIT_TIMEOUT_MS);
+  await models.expectReady('tts', 'wasm', LOAD_TIMEOUT_MS);
   await expect(models.reason('tts')).toContainText('WebGPU output differs from wasm');
   await expect(models.selfCheck('tts')).toHaveAttribute('data-outcome', 'failed');
   await expect(models.selfCheck('tts')).toContainText(/spectral distance .* dB > 1 dB/);
@@ -34,9 +36,9 @@ test('the tiny pack loads on WebGPU where it computes correctly, on wasm where i
   // The verdicts are remembered per adapter and model: no second self-check after a reload.
   await expect(page.getByTestId('pack-offline')).toHaveAttribute('data-offline', 'yes', { timeout: 60_000 });
   await page.reload();
-  await models.expectReady('tts', 'wasm');
+  await models.expectReady('tts', 'wasm', LOAD_TIMEOUT_MS);
   await expect(models.reason('tts')).toContainText('on this GPU, WebGPU output differed from wasm');
-  await models.expectReady('asr', 'webgpu');
+  await models.expectReady('asr', 'webgpu', LOAD_TIMEOUT_MS);
   await expect(models.reason('asr')).not.toContainText('self-check');
   await expect(models.selfCheck('asr')).toHaveAttribute('data-outcome', 'remembered');
 
@@ -46,8 +48,8 @@ test('the tiny pack loads on WebGPU where it computes correctly, on wasm where i
   await page.route((url) => url.pathname.startsWith('/models/'), (route) => route.abort('internetdisconnected'));
   modelRequests.length = 0;
   await page.reload();
-  for (const role of ['asr', 'llm'] as const) await models.expectReady(role, 'webgpu');
-  await models.expectReady('tts', 'wasm');
+  for (const role of ['asr', 'llm'] as const) await models.expectReady(role, 'webgpu', LOAD_TIMEOUT_MS);
+  await models.expectReady('tts', 'wasm', LOAD_TIMEOUT_MS);
   // transformers.js looks for a vision encoder beside an image-text config (the speech LLM's layout); no pack has one.
   expect(modelRequests.filter((url) => url.endsWith('.onnx') && !url.endsWith('/vision_encoder.onnx'))).toEqual([]);
 });
