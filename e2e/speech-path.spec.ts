@@ -29,20 +29,24 @@ test('the ES4R speech path answers each turn: the whole dialogue through the aff
   expect(tokens[0]).toBeGreaterThan(0);
   expect(tokens[1]).toBeGreaterThan(tokens[0]!);
   expect(tokens[2]).toBeGreaterThan(tokens[1]!);
-  // Each prompt holds its speech vectors and the growing text history, within the budget (tiny LLM: 2048 - 128 tokens).
-  const prompts = page.getByTestId('reply-prompt');
-  await expect(prompts).toHaveCount(FIXTURE_TURN_COUNT);
-  const promptTokens = await Promise.all((await prompts.all()).map(async (prompt) => Number(await prompt.getAttribute('data-prompt-tokens'))));
-  promptTokens.forEach((count, i) => expect(count).toBeGreaterThan(tokens[i]!));
-  expect(promptTokens[2]).toBeGreaterThan(promptTokens[1]!);
-  await expect(prompts.last()).toHaveText(/^prompt \d+ of 1920 tokens, \d+ new$/);
+  // Each answered prompt holds its speech vectors and the growing text history, within the budget (tiny LLM: 2048 - 128
+  // tokens). A reply the next turn cut off before its prefill ended has no prompt (under load, the middle one can be):
+  // the first and the last are compared.
+  const assistantTurns = page.getByTestId('assistant-turn');
+  const firstPrompt = assistantTurns.first().getByTestId('reply-prompt');
+  const lastPrompt = assistantTurns.last().getByTestId('reply-prompt');
+  await expect(firstPrompt).toHaveCount(1);
+  await expect(lastPrompt).toHaveText(/^prompt \d+ of 1920 tokens, \d+ new$/);
+  const sizeOf = async (prompt: typeof firstPrompt) => ({ tokens: Number(await prompt.getAttribute('data-prompt-tokens')), prefilled: Number(await prompt.getAttribute('data-prefilled-tokens')) });
+  const [first, last] = [await sizeOf(firstPrompt), await sizeOf(lastPrompt)];
+  expect(first.tokens).toBeGreaterThan(tokens[0]!);
+  expect(last.tokens).toBeGreaterThan(tokens[2]!);
+  expect(last.tokens).toBeGreaterThan(first.tokens);
   // The worker prefilled the system prompt at load, and each turn reuses the cache of the last: the reused part grows.
-  const prefilled = await Promise.all((await prompts.all()).map(async (prompt) => Number(await prompt.getAttribute('data-prefilled-tokens'))));
-  const reused = promptTokens.map((count, i) => count - prefilled[i]!);
-  expect(prefilled.every((count) => count > 0)).toBe(true);
-  expect(reused[0]).toBeGreaterThan(0);
-  expect(reused[1]).toBeGreaterThan(reused[0]!);
-  expect(reused[2]).toBeGreaterThan(reused[1]!);
+  expect(first.prefilled).toBeGreaterThan(0);
+  expect(last.prefilled).toBeGreaterThan(0);
+  expect(first.tokens - first.prefilled).toBeGreaterThan(0);
+  expect(last.tokens - last.prefilled).toBeGreaterThan(first.tokens - first.prefilled);
   const replies = page.getByTestId('assistant-text');
   await expect(replies.nth(0)).toHaveText(LISTENING_REPLY);
   await expect(replies.nth(2)).toHaveText(ENCOURAGING_REPLY);
