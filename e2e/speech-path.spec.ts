@@ -29,27 +29,33 @@ test('the ES4R speech path answers each turn: the whole dialogue through the aff
   expect(tokens[0]).toBeGreaterThan(0);
   expect(tokens[1]).toBeGreaterThan(tokens[0]!);
   expect(tokens[2]).toBeGreaterThan(tokens[1]!);
-  // Each answered prompt holds its speech vectors and the growing text history, within the budget (tiny LLM: 2048 - 128
-  // tokens). A reply the next turn cut off before its prefill ended has no prompt (under load, the middle one can be):
-  // the first and the last are compared.
+  // Each prompt holds its speech vectors and the growing text history, within the budget (tiny LLM: 2048 - 128 tokens).
+  // A reply the next turn ends before it is heard is dropped, and one dropped before its prefill ended has no prompt
+  // (on a loaded machine the first two can be): the last reply always has one, and the prompts that are there grow.
   const assistantTurns = page.getByTestId('assistant-turn');
-  const firstPrompt = assistantTurns.first().getByTestId('reply-prompt');
-  const lastPrompt = assistantTurns.last().getByTestId('reply-prompt');
-  await expect(firstPrompt).toHaveCount(1);
-  await expect(lastPrompt).toHaveText(/^prompt \d+ of 1920 tokens, \d+ new$/);
-  const sizeOf = async (prompt: typeof firstPrompt) => ({ tokens: Number(await prompt.getAttribute('data-prompt-tokens')), prefilled: Number(await prompt.getAttribute('data-prefilled-tokens')) });
-  const [first, last] = [await sizeOf(firstPrompt), await sizeOf(lastPrompt)];
-  expect(first.tokens).toBeGreaterThan(tokens[0]!);
-  expect(last.tokens).toBeGreaterThan(tokens[2]!);
-  expect(last.tokens).toBeGreaterThan(first.tokens);
+  await expect(assistantTurns.last().getByTestId('reply-prompt')).toHaveText(/^prompt \d+ of 1920 tokens, \d+ new$/);
+  const sizes: { tokens: number; prefilled: number; speechTokens: number }[] = [];
+  for (const [i, turn] of (await assistantTurns.all()).entries()) {
+    const prompt = turn.getByTestId('reply-prompt');
+    if ((await prompt.count()) === 0) {
+      await expect(turn).toHaveAttribute('data-status', 'interrupted');
+      continue;
+    }
+    if (i < FIXTURE_TURN_COUNT - 1 && (await turn.getAttribute('data-status')) === 'done') await expect(turn.getByTestId('assistant-text')).toHaveText(LISTENING_REPLY);
+    sizes.push({ tokens: Number(await prompt.getAttribute('data-prompt-tokens')), prefilled: Number(await prompt.getAttribute('data-prefilled-tokens')), speechTokens: tokens[i]! });
+  }
   // The worker prefilled the system prompt at load, and each turn reuses the cache of the last: the reused part grows.
-  expect(first.prefilled).toBeGreaterThan(0);
-  expect(last.prefilled).toBeGreaterThan(0);
-  expect(first.tokens - first.prefilled).toBeGreaterThan(0);
-  expect(last.tokens - last.prefilled).toBeGreaterThan(first.tokens - first.prefilled);
+  for (const size of sizes) {
+    expect(size.tokens).toBeGreaterThan(size.speechTokens);
+    expect(size.prefilled).toBeGreaterThan(0);
+    expect(size.tokens - size.prefilled).toBeGreaterThan(0);
+  }
+  for (let i = 1; i < sizes.length; i++) {
+    expect(sizes[i]!.tokens).toBeGreaterThan(sizes[i - 1]!.tokens);
+    expect(sizes[i]!.tokens - sizes[i]!.prefilled).toBeGreaterThan(sizes[i - 1]!.tokens - sizes[i - 1]!.prefilled);
+  }
   const replies = page.getByTestId('assistant-text');
-  await expect(replies.nth(0)).toHaveText(LISTENING_REPLY);
-  await expect(replies.nth(2)).toHaveText(ENCOURAGING_REPLY);
+  await expect(replies.last()).toHaveText(ENCOURAGING_REPLY);
   await expect(page.getByTestId('conversation-notice')).toHaveCount(0);
   // The same numbers as in Node: the stage timings of the speech path reach the page.
   const timings = await page.evaluate(() => Object.values(window.__es4r!.getState().replyTimingsMs).map((t) => Object.keys(t)));
