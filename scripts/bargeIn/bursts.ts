@@ -1,5 +1,6 @@
 import { SAMPLE_RATE_HZ } from '../../src/audio/dsp/constants';
-import { gaussian, seededRandom } from './random';
+import { seededRandom } from '../tinyPack/seededRandom';
+import { gaussian } from './random';
 
 export type BurstKind = 'cough' | 'clap' | 'knock';
 

@@ -5,6 +5,7 @@
 // Reading decodes F32, F16 and BF16 to Float32Array (on request, per tensor: a checkpoint may hold other dtypes
 // that the caller never asks for). Writing produces F32 (default) or F16.
 import { errorMessage } from '../../../src/errorMessage';
+import { halfToFloat as f16ToF32 } from '../../../src/models/selfCheck/toFloat32';
 
 export type FloatDtype = 'F32' | 'F16' | 'BF16';
 
@@ -106,15 +107,8 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   return { metadata, entries };
 }
 
-/** IEEE 754 half -> number. */
-export function f16ToF32(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const mantissa = h & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 0x1f) return mantissa ? NaN : sign * Infinity;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
+/** IEEE 754 half -> number: the one decoder the page's self-check also uses. */
+export { f16ToF32 };
 
 const f32Scratch = new Float32Array(1);
 const u32Scratch = new Uint32Array(f32Scratch.buffer);
