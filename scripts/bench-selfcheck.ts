@@ -1,13 +1,15 @@
-// `npm run bench:selfcheck -- [scale-lite|scale-default] [--only llm,asr,tts,speech_llm] [--fault]`: the self-check at
+// `npm run bench:selfcheck -- [scale-lite|scale-default] [--only llm,asr,tts,speech_llm] [--fault] [--figures]`: the self-check at
 // full depth on a scale pack (make it first: `npm run make:scale-pack -- lite`), in Node: onnxruntime-node's WebGPU EP
 // on Chromium's SwiftShader against its CPU EP standing in for wasm. Per model it prints the decision, the evidence
 // (the figures the tolerances in src/models/selfCheck/tolerances.ts rest on), the time and the process's peak RSS
 // against the size of the files that run; with --fault it also checks that an injected WebGPU fault moves the model
 // to its wasm dtype. Models are checked one at a time, each released before the next, as on a first visit.
+// --figures instead prints, per model and dtype, every figure a limit rests on for a correct run and for the fault.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
+import { measureFigures } from './bench/selfCheckFigureRuns';
 import { whisperFamily } from '../src/models/asr/whisperFamily';
 import type { GpuInfo } from '../src/models/device/gpuInfo';
 import { llmFamily } from '../src/models/llm/llmFamily';
@@ -35,6 +37,7 @@ const args = process.argv.slice(2);
 const pack = args.find((arg) => !arg.startsWith('--') && args[args.indexOf(arg) - 1] !== '--only') ?? 'scale-lite';
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : ['llm', 'asr', 'tts', 'speech_llm'];
 const withFault = args.includes('--fault');
+const figures = args.includes('--figures');
 
 /** SwiftShader offers no shader-f16: the LLM runs webgpuNoF16 (q4), as on a GPU without it. */
 const NODE_SWIFTSHADER: GpuInfo = { adapterKey: 'node|swiftshader', isFallbackAdapter: true, shaderF16: false, maxBufferSizeBytes: 2 ** 31, maxStorageBufferBindingSizeBytes: 2 ** 30 };
@@ -69,10 +72,16 @@ async function checkOnce(role: string, component: ModelComponent, fault: boolean
   console.log(`  ${seconds.toFixed(1)} s; peak RSS growth ${(grownBytes / MB).toFixed(0)} MB = ${(grownBytes / filesBytes).toFixed(2)} x the ${(filesBytes / MB).toFixed(0)} MB of files both runs load`);
 }
 
+const peakRss = { restart: () => (peakRssBytes = process.memoryUsage().rss), peak: () => peakRssBytes };
+
 console.log(`bench:selfcheck on ${pack} (onnxruntime-node WebGPU on SwiftShader vs CPU), one model at a time`);
 for (const role of only) {
   const component = components[role as 'asr'];
   if (!component || !FAMILIES[role]) continue;
+  if (figures) {
+    await measureFigures(role, component, cpuStandsForWasm(FAMILIES[role]!), peakRss);
+    continue;
+  }
   await checkOnce(role, component, false);
   if (withFault) await checkOnce(role, component, true);
 }
