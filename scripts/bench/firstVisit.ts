@@ -1,0 +1,152 @@
+// `npm run bench:first-visit -- [--packs tiny,scale-lite] [--devices webgpu,wasm] [--port 5461] [--dist dist] [--models public/models]`:
+// a first visit to the built app in headless Chromium, per pack and device: a fresh browser and profile, the pack
+// chosen through the settings seed the e2e suite uses, WebGPU on SwiftShader with its self-checks (devicePreference
+// auto) or wasm alone. Prints the time from opening the page to every model ready (and to the pack kept offline),
+// the peak memory of the page, its workers and the GPU process, and that peak against the size of the files that run.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../../e2e/support/chromium';
+import { withSavedSettings } from '../../e2e/support/settings';
+import { createDistServer } from '../serve-dist.mjs';
+import { parseCliArgs, usageError } from '../cli/parseCliArgs';
+import { runCli } from '../cli/runCli';
+import type { Device } from '../../src/models/device/chooseDevice';
+import { parseManifest, type ComponentRole } from '../../src/models/manifest';
+import { ChromiumMemorySampler, type VisitMemory } from './firstVisitMemory';
+import { runningFilesBytes } from './firstVisitFiles';
+
+const USAGE = 'npm run bench:first-visit -- [--packs tiny,scale-lite] [--devices webgpu,wasm] [--port 5461] [--dist dist] [--models public/models] [--timeout-s 3600]';
+/** After every model is ready the page copies the pack into Cache Storage; memory is sampled until then too. */
+const OFFLINE_WAIT_MS = 300_000;
+const MB = 2 ** 20;
+
+interface ModelLine {
+  role: ComponentRole;
+  device: Device;
+  badge: string;
+  selfCheck: string;
+}
+
+interface VisitResult {
+  pack: string;
+  device: Device;
+  readyS: number;
+  offlineS: number | null;
+  blankBytes: number;
+  memory: VisitMemory;
+  filesBytes: number;
+  models: ModelLine[];
+}
+
+/** Every model the panel lists is ready and the speech path has settled; a model in error ends the wait. */
+async function waitForModels(page: Page, timeoutMs: number): Promise<void> {
+  const handle = await page.waitForFunction(
+    () => {
+      const items = [...document.querySelectorAll<HTMLElement>('li[data-testid^="model-"]')];
+      const failed = items.find((item) => item.dataset.status === 'error');
+      if (failed) return { failed: `${failed.dataset.testid}: ${failed.textContent}` };
+      const speechPath = document.querySelector<HTMLElement>('[data-testid="speech-path"]')?.dataset.status;
+      const settled = speechPath !== undefined && speechPath !== 'loading';
+      return items.length > 0 && items.every((item) => item.dataset.status === 'ready') && settled ? { failed: null } : null;
+    },
+    null,
+    { timeout: timeoutMs, polling: 100 },
+  );
+  const { failed } = (await handle.jsonValue()) as { failed: string | null };
+  if (failed) throw new Error(`a model failed to load: ${failed}`);
+}
+
+async function readModels(page: Page): Promise<ModelLine[]> {
+  return page.$$eval('li[data-testid^="model-"]', (items) =>
+    items.map((item) => {
+      const role = item.getAttribute('data-testid')!.slice('model-'.length);
+      const check = item.querySelector(`[data-testid="model-${role}-selfcheck"]`);
+      return { role, device: item.getAttribute('data-device'), badge: item.querySelector('.badge')?.textContent ?? '', selfCheck: check?.textContent ?? 'no self-check' };
+    }),
+  ) as Promise<ModelLine[]>;
+}
+
+async function visit(url: string, pack: string, device: Device, timeoutMs: number, packOf: (pack: string) => ReturnType<typeof parseManifest>['packs'][string]): Promise<VisitResult> {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: device === 'webgpu' ? [...BASE_CHROMIUM_ARGS, ...WEBGPU_ARGS] : BASE_CHROMIUM_ARGS });
+  try {
+    const browserSession = await browser.newBrowserCDPSession();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // auto, not webgpu: a preference for WebGPU would skip the self-checks a first visit runs.
+    await withSavedSettings(page, { pack, devicePreference: device === 'webgpu' ? 'auto' : 'wasm' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const blank = new ChromiumMemorySampler(browserSession);
+    const blankBytes = (await blank.stop()).peakPageBytes;
+
+    const sampler = new ChromiumMemorySampler(browserSession);
+    const startMs = performance.now();
+    await page.goto(url);
+    const chosen = await page.getByTestId('pack').getAttribute('data-pack', { timeout: 60_000 });
+    if (chosen !== pack) throw new Error(`the page chose pack ${chosen}, not ${pack}`);
+    await waitForModels(page, timeoutMs);
+    const readyS = (performance.now() - startMs) / 1000;
+    const offline = await page
+      .locator('[data-testid="pack-offline"][data-offline="yes"]')
+      .waitFor({ timeout: OFFLINE_WAIT_MS })
+      .then(() => (performance.now() - startMs) / 1000)
+      .catch(() => null);
+    const memory = await sampler.stop();
+    const models = await readModels(page);
+    const shaderF16 = /shader-f16 yes/.test((await page.getByTestId('gpu').textContent().catch(() => null)) ?? '');
+    const devices = Object.fromEntries(models.map((model) => [model.role, model.device]));
+    return { pack, device, readyS, offlineS: offline, blankBytes, memory, filesBytes: runningFilesBytes(packOf(pack), devices, device, shaderF16), models };
+  } finally {
+    await browser.close();
+  }
+}
+
+function report(result: VisitResult): string {
+  const mb = (bytes: number) => (bytes / MB).toFixed(0);
+  const { memory } = result;
+  return [
+    `${result.pack} on ${result.device}: every model ready in ${result.readyS.toFixed(1)} s, kept offline ${result.offlineS === null ? `not within ${OFFLINE_WAIT_MS / 1000} s more` : `at ${result.offlineS.toFixed(1)} s`}`,
+    `  peak page+workers+GPU ${mb(memory.peakPageBytes)} MB (renderers ${mb(memory.atPeak.rendererBytes)}, GPU ${mb(memory.atPeak.gpuBytes)}); summed VmHWM ${mb(memory.summedHighWaterBytes)} MB; all Chromium processes ${mb(memory.peakAllBytes)} MB; blank page ${mb(result.blankBytes)} MB`,
+    `  files that run ${mb(result.filesBytes)} MB: peak ${(memory.peakPageBytes / result.filesBytes).toFixed(2)} x, peak above the blank page ${((memory.peakPageBytes - result.blankBytes) / result.filesBytes).toFixed(2)} x`,
+    ...result.models.map((model) => `  ${model.role}: ${model.badge}; ${model.selfCheck}`),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseCliArgs({
+    usage: USAGE,
+    positionals: [],
+    options: {
+      packs: { type: 'string', default: 'tiny,scale-lite' },
+      devices: { type: 'string', default: 'webgpu,wasm' },
+      port: { type: 'string', default: '5461' },
+      dist: { type: 'string', default: 'dist' },
+      models: { type: 'string', default: 'public/models' },
+      'timeout-s': { type: 'string', default: '3600' },
+    },
+  });
+  const devices = values.devices.split(',');
+  if (devices.some((device) => device !== 'webgpu' && device !== 'wasm')) throw usageError(USAGE, `--devices takes webgpu and wasm, got ${values.devices}`);
+  const modelsDir = resolve(values.models);
+  const manifest = parseManifest(JSON.parse(readFileSync(resolve(modelsDir, 'manifest.json'), 'utf8')));
+  const packOf = (pack: string) => {
+    const found = manifest.packs[pack];
+    if (!found) throw usageError(USAGE, `no pack ${pack} in ${modelsDir}/manifest.json`);
+    return found;
+  };
+  const packs = values.packs.split(',');
+  packs.forEach(packOf);
+
+  const server = createDistServer({ distDir: resolve(values.dist), modelsDir });
+  await new Promise<void>((resolve) => server.listen(Number(values.port), '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${values.port}/`;
+  try {
+    for (const pack of packs) {
+      for (const device of devices as Device[]) console.log(report(await visit(url, pack, device, Number(values['timeout-s']) * 1000, packOf)));
+    }
+  } finally {
+    server.close();
+  }
+}
+
+await runCli('bench:first-visit', main);
