@@ -1,22 +1,26 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
-import { exposeTestHandle } from './session/testHandle';
+import { AssistantProvider } from './ui/assistantContext';
 import './ui/styles.css';
-import { loadModels } from './session/modelSession';
-import { prepareListening } from './session/listenSession';
+import { browserPorts } from './assistant/browserPorts';
+import { createAssistant } from './assistant/createAssistant';
+import { testHandle } from './assistant/testHandle';
 import { watchForeignRequests } from './privacy/watchForeignRequests';
 import { registerServiceWorker } from './offline/registerServiceWorker';
 
 watchForeignRequests();
-exposeTestHandle();
+const ports = browserPorts();
+const assistant = createAssistant(ports);
+window.__es4r = testHandle(assistant, ports.page.automation);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <AssistantProvider assistant={assistant}>
+      <App />
+    </AssistantProvider>
   </StrictMode>,
 );
-// The voice detector first: the models' loads would slow its start several times over on a 2-core machine.
-void loadModels({ workersAfter: prepareListening() });
+void assistant.start();
 registerServiceWorker();

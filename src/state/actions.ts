@@ -6,7 +6,8 @@ import type { GpuInfo } from '../models/device/gpuInfo';
 import { newDialogue, type Dialogue } from '../conversation/dialogue';
 import type { TurnSummary } from './dialogueSlice';
 import type { Settings } from './settingsSlice';
-import { useStore, type AppState } from './store';
+import type { AppState, AppStore } from './store';
+import type { StudyState } from './studySlice';
 
 /** Strategy and Delta_e follow from the turns' energies and tau alone. */
 function withStrategy(turns: TurnSummary[], tauDb: number): Pick<AppState, 'turns' | 'strategy' | 'deltaDb'> {
@@ -17,117 +18,132 @@ function withStrategy(turns: TurnSummary[], tauDb: number): Pick<AppState, 'turn
   return { turns, strategy, deltaDb };
 }
 
-export function turnFinished(turn: Omit<TurnSummary, 'number'>): void {
-  useStore.setState((state) => {
-    const turns = [...state.turns, { ...turn, number: state.turns.length + 1 }];
-    return withStrategy(turns, state.settings.tauDb);
-  });
+/** The state changes the app makes, bound to one store: the page's, or a test's. */
+export function createActions(store: AppStore) {
+  return {
+    turnFinished(turn: Omit<TurnSummary, 'number'>): void {
+      store.setState((state) => {
+        const turns = [...state.turns, { ...turn, number: state.turns.length + 1 }];
+        return withStrategy(turns, state.settings.tauDb);
+      });
+    },
+
+    misfireHeard(): void {
+      store.setState((state) => ({ misfires: state.misfires + 1 }));
+    },
+
+    newConversation(): void {
+      store.setState((state) => ({ ...withStrategy([], state.settings.tauDb), misfires: 0, dialogue: newDialogue(), conversationNotice: null, replyTimingsMs: {}, turnTimingsMs: {} }));
+    },
+
+    updateSettings(patch: Partial<Settings>): void {
+      store.setState((state) => {
+        const settings = { ...state.settings, ...patch, processing: { ...state.settings.processing, ...patch.processing }, cues: { ...state.settings.cues, ...patch.cues } };
+        return { settings, ...withStrategy(state.turns, settings.tauDb) };
+      });
+    },
+
+    micStatusChanged(micStatus: MicStatus, micMessage: string | null = null): void {
+      store.setState({ micStatus, micMessage });
+    },
+
+    inputLevelMeasured(inputLevelDb: number): void {
+      store.setState({ inputLevelDb });
+    },
+
+    speechActivityChanged(speechActive: boolean): void {
+      store.setState({ speechActive });
+    },
+
+    vadStatusChanged(vadStatus: AppState['vadStatus'], vadError: string | null = null): void {
+      store.setState({ vadStatus, vadError });
+    },
+
+    packProbed(pack: AppState['pack']): void {
+      store.setState({ pack });
+    },
+
+    componentChanged(role: ModelRole, patch: Partial<ComponentLoad> & { modelId: string }): void {
+      store.setState((state) => {
+        const previous = state.components[role];
+        const base: ComponentLoad = previous?.modelId === patch.modelId ? previous : { modelId: patch.modelId, status: 'idle', files: {} };
+        return { components: { ...state.components, [role]: { ...base, ...patch } } };
+      });
+    },
+
+    componentFileProgress(role: ModelRole, file: string, progress: FileLoad): void {
+      store.setState((state) => {
+        const component = state.components[role];
+        if (!component) return {};
+        return { components: { ...state.components, [role]: { ...component, files: { ...component.files, [file]: progress } } } };
+      });
+    },
+
+    gpuDetected(gpu: GpuInfo | null): void {
+      store.setState({ gpu });
+    },
+
+    dialogueChanged(dialogue: Dialogue): void {
+      store.setState({ dialogue });
+    },
+
+    transcribingChanged(transcribing: boolean): void {
+      store.setState({ transcribing });
+    },
+
+    conversationNoticeChanged(conversationNotice: string | null): void {
+      store.setState({ conversationNotice });
+    },
+
+    turnTimed(userTurnId: number, timingsMs: Record<string, number>): void {
+      store.setState((state) => ({ turnTimingsMs: { ...state.turnTimingsMs, [userTurnId]: timingsMs } }));
+    },
+
+    /** Merges, so a later barge-in on a finished reply (which reports no timings) keeps the ones it had. */
+    replyTimed(replyId: number, timingsMs: Record<string, number>): void {
+      store.setState((state) => ({ replyTimingsMs: { ...state.replyTimingsMs, [replyId]: { ...state.replyTimingsMs[replyId], ...timingsMs } } }));
+    },
+
+    speakingChanged(speaking: SpokenSpan | null): void {
+      store.setState({ speaking });
+    },
+
+    outputLevelMeasured(outputLevelDb: number): void {
+      store.setState({ outputLevelDb });
+    },
+
+    playbackSuspendedChanged(playbackSuspended: boolean): void {
+      store.setState({ playbackSuspended });
+    },
+
+    voiceChosen(voice: AppState['voice']): void {
+      store.setState({ voice });
+    },
+
+    firstAudioTimed(lastTtfaMs: number): void {
+      store.setState({ lastTtfaMs });
+    },
+
+    bargeInTimed(lastBargeInStopMs: number): void {
+      store.setState({ lastBargeInStopMs });
+    },
+
+    speechPathChanged(speechPath: SpeechPathState): void {
+      store.setState({ speechPath });
+    },
+
+    packOfflineChanged(packOffline: boolean): void {
+      store.setState({ packOffline });
+    },
+
+    studyChanged(patch: Partial<StudyState>): void {
+      store.setState((state) => ({ study: { ...state.study, ...patch } }));
+    },
+
+    echoCancellationGranted(echoCancellation: AppState['echoCancellation']): void {
+      store.setState({ echoCancellation });
+    },
+  };
 }
 
-export function misfireHeard(): void {
-  useStore.setState((state) => ({ misfires: state.misfires + 1 }));
-}
-
-export function newConversation(): void {
-  useStore.setState((state) => ({ ...withStrategy([], state.settings.tauDb), misfires: 0, dialogue: newDialogue(), conversationNotice: null, replyTimingsMs: {}, turnTimingsMs: {} }));
-}
-
-export function updateSettings(patch: Partial<Settings>): void {
-  useStore.setState((state) => {
-    const settings = { ...state.settings, ...patch, processing: { ...state.settings.processing, ...patch.processing }, cues: { ...state.settings.cues, ...patch.cues } };
-    return { settings, ...withStrategy(state.turns, settings.tauDb) };
-  });
-}
-
-export function micStatusChanged(micStatus: MicStatus, micMessage: string | null = null): void {
-  useStore.setState({ micStatus, micMessage });
-}
-
-export function inputLevelMeasured(inputLevelDb: number): void {
-  useStore.setState({ inputLevelDb });
-}
-
-export function speechActivityChanged(speechActive: boolean): void {
-  useStore.setState({ speechActive });
-}
-
-export function vadStatusChanged(vadStatus: AppState['vadStatus'], vadError: string | null = null): void {
-  useStore.setState({ vadStatus, vadError });
-}
-
-export function packProbed(pack: AppState['pack']): void {
-  useStore.setState({ pack });
-}
-
-export function componentChanged(role: ModelRole, patch: Partial<ComponentLoad> & { modelId: string }): void {
-  useStore.setState((state) => {
-    const previous = state.components[role];
-    const base: ComponentLoad = previous?.modelId === patch.modelId ? previous : { modelId: patch.modelId, status: 'idle', files: {} };
-    return { components: { ...state.components, [role]: { ...base, ...patch } } };
-  });
-}
-
-export function componentFileProgress(role: ModelRole, file: string, progress: FileLoad): void {
-  useStore.setState((state) => {
-    const component = state.components[role];
-    if (!component) return {};
-    return { components: { ...state.components, [role]: { ...component, files: { ...component.files, [file]: progress } } } };
-  });
-}
-
-export function gpuDetected(gpu: GpuInfo | null): void {
-  useStore.setState({ gpu });
-}
-
-export function dialogueChanged(dialogue: Dialogue): void {
-  useStore.setState({ dialogue });
-}
-
-export function transcribingChanged(transcribing: boolean): void {
-  useStore.setState({ transcribing });
-}
-
-export function conversationNoticeChanged(conversationNotice: string | null): void {
-  useStore.setState({ conversationNotice });
-}
-
-export function turnTimed(userTurnId: number, timingsMs: Record<string, number>): void {
-  useStore.setState((state) => ({ turnTimingsMs: { ...state.turnTimingsMs, [userTurnId]: timingsMs } }));
-}
-
-/** Merges, so a later barge-in on a finished reply (which reports no timings) keeps the ones it had. */
-export function replyTimed(replyId: number, timingsMs: Record<string, number>): void {
-  useStore.setState((state) => ({ replyTimingsMs: { ...state.replyTimingsMs, [replyId]: { ...state.replyTimingsMs[replyId], ...timingsMs } } }));
-}
-
-export function speakingChanged(speaking: SpokenSpan | null): void {
-  useStore.setState({ speaking });
-}
-
-export function outputLevelMeasured(outputLevelDb: number): void {
-  useStore.setState({ outputLevelDb });
-}
-
-export function playbackSuspendedChanged(playbackSuspended: boolean): void {
-  useStore.setState({ playbackSuspended });
-}
-
-export function voiceChosen(voice: AppState['voice']): void {
-  useStore.setState({ voice });
-}
-
-export function firstAudioTimed(lastTtfaMs: number): void {
-  useStore.setState({ lastTtfaMs });
-}
-
-export function bargeInTimed(lastBargeInStopMs: number): void {
-  useStore.setState({ lastBargeInStopMs });
-}
-
-export function speechPathChanged(speechPath: SpeechPathState): void {
-  useStore.setState({ speechPath });
-}
-
-export function packOfflineChanged(packOffline: boolean): void {
-  useStore.setState({ packOffline });
-}
+export type Actions = ReturnType<typeof createActions>;

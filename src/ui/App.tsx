@@ -1,3 +1,4 @@
+import { useAppState, useAssistant } from './assistantContext';
 import { TalkControl } from './TalkControl';
 import { LevelMeter } from './LevelMeter';
 import { StrategyCard } from './StrategyCard';
@@ -6,8 +7,7 @@ import { TurnList } from './TurnList';
 import { SettingsPanel } from './SettingsPanel';
 import { LoadingPanel } from './LoadingPanel';
 import { ConversationView } from './ConversationView';
-import { startNewConversation } from '../session/listenSession';
-import { useStore, type AppState } from '../state/store';
+import type { AppState } from '../state/store';
 import { PlaybackHint } from './PlaybackHint';
 import { StudyOpener } from './study/StudyOpener';
 import { StudyPage } from './study/StudyPage';
@@ -17,7 +17,8 @@ const inputLevel = (state: AppState) => state.inputLevelDb;
 const outputLevel = (state: AppState) => state.outputLevelDb;
 
 export function App() {
-  const studyOpen = useStore((s) => s.study.phase !== 'closed');
+  const assistant = useAssistant();
+  const studyOpen = useAppState((s) => s.study.phase !== 'closed');
   if (studyOpen) return <StudyPage />;
   return (
     <main className="app">
@@ -38,7 +39,7 @@ export function App() {
       <TurnList />
       <LoadingPanel />
       <footer>
-        <button type="button" onClick={startNewConversation} data-testid="new-conversation">
+        <button type="button" onClick={assistant.startNewConversation} data-testid="new-conversation">
           New conversation
         </button>
         <SettingsPanel />

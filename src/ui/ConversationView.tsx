@@ -1,4 +1,4 @@
-import { useStore } from '../state/store';
+import { useAppState } from './assistantContext';
 import type { DialogueTurn } from '../conversation/dialogue';
 import type { SpokenSpan } from '../state/speechSlice';
 import { describePrompt, describeRoute } from '../conversation/replyRoute';
@@ -63,12 +63,12 @@ function finishedCaption(turns: readonly DialogueTurn[]): string {
 
 /** Captions for both sides: the user's transcripts and the assistant's replies as they stream. */
 export function ConversationView() {
-  const turns = useStore((s) => s.dialogue.turns);
-  const transcribing = useStore((s) => s.transcribing);
-  const notice = useStore((s) => s.conversationNotice);
-  const speaking = useStore((s) => s.speaking);
-  const voice = useStore((s) => s.voice);
-  const ttfaMs = useStore((s) => s.lastTtfaMs);
+  const turns = useAppState((s) => s.dialogue.turns);
+  const transcribing = useAppState((s) => s.transcribing);
+  const notice = useAppState((s) => s.conversationNotice);
+  const speaking = useAppState((s) => s.speaking);
+  const voice = useAppState((s) => s.voice);
+  const ttfaMs = useAppState((s) => s.lastTtfaMs);
 
   return (
     <section className="conversation" aria-label="Conversation">

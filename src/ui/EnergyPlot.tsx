@@ -1,4 +1,4 @@
-import { useStore } from '../state/store';
+import { useAppState } from './assistantContext';
 import { linearScale, paddedRange } from './plotScale';
 
 const WIDTH_PX = 320;
@@ -28,7 +28,7 @@ function Axes({ lowDb, highDb, xLabel }: { lowDb: number; highDb: number; xLabel
 
 /** The dialogue's energy trajectory: one point per turn, and the frame trace of the latest turn. */
 export function EnergyPlot() {
-  const turns = useStore((s) => s.turns);
+  const turns = useAppState((s) => s.turns);
   const latest = turns.at(-1);
   const meansDb = turns.map((turn) => turn.energyDb);
   const [meanLow, meanHigh] = paddedRange(meansDb, 12);

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { useStore, type AppState } from '../state/store';
+import type { AppState } from '../state/store';
+import { useAssistant } from './assistantContext';
 
 /** dB range the meter spans: frame energy of the power mel, where close speech peaks near +10 dB. */
 const FLOOR_DB = -70;
@@ -24,6 +25,7 @@ interface LevelMeterProps {
 
 /** Transient meter: writes the DOM from a store subscription, never re-rendering React per batch. */
 export function LevelMeter({ label, level, testId }: LevelMeterProps) {
+  const { store } = useAssistant();
   const barRef = useRef<HTMLDivElement>(null);
   const labelRef = useRef<HTMLSpanElement>(null);
   const meterRef = useRef<HTMLDivElement>(null);
@@ -43,15 +45,15 @@ export function LevelMeter({ label, level, testId }: LevelMeterProps) {
         }
       });
     };
-    paint(level(useStore.getState()));
-    const unsubscribe = useStore.subscribe((state, previous) => {
+    paint(level(store.getState()));
+    const unsubscribe = store.subscribe((state, previous) => {
       if (level(state) !== level(previous)) paint(level(state));
     });
     return () => {
       unsubscribe();
       cancelAnimationFrame(frame);
     };
-  }, [level]);
+  }, [level, store]);
 
   return (
     <div

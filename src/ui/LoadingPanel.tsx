@@ -1,4 +1,4 @@
-import { useStore } from '../state/store';
+import { useAppState } from './assistantContext';
 import type { ComponentLoad, ModelRole } from '../state/modelsSlice';
 import { formatBytes } from './formatBytes';
 
@@ -35,7 +35,7 @@ function FileRows({ component }: { component: ComponentLoad }) {
 
 /** Whether ES4R's speech path can answer, and if not, why. */
 function SpeechPathLine() {
-  const speechPath = useStore((s) => s.speechPath);
+  const speechPath = useAppState((s) => s.speechPath);
   const text = { absent: 'not in this pack', loading: 'loading…', ready: 'ready', error: 'unavailable' }[speechPath.status];
   return (
     <p className="note" data-testid="speech-path" data-status={speechPath.status}>
@@ -46,7 +46,7 @@ function SpeechPathLine() {
 }
 
 function GpuLine() {
-  const gpu = useStore((s) => s.gpu);
+  const gpu = useAppState((s) => s.gpu);
   if (gpu === undefined) return null;
   if (gpu === null) return <p className="note" data-testid="gpu">No WebGPU adapter: every model runs on wasm (CPU).</p>;
   const [vendor, architecture] = gpu.adapterKey.split('|');
@@ -63,9 +63,9 @@ const SELF_CHECK_WORDS = { passed: 'passed', failed: 'failed', unverified: 'not 
 
 /** Which pack is in use, each model's loading progress, and the device it runs on and why. */
 export function LoadingPanel() {
-  const pack = useStore((s) => s.pack);
-  const components = useStore((s) => s.components);
-  const offline = useStore((s) => s.packOffline);
+  const pack = useAppState((s) => s.pack);
+  const components = useAppState((s) => s.components);
+  const offline = useAppState((s) => s.packOffline);
 
   return (
     <section className="models" aria-label="Models" data-testid="models">

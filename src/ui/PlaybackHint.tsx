@@ -1,20 +1,20 @@
 import { useEffect } from 'react';
-import { resumePlayback } from '../session/speechSession';
-import { useStore } from '../state/store';
+import { useAppState, useAssistant } from './assistantContext';
 
 /** When the browser pauses sound until a gesture, say so, and resume on the next click or key. */
 export function PlaybackHint() {
-  const suspended = useStore((s) => s.playbackSuspended);
+  const { voice } = useAssistant();
+  const suspended = useAppState((s) => s.playbackSuspended);
   useEffect(() => {
     if (!suspended) return;
-    const resume = () => resumePlayback();
+    const resume = () => voice.resume();
     window.addEventListener('pointerdown', resume, { once: true });
     window.addEventListener('keydown', resume, { once: true });
     return () => {
       window.removeEventListener('pointerdown', resume);
       window.removeEventListener('keydown', resume);
     };
-  }, [suspended]);
+  }, [suspended, voice]);
   if (!suspended) return null;
   return (
     <p className="talk-problem" role="alert" data-testid="playback-hint">

@@ -1,11 +1,9 @@
-import { useStore } from '../state/store';
-import { updateSettings } from '../state/actions';
+import { useAppState, useAssistant } from './assistantContext';
 import { NumberSetting } from './NumberSetting';
 import { DEFAULT_MAX_PROMPT_TOKENS } from '../conversation/conversation';
 import type { EchoCancellationMode, MicProcessing } from '../audio/capture';
 import type { DevicePreference } from '../models/device/chooseDevice';
 import type { CueSwitches } from '../conversation/affectCues';
-import { loadModels, recheckWebGpu } from '../session/modelSession';
 
 const CUE_LABELS: Record<keyof CueSwitches, string> = {
   strategy: 'Cue: speaking strategy (comfort / encourage / neutral)',
@@ -28,11 +26,12 @@ const ECHO_CANCELLATION_LABELS: Record<EchoCancellationMode, string> = {
 };
 
 export function SettingsPanel() {
-  const settings = useStore((s) => s.settings);
-  const listening = useStore((s) => s.micStatus === 'listening');
-  const echoCancellation = useStore((s) => s.echoCancellation);
-  const availablePacks = useStore((s) => s.pack.available);
-  const chosenPack = useStore((s) => s.pack.chosen);
+  const { models, actions: { updateSettings } } = useAssistant();
+  const settings = useAppState((s) => s.settings);
+  const listening = useAppState((s) => s.micStatus === 'listening');
+  const echoCancellation = useAppState((s) => s.echoCancellation);
+  const availablePacks = useAppState((s) => s.pack.available);
+  const chosenPack = useAppState((s) => s.pack.chosen);
 
   return (
     <details className="settings">
@@ -147,7 +146,7 @@ export function SettingsPanel() {
             disabled={availablePacks.length < 2}
             onChange={(e) => {
               updateSettings({ pack: e.target.value });
-              void loadModels();
+              void models.load();
             }}
           >
             {availablePacks.map((pack) => (
@@ -164,7 +163,7 @@ export function SettingsPanel() {
             data-testid="device-preference"
             onChange={(e) => {
               updateSettings({ devicePreference: e.target.value as DevicePreference });
-              void loadModels();
+              void models.load();
             }}
           >
             <option value="auto">WebGPU where it computes correctly, else wasm</option>
@@ -172,7 +171,7 @@ export function SettingsPanel() {
             <option value="wasm">wasm (CPU) always</option>
           </select>
         </label>
-        <button type="button" onClick={() => void recheckWebGpu()} data-testid="recheck-webgpu">
+        <button type="button" onClick={() => void models.recheckWebGpu()} data-testid="recheck-webgpu">
           Re-run the WebGPU self-check
         </button>
       </fieldset>

@@ -1,4 +1,4 @@
-import { useStore } from '../state/store';
+import { useAppState } from './assistantContext';
 import type { Strategy } from '../conversation/strategy';
 
 const EXPLANATION: Record<Strategy, string> = {
@@ -8,10 +8,10 @@ const EXPLANATION: Record<Strategy, string> = {
 };
 
 export function StrategyCard() {
-  const strategy = useStore((s) => s.strategy);
-  const deltaDb = useStore((s) => s.deltaDb);
-  const tauDb = useStore((s) => s.settings.tauDb);
-  const turnCount = useStore((s) => s.turns.length);
+  const strategy = useAppState((s) => s.strategy);
+  const deltaDb = useAppState((s) => s.deltaDb);
+  const tauDb = useAppState((s) => s.settings.tauDb);
+  const turnCount = useAppState((s) => s.turns.length);
 
   return (
     <section className={`strategy strategy-${strategy}`} aria-label="Speaking strategy">

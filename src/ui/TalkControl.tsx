@@ -1,14 +1,11 @@
-import { useEffect } from 'react';
-import { useStore } from '../state/store';
+import { useEffect, useMemo } from 'react';
+import { useAppState, useAssistant } from './assistantContext';
 import type { MicStatus } from '../state/micSlice';
-import { startListening, stopListening } from '../session/listenSession';
-import { isPushToTalkKey, PUSH_TO_TALK_CODE, PushToTalk } from '../session/pushToTalk';
-import { keepConversationAcrossVisibility } from '../session/visibilitySession';
-
-const pushToTalk = new PushToTalk({ status: () => useStore.getState().micStatus, start: startListening, stop: stopListening });
+import { isPushToTalkKey, PUSH_TO_TALK_CODE, PushToTalk } from './pushToTalk';
+import { keepConversationAcrossVisibility } from './keepAcrossVisibility';
 
 /** Hold Space anywhere on the page except in a field or on a control, where Space has its own meaning. */
-function usePushToTalkKey(): void {
+function usePushToTalkKey(pushToTalk: PushToTalk): void {
   useEffect(() => {
     const focused = () => (document.activeElement instanceof HTMLElement ? document.activeElement : null);
     const onKeyDown = (event: KeyboardEvent) => {
@@ -32,7 +29,7 @@ function usePushToTalkKey(): void {
       window.removeEventListener('keyup', onKeyUp);
       window.removeEventListener('blur', onBlur);
     };
-  }, []);
+  }, [pushToTalk]);
 }
 
 const STATUS_TEXT: Record<MicStatus, string> = {
@@ -49,17 +46,19 @@ const STATUS_TEXT: Record<MicStatus, string> = {
 };
 
 export function TalkControl() {
-  const micStatus = useStore((s) => s.micStatus);
-  const micMessage = useStore((s) => s.micMessage);
-  const speechActive = useStore((s) => s.speechActive);
-  const vadStatus = useStore((s) => s.vadStatus);
-  const vadError = useStore((s) => s.vadError);
+  const { store, listening: microphone, resumeAudio } = useAssistant();
+  const pushToTalk = useMemo(() => new PushToTalk({ status: () => store.getState().micStatus, start: () => microphone.start(), stop: () => microphone.stop() }), [store, microphone]);
+  const micStatus = useAppState((s) => s.micStatus);
+  const micMessage = useAppState((s) => s.micMessage);
+  const speechActive = useAppState((s) => s.speechActive);
+  const vadStatus = useAppState((s) => s.vadStatus);
+  const vadError = useAppState((s) => s.vadError);
   const listening = micStatus === 'listening';
   const busy = micStatus === 'starting' || micStatus === 'stopping';
   const problem = micMessage !== null;
-  usePushToTalkKey();
+  usePushToTalkKey(pushToTalk);
   // The talk control lives as long as the page: it owns what must survive hiding and showing the page.
-  useEffect(() => keepConversationAcrossVisibility(), []);
+  useEffect(() => keepConversationAcrossVisibility(document, resumeAudio), [resumeAudio]);
 
   return (
     <section className="talk" aria-label="Microphone">
@@ -67,7 +66,7 @@ export function TalkControl() {
         type="button"
         className={`talk-button${listening ? ' is-on' : ''}${speechActive ? ' is-speech' : ''}`}
         onClick={() => {
-          if (!busy) void (listening ? stopListening() : startListening());
+          if (!busy) void (listening ? microphone.stop() : microphone.start());
         }}
         // aria-disabled, not disabled: a disabled button drops the keyboard focus while the microphone opens.
         aria-disabled={busy}

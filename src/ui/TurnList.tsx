@@ -1,4 +1,4 @@
-import { useStore } from '../state/store';
+import { useAppState } from './assistantContext';
 import type { TurnEndReason } from '../turns/turn';
 
 const REASON_TEXT: Record<TurnEndReason, string> = {
@@ -13,8 +13,8 @@ function seconds(ms: number): string {
 }
 
 export function TurnList() {
-  const turns = useStore((s) => s.turns);
-  const misfires = useStore((s) => s.misfires);
+  const turns = useAppState((s) => s.turns);
+  const misfires = useAppState((s) => s.misfires);
 
   return (
     <section className="turns" aria-label="Turns">

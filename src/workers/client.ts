@@ -29,13 +29,14 @@ export class WorkerClient<A extends Api> {
   constructor(private readonly endpoint: Endpoint<A>) {
     endpoint.addEventListener('message', (event) => this.receive(event.data));
     // A worker that dies (out of memory, a crash in a wasm runtime) fails every call in flight.
-    endpoint.addEventListener('error', (event) => this.failAll({ name: 'WorkerCrashed', message: `the worker stopped: ${event.message || 'unknown error'}` }));
+    endpoint.addEventListener('error', (event) => this.abandon(event.message || 'unknown error'));
   }
 
-  private failAll(error: { name: string; message: string }): void {
+  /** Fails every call in flight as if the worker had crashed: its owner is replacing it (e.g. its GPU device was lost). */
+  abandon(reason: string): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    pending.forEach((call) => call.reject(new WorkerError(error)));
+    pending.forEach((call) => call.reject(new WorkerError({ name: 'WorkerCrashed', message: `the worker stopped: ${reason}` })));
   }
 
   call<K extends keyof A & string>(

@@ -3,7 +3,7 @@
 // previous turns, and speak each whole sentence with one TTS call as it completes.
 import { TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
 import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
-import { FixedReplyWords } from '../../../src/session/benchmarkReply';
+import { FixedReplyWords } from '../../../src/conversation/benchmarkReply';
 import type { PlainModels } from './plainModels';
 import { SentenceSplitter } from './sentenceSplitter';
 

@@ -8,7 +8,7 @@ import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
 import type { Turn } from '../../../src/turns/turn';
 import type { NodeVoice } from '../../cli/loadPackInNode';
 import type { DecodeGate } from '../../../src/models/llm/decodeGate';
-import { FixedReplyWords } from '../../../src/session/benchmarkReply';
+import { FixedReplyWords } from '../../../src/conversation/benchmarkReply';
 
 export interface SpeechMarks {
   /** performance.now() of the first chunk handed to the TTS, and of its audio coming back; null until they happen. */

@@ -1,7 +1,7 @@
 // What bench:turn reads from the page: the fake microphone's start, Talk -> listening, and after the session the turns'
 // marks, the dialogue and the stage timings the app itself reports, all through the test handle.
 import type { Page } from '@playwright/test';
-import type { TurnMarks } from '../../../src/session/turnMarks';
+import type { TurnMarks } from '../../../src/assistant/turnMarks';
 
 declare global {
   interface Window {

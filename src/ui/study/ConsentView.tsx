@@ -1,10 +1,10 @@
+import { useAppState, useAssistant } from '../assistantContext';
 import { useState } from 'react';
-import { declineConsent, startConversation } from '../../session/studySession';
-import { useStore } from '../../state/store';
 
 /** The consent text; keeping the audio is offered only when the study allows it, and is the participant's own choice. */
 export function ConsentView() {
-  const file = useStore((s) => s.study.file);
+  const { study } = useAssistant();
+  const file = useAppState((s) => s.study.file);
   const [agreed, setAgreed] = useState(false);
   const [keepAudio, setKeepAudio] = useState(false);
   if (!file) return null;
@@ -25,10 +25,10 @@ export function ConsentView() {
         </label>
       )}
       <div className="study-actions">
-        <button type="button" disabled={!agreed} onClick={() => startConversation(keepAudio)} data-testid="consent-start">
+        <button type="button" disabled={!agreed} onClick={() => study.startConversation(keepAudio)} data-testid="consent-start">
           Start the conversation
         </button>
-        <button type="button" onClick={declineConsent} data-testid="consent-decline">
+        <button type="button" onClick={() => study.declineConsent()} data-testid="consent-decline">
           I do not agree
         </button>
       </div>

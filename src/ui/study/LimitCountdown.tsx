@@ -1,5 +1,5 @@
+import { useAppState } from '../assistantContext';
 import { useEffect, useState } from 'react';
-import { useStore } from '../../state/store';
 
 function minutesSeconds(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
@@ -8,9 +8,9 @@ function minutesSeconds(ms: number): string {
 
 /** What is left of the conversation: turns and time, whichever the study limits. */
 export function LimitCountdown() {
-  const limits = useStore((s) => s.study.file?.limits);
-  const endsAtMs = useStore((s) => s.study.endsAtMs);
-  const userTurnCount = useStore((s) => s.dialogue.turns.filter((turn) => turn.kind === 'user').length);
+  const limits = useAppState((s) => s.study.file?.limits);
+  const endsAtMs = useAppState((s) => s.study.endsAtMs);
+  const userTurnCount = useAppState((s) => s.dialogue.turns.filter((turn) => turn.kind === 'user').length);
   const [nowMs, setNowMs] = useState(() => Date.now());
   useEffect(() => {
     if (endsAtMs === null) return;

@@ -1,14 +1,5 @@
+import { useAppState, useAssistant } from '../assistantContext';
 import { useState } from 'react';
-import {
-  closeStudy,
-  exportStudyLog,
-  generateParticipantId,
-  openStudyFromFile,
-  participantIdEntered,
-  showConsent,
-  wipeStudyLog,
-} from '../../session/studySession';
-import { useStore } from '../../state/store';
 import { assignCondition } from '../../study/assignment';
 import { participantIdProblem } from '../../study/participantId';
 import type { StudyFile } from '../../study/studyFile';
@@ -56,7 +47,8 @@ function StudySummary({ file }: { file: StudyFile }) {
 
 /** Where the researcher opens a study, sets up a participant, and exports or wipes the log between sessions. */
 export function ResearcherView() {
-  const study = useStore((s) => s.study);
+  const { study: runner } = useAssistant();
+  const study = useAppState((s) => s.study);
   const [confirmingWipe, setConfirmingWipe] = useState(false);
   const { file, participantId, logged } = study;
   const idProblem = participantIdProblem(participantId);
@@ -74,7 +66,7 @@ export function ResearcherView() {
         {!file && (
           <label>
             Open another study file{' '}
-            <input type="file" accept="application/json,.json" onChange={(e) => e.target.files?.[0] && void openStudyFromFile(e.target.files[0])} />
+            <input type="file" accept="application/json,.json" onChange={(e) => e.target.files?.[0] && void runner.openFromFile(e.target.files[0])} />
           </label>
         )}
         {file && <StudySummary file={file} />}
@@ -83,15 +75,15 @@ export function ResearcherView() {
         <section className="study-participant" aria-label="Participant">
           <label>
             Participant id{' '}
-            <input value={participantId} onChange={(e) => participantIdEntered(e.target.value.trim())} data-testid="participant-id" />
+            <input value={participantId} onChange={(e) => runner.participantIdEntered(e.target.value.trim())} data-testid="participant-id" />
           </label>{' '}
-          <button type="button" onClick={generateParticipantId} data-testid="generate-participant-id">
+          <button type="button" onClick={() => runner.generateParticipantId()} data-testid="generate-participant-id">
             Next free id
           </button>
           <p className="note" data-testid="assignment-preview">
             {idProblem ?? (preview ? `Condition: ${preview.condition.id} (${preview.rule})` : 'Condition: drawn at random when the session starts')}
           </p>
-          <button type="button" disabled={idProblem !== null} onClick={showConsent} data-testid="start-participant">
+          <button type="button" disabled={idProblem !== null} onClick={() => runner.showConsent()} data-testid="start-participant">
             Hand over: show the consent screen
           </button>
           {study.handOverProblem && (
@@ -109,7 +101,7 @@ export function ResearcherView() {
             {logged.participantIds.length > 0 ? ` · participants ${logged.participantIds.join(', ')}` : ''}
           </p>
           <div className="study-actions">
-            <button type="button" onClick={() => void exportStudyLog('study').then(downloadFile)} data-testid="export-log">
+            <button type="button" onClick={() => void runner.exportLog('study').then(downloadFile)} data-testid="export-log">
               Export the log (one file)
             </button>
             {!confirmingWipe && (
@@ -127,7 +119,7 @@ export function ResearcherView() {
                 type="button"
                 onClick={() => {
                   setConfirmingWipe(false);
-                  void wipeStudyLog();
+                  void runner.wipeLog();
                 }}
                 data-testid="wipe-confirm"
               >
@@ -146,7 +138,7 @@ export function ResearcherView() {
         </section>
       )}
       <LoadingPanel />
-      <button type="button" className="study-quiet" onClick={closeStudy} data-testid="close-study">
+      <button type="button" className="study-quiet" onClick={() => runner.close()} data-testid="close-study">
         Leave study mode
       </button>
     </>

@@ -1,5 +1,5 @@
-import { endConversationNow } from '../../session/studySession';
-import { useStore, type AppState } from '../../state/store';
+import { useAppState, useAssistant } from '../assistantContext';
+import { type AppState } from '../../state/store';
 import { ConversationView } from '../ConversationView';
 import { LevelMeter } from '../LevelMeter';
 import { PlaybackHint } from '../PlaybackHint';
@@ -11,7 +11,8 @@ const outputLevel = (state: AppState) => state.outputLevelDb;
 
 /** The normal talk controls and captions, with what is left of the conversation and a way to end it. */
 export function StudyConversation() {
-  const ending = useStore((s) => s.study.phase === 'ending');
+  const { study } = useAssistant();
+  const ending = useAppState((s) => s.study.phase === 'ending');
   return (
     <>
       <section className="study-limits" aria-label="Time and turns">
@@ -21,7 +22,7 @@ export function StudyConversation() {
             Finishing the conversation…
           </p>
         ) : (
-          <button type="button" onClick={() => void endConversationNow()} data-testid="end-conversation">
+          <button type="button" onClick={() => void study.endConversationNow()} data-testid="end-conversation">
             End conversation
           </button>
         )}

@@ -1,9 +1,10 @@
+import { useAssistant } from '../assistantContext';
 import { useEffect } from 'react';
-import { openStudyFromFile, startStudyMode } from '../../session/studySession';
 
 /** On the normal page: open a study file the researcher picks (or the one named by ?study= in the URL, at load). */
 export function StudyOpener() {
-  useEffect(() => startStudyMode(), []);
+  const { study } = useAssistant();
+  useEffect(() => study.start(), []);
   return (
     <details className="settings study-opener">
       <summary>User study</summary>
@@ -18,7 +19,7 @@ export function StudyOpener() {
           data-testid="study-file"
           onChange={(e) => {
             const file = e.target.files?.[0];
-            if (file) void openStudyFromFile(file);
+            if (file) void study.openFromFile(file);
           }}
         />
       </label>

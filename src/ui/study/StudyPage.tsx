@@ -1,4 +1,4 @@
-import { useStore } from '../../state/store';
+import { useAppState } from '../assistantContext';
 import { OnDeviceIndicator } from '../OnDeviceIndicator';
 import { ConsentView } from './ConsentView';
 import { EndView } from './EndView';
@@ -9,7 +9,7 @@ import './study.css';
 
 /** Study mode replaces the page: the researcher's set-up, then the participant's consent, conversation and end screen. */
 export function StudyPage() {
-  const phase = useStore((s) => s.study.phase);
+  const phase = useAppState((s) => s.study.phase);
   return (
     <main className="app study" data-testid="study-page" data-phase={phase}>
       <header>

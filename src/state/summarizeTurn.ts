@@ -1,5 +1,5 @@
 import { powerToDb } from '../audio/dsp/energy';
-import type { TurnSummary } from '../state/dialogueSlice';
+import type { TurnSummary } from './dialogueSlice';
 import type { Turn } from '../turns/turn';
 
 /** The store's view of a turn: numbers to show, the frame trace of its speech in dB, no audio. */

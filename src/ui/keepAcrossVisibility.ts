@@ -1,6 +1,3 @@
-import { resumeListening } from './listenSession';
-import { resumePlayback } from './speechSession';
-
 export interface VisibilityTarget {
   readonly visibilityState: DocumentVisibilityState;
   addEventListener(type: 'visibilitychange', listener: () => void): void;
@@ -14,7 +11,7 @@ export interface VisibilityTarget {
  * and the voice's AudioContexts are resumed in case the browser suspended them while hidden.
  * Returns the unsubscribe.
  */
-export function keepConversationAcrossVisibility(target: VisibilityTarget = document, onShown: () => void = resumeAudio): () => void {
+export function keepConversationAcrossVisibility(target: VisibilityTarget, onShown: () => void): () => void {
   const changed = () => {
     if (target.visibilityState === 'visible') onShown();
   };
@@ -22,7 +19,3 @@ export function keepConversationAcrossVisibility(target: VisibilityTarget = docu
   return () => target.removeEventListener('visibilitychange', changed);
 }
 
-function resumeAudio(): void {
-  resumeListening();
-  resumePlayback();
-}

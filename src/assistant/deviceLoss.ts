@@ -1,7 +1,7 @@
 import { deviceLossNotice } from '../models/device/deviceLossNotice';
-import { conversationNoticeChanged } from '../state/actions';
+import type { Actions } from '../state/actions';
 import type { ModelRole } from '../state/modelsSlice';
-import { useStore } from '../state/store';
+import type { AppStore } from '../state/store';
 import type { WorkerEvent } from '../workers/protocol';
 
 /** One GPU reset: every worker on the GPU loses its device at about the same time, and the user gets one notice. */
@@ -12,9 +12,13 @@ interface Episode {
 
 /**
  * Handles the model workers' unasked events: a device lost for good replaces the worker and loads its model again
- * (WebGPU if an adapter is there, else wasm) through `restart`, which the model session passes in.
+ * (WebGPU if an adapter is there, else wasm) through `restart`, which the model host passes in.
  */
-export function deviceLossHandler(restart: (role: ModelRole) => Promise<void>): (role: ModelRole, event: WorkerEvent) => void {
+export function deviceLossHandler(
+  restart: (role: ModelRole) => Promise<void>,
+  store: AppStore,
+  actions: Pick<Actions, 'conversationNoticeChanged'>,
+): (role: ModelRole, event: WorkerEvent) => void {
   let episode: Episode | null = null;
 
   const noticeWhenReloaded = async (current: Episode): Promise<void> => {
@@ -26,12 +30,12 @@ export function deviceLossHandler(restart: (role: ModelRole) => Promise<void>): 
     }
     if (episode !== current) return;
     episode = null;
-    const { components } = useStore.getState();
+    const { components } = store.getState();
     const reloaded = [...current.roles].map((role) => {
       const component = components[role];
       return { role, device: component?.status === 'ready' ? (component.device ?? null) : null };
     });
-    conversationNoticeChanged(deviceLossNotice(reloaded));
+    actions.conversationNoticeChanged(deviceLossNotice(reloaded));
   };
 
   const gpuDeviceLost = (role: ModelRole): void => {
@@ -39,7 +43,7 @@ export function deviceLossHandler(restart: (role: ModelRole) => Promise<void>): 
     if (episode.roles.has(role)) return;
     episode.roles.add(role);
     episode.reloads.push(restart(role));
-    conversationNoticeChanged('The graphics device was reset; reloading the models…');
+    actions.conversationNoticeChanged('The graphics device was reset; reloading the models…');
     void noticeWhenReloaded(episode);
   };
 

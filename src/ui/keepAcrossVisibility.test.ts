@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepConversationAcrossVisibility, type VisibilityTarget } from './visibilitySession';
+import { keepConversationAcrossVisibility, type VisibilityTarget } from './keepAcrossVisibility';
 
 /** A document whose visibility the test sets, firing visibilitychange as a browser does. */
 function fakeDocument() {
