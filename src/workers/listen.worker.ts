@@ -1,9 +1,8 @@
 import { cachedModelFile, MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { useSelfHostedOrtWasm } from '../models/ortWasmFiles';
 import { SileroVad } from '../models/vad/sileroVad';
-import { BargeInListener } from '../turns/bargeIn/bargeInListener';
-import { ReferenceStream } from '../turns/bargeIn/referenceStream';
 import { createListenHandlers } from './listenHandlers';
+import { createStreamEngine } from './streamEngine';
 import { serve } from './serve';
 import type { ListenApi } from './listenApi';
 import type { Reply, Request } from './protocol';
@@ -25,18 +24,7 @@ const handle = serve<ListenApi>(
     },
     createEngine(nMels, segmenter) {
       if (!vad) throw new Error('the VAD is not loaded');
-      vad.reset();
-      const listener = new BargeInListener({ vad, segmenter, nMels });
-      let reference: ReferenceStream | null = null;
-      return {
-        push: (batch) => listener.push(batch),
-        flush: () => listener.flush(),
-        inputLost: () => listener.inputLost(),
-        pushReference({ pcm, sampleRateHz }) {
-          reference ??= new ReferenceStream(sampleRateHz, nMels, (firstFrame, logMel) => listener.writeReference(firstFrame, logMel));
-          reference.push(pcm, listener.microphoneFrames);
-        },
-      };
+      return createStreamEngine(vad, nMels, segmenter);
     },
   }),
   (reply: Reply<ListenApi>, transfer?: Transferable[]) => self.postMessage(reply, { transfer: transfer ?? [] }),

@@ -1,61 +1,17 @@
 // Serves both language models of a pack: the text path's `llm` and the speech path's `speech_llm` (with ES4R's
 // cross-attention), each in its own instance of this worker.
-import { loadCrossAttention } from '../models/es4r/runtime/loadEs4r';
-import type { CrossAttention } from '../models/es4r/runtime/crossAttention';
-import { DecodeGate } from '../models/llm/decodeGate';
-import { llmFamily, type LlmBundle } from '../models/llm/llmFamily';
-import { ReplyEngine } from '../models/llm/replyEngine';
-import { prefillDialogue, prefillSystemPrompt, replyToDialogue } from '../models/llm/replyToDialogue';
-import { speechReply } from '../models/llm/speechReply';
+import { llmFamily } from '../models/llm/llmFamily';
 import { componentFileReader } from './componentFileReader';
-import type { LlmWorkerApi } from './llmApi';
-import { requireModel, serveModelWorker } from './serveModelWorker';
+import { createLlmHandlers, type LlmHandlers } from './llmHandlers';
+import { serveModelWorker } from './serveModelWorker';
 
-/** One engine per loaded model: it holds the KV cache kept across turns. */
-let engine: { bundle: LlmBundle; engine: ReplyEngine } | null = null;
-let crossAttention: CrossAttention | null = null;
-/** Decoding gives way while the page synthesizes a reply's first chunk. */
-const decodeGate = new DecodeGate();
+let llm: LlmHandlers | null = null;
 
-function engineFor(bundle: LlmBundle): ReplyEngine {
-  if (engine?.bundle !== bundle) engine = { bundle, engine: new ReplyEngine(bundle, decodeGate) };
-  return engine.engine;
-}
-
-serveModelWorker<LlmBundle, Omit<LlmWorkerApi, 'load'>>(
+serveModelWorker(
   llmFamily,
-  (slot) => ({
-    async reply({ dialogue, settings, speech }, context) {
-      const bundle = requireModel(slot);
-      const onText = (textDelta: string) => context.chunk(textDelta);
-      if (!speech) return replyToDialogue(engineFor(bundle), bundle, dialogue, settings, onText, context.signal);
-      if (settings.crossAttention && !crossAttention) throw new Error('the ES4R cross-attention is not loaded');
-      return speechReply(engineFor(bundle), bundle, settings.crossAttention ? crossAttention : null, dialogue, settings, speech, onText, context.signal);
-    },
-    async prefill({ dialogue, settings }, context) {
-      const bundle = requireModel(slot);
-      return prefillDialogue(engineFor(bundle), bundle, dialogue, settings, context.signal);
-    },
-    async reset() {
-      if (!engine) return null;
-      await engine.engine.reset();
-      await prefillSystemPrompt(engine.engine);
-      return null;
-    },
-    async holdDecoding({ held }) {
-      if (held) decodeGate.hold();
-      else decodeGate.release();
-      return null;
-    },
-    async loadCrossAttention({ componentUrl }) {
-      await crossAttention?.release();
-      crossAttention = null;
-      crossAttention = await loadCrossAttention(componentFileReader(componentUrl));
-      return { hidden: crossAttention.hidden };
-    },
-  }),
-  // Every prompt starts with the system prompt: its cache is ready before the first turn.
-  async (bundle) => {
-    await prefillSystemPrompt(engineFor(bundle));
+  (slot) => {
+    llm = createLlmHandlers(slot, componentFileReader);
+    return llm.handlers;
   },
+  (bundle) => llm!.afterLoad(bundle),
 );

@@ -3,6 +3,7 @@ import { configureTransformers, explainLoadError } from '../models/runtime/trans
 import { createModelHandlers, type ModelSlot } from './modelHandlers';
 import { serve } from './serve';
 import type { GpuDeviceTestApi, ModelWorkerApi } from './modelApi';
+import { requireModel } from './requireModel';
 import { EVENT_ID, type Api, type Handlers, type Reply, type Request } from './protocol';
 import { DeviceLossWatch, isLosableDevice } from '../models/device/deviceLoss';
 import { ortGpuDevice } from '../models/device/deviceLossSource';
@@ -10,11 +11,6 @@ import { ortGpuDevice } from '../models/device/deviceLossSource';
 /** Threads for wasm inference; the page is cross-origin isolated, and two cores are the floor we plan for. */
 const WASM_THREADS = 2;
 
-/** The loaded model, or a clear error when a family method is called before `load` finished. */
-export function requireModel<M>(slot: ModelSlot<M>): M {
-  if (!slot.current) throw new Error('the model is not loaded yet');
-  return slot.current;
-}
 
 /**
  * Runs inside a model worker: serves `load` for one family, keeps its model in a slot, and

@@ -3,7 +3,8 @@ import { cachedModelFile, MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { kokoroFamily, type KokoroBundle } from '../models/tts/kokoroFamily';
 import { loadVoiceTable, synthesize } from '../models/tts/kokoroSpeaker';
 import { StyleEncoder } from '../models/tts/styleEncoder';
-import { requireModel, serveModelWorker } from './serveModelWorker';
+import { requireModel } from './requireModel';
+import { serveModelWorker } from './serveModelWorker';
 import type { TtsWorkerApi } from './ttsApi';
 
 const PACK_REMEDY = 'The file is part of the model pack; fetch the pack again.';
