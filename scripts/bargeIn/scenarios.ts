@@ -40,6 +40,8 @@ export interface Scenario {
   played: Float32Array;
   /** Where the user's speech starts (its first 10 ms above -40 dB of its peak), if they speak. */
   userOnsetMs: number | null;
+  /** The user's speech alone with the same noise, no echo: what the VAD would hear of them without speakers. */
+  userAlone: Float32Array | null;
   /** Milliseconds during which the reply plays. */
   playbackMs: number;
 }
@@ -65,7 +67,10 @@ export function speechOnsetSample(signal: Float32Array): number {
 
 const samplesOf = (ms: number): number => Math.round((ms / 1000) * SAMPLE_RATE_HZ);
 
-/** The three recordings of one room: the echo alone, the echo with bursts, the user speaking over the echo. */
+/** The user cuts into each room's reply this many times, one recording each. */
+export const USER_CUTS = 3;
+
+/** The recordings of one room: the echo alone, the echo with bursts, and the user speaking over the echo USER_CUTS times. */
 export function scenariosFor(room: Room, index: number): Scenario[] {
   const played = replySignal();
   const playbackMs = (played.length * 1000) / SAMPLE_RATE_HZ;
@@ -81,22 +86,29 @@ export function scenariosFor(room: Room, index: number): Scenario[] {
     mixInto(withBursts, burst(kind, durationMs, BURST_PEAK, room.seed * 100 + k), samplesOf(1500 + k * 3300 + index * 90));
   });
 
-  const user = atLevel(synthesize(USER_TEXTS[index % USER_TEXTS.length]!, USER_VOICE), USER_RMS_DB);
-  // The user cuts in 3 to 15 s into the reply, at a different point in each room.
-  const userAt = samplesOf(3000 + ((index * 770) % 12_000));
-  const withUser = echo.slice();
-  mixInto(withUser, user, userAt);
-
-  return [
-    { name: `echo only (${label})`, room, mic: withNoise(echo, room.seed), played, userOnsetMs: null, playbackMs },
-    { name: `echo + bursts (${label})`, room, mic: withNoise(withBursts, room.seed + 1), played, userOnsetMs: null, playbackMs },
-    {
-      name: `user over echo (${label})`,
+  const withUser = (cut: number): Scenario => {
+    const user = atLevel(synthesize(USER_TEXTS[(index + cut) % USER_TEXTS.length]!, USER_VOICE), USER_RMS_DB);
+    // The user cuts in 3 to 15 s into the reply, at a different point in each room and each cut.
+    const userAt = samplesOf(3000 + ((index * 770 + cut * 4100) % 12_000));
+    const mic = echo.slice();
+    mixInto(mic, user, userAt);
+    const alone = new Float32Array(length);
+    mixInto(alone, user, userAt);
+    const seed = room.seed + 2 + cut * 1000;
+    return {
+      name: `user over echo, cut ${cut + 1} (${label})`,
       room,
-      mic: withNoise(withUser, room.seed + 2),
+      mic: withNoise(mic, seed),
       played,
       userOnsetMs: ((userAt + speechOnsetSample(user)) * 1000) / SAMPLE_RATE_HZ,
+      userAlone: withNoise(alone, seed),
       playbackMs,
-    },
+    };
+  };
+
+  return [
+    { name: `echo only (${label})`, room, mic: withNoise(echo, room.seed), played, userOnsetMs: null, userAlone: null, playbackMs },
+    { name: `echo + bursts (${label})`, room, mic: withNoise(withBursts, room.seed + 1), played, userOnsetMs: null, userAlone: null, playbackMs },
+    ...Array.from({ length: USER_CUTS }, (_, cut) => withUser(cut)),
   ];
 }

@@ -2,6 +2,7 @@ import { RENDER_QUANTUM_SAMPLES } from '../../audio/dsp/constants';
 import type { FeatureBatch } from '../../audio/featureBatch';
 import { FeaturePipeline } from '../../audio/featurePipeline';
 import type { VoiceActivityDetector } from '../../models/vad/vadContract';
+import { LISTEN_BATCH_FRAMES } from '../listenBatch';
 import type { Turn } from '../turn';
 import type { BargeInConfig } from './bargeInMachine';
 import { BargeInListener, type BargeInListenEvent } from './bargeInListener';
@@ -18,6 +19,8 @@ export interface BargeInAnalysisOptions {
   nMels?: number;
   gate?: Partial<EchoGateConfig>;
   bargeIn?: Partial<BargeInConfig>;
+  /** Feature frames per batch, as the live capture sends them; the machine's decisions wait for a batch's end. */
+  batchFrames?: number;
   /** Every event as it comes out, VAD scores included (benchmarks time against them). */
   onEvent?: (event: BargeInListenEvent) => void;
 }
@@ -26,7 +29,7 @@ export interface BargeInAnalysisOptions {
 export interface BargeInAnalysis {
   /** Confirmed barge-ins: the onset (`atMs`) and its confirmation. */
   bargeIns: { atMs: number; confirmedMs: number }[];
-  /** Ducks of the voice, and when it was restored (null: it was stopped by a barge-in, or the recording ended). */
+  /** Ducks of the voice (when the batch that decided it ended), and when it was restored (null: it was stopped by a barge-in, or the recording ended). */
   ducks: { atMs: number; restoredMs: number | null }[];
   /** Turns kept, and turns dropped as the assistant's own echo. */
   turns: Turn[];
@@ -42,11 +45,11 @@ const REFERENCE_LEAD_MS = 64;
  * A microphone recording and the reply that was playing (from the recording's t = 0) through the live path:
  * the feature pipeline in 128-sample blocks, the listen engine, the echo gate and the barge-in machine.
  */
-export async function analyzeBargeIn(mic: PcmSignal, playback: PcmSignal, { vad, nMels = 80, gate, bargeIn, onEvent }: BargeInAnalysisOptions): Promise<BargeInAnalysis> {
+export async function analyzeBargeIn(mic: PcmSignal, playback: PcmSignal, { vad, nMels = 80, gate, bargeIn, batchFrames = LISTEN_BATCH_FRAMES, onEvent }: BargeInAnalysisOptions): Promise<BargeInAnalysis> {
   const listener = new BargeInListener({ vad, nMels, gate, bargeIn });
   const reference = new ReferenceStream(playback.sampleRateHz, nMels, (firstFrame, logMel) => listener.writeReference(firstFrame, logMel));
   const queued: FeatureBatch[] = [];
-  const pipeline = new FeaturePipeline({ inputRateHz: mic.sampleRateHz, nMels, onBatch: (batch) => queued.push(copyBatch(batch)) });
+  const pipeline = new FeaturePipeline({ inputRateHz: mic.sampleRateHz, nMels, batchFrames, onBatch: (batch) => queued.push(copyBatch(batch)) });
   const analysis: BargeInAnalysis = { bargeIns: [], ducks: [], turns: [], echoTurns: [], echoPath: { delayMs: null, gainDb: 0 } };
   const collect = (events: readonly BargeInListenEvent[]): void => {
     for (const event of events) {

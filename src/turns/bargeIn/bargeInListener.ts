@@ -1,10 +1,10 @@
-import { HOP_SAMPLES, SAMPLE_RATE_HZ } from '../../audio/dsp/constants';
+import { CENTER_PAD_SAMPLES, HOP_SAMPLES, SAMPLE_RATE_HZ } from '../../audio/dsp/constants';
 import type { FeatureBatch } from '../../audio/featureBatch';
-import { VAD_CHUNK_SAMPLES, type VoiceActivityDetector } from '../../models/vad/vadContract';
+import type { VoiceActivityDetector } from '../../models/vad/vadContract';
 import { ListenEngine, type ListenEvent } from '../listenEngine';
 import type { SegmenterConfig } from '../segmenter';
-import { BargeInMachine, type BargeInConfig, type BargeInEvent } from './bargeInMachine';
-import { EchoGate, type EchoGateConfig, type FrameVerdict } from './echoGate';
+import { BargeInMachine, type BargeInConfig, type BargeInEvent, type BargeInFrame } from './bargeInMachine';
+import { EchoGate, type EchoGateConfig } from './echoGate';
 
 /** What listening reports once the assistant's own voice is accounted for. */
 export type BargeInListenEvent =
@@ -21,24 +21,30 @@ export interface BargeInListenerOptions {
   bargeIn?: Partial<BargeInConfig>;
 }
 
-/** Verdicts kept for the frames a VAD chunk spans (and the look-ahead between them). */
-const VERDICT_HISTORY = 64;
-const chunkMs = (VAD_CHUNK_SAMPLES * 1000) / SAMPLE_RATE_HZ;
-const msOfFrame = (frame: number): number => (frame * HOP_SAMPLES * 1000) / SAMPLE_RATE_HZ;
+/** A frame's window reaches this many samples past its centre: it is known once they have arrived. */
+const FRAME_LOOKAHEAD_SAMPLES = CENTER_PAD_SAMPLES + 1;
+const msOfSample = (sample: number): number => (sample * 1000) / SAMPLE_RATE_HZ;
+
+/** A judged frame waiting to be fed to the machine in the order it became known. */
+interface QueuedFrame extends BargeInFrame {
+  knownAtSample: number;
+}
 
 /**
  * The listen engine with the echo gate and the barge-in machine beside it: each microphone frame is judged
- * against the reference (what the app played), each VAD chunk drives the machine, a confirmed barge-in moves
- * the open turn's start to the user's onset, and turns the user never confirmed during playback are dropped
- * as echo. The page's listen worker and the Node tools run this same class. Calls must not overlap.
+ * against the reference (what the app played); the machine hears frames and VAD chunks in the order they became
+ * known, so a duck waits for no VAD chunk; a confirmed barge-in moves the open turn's start to the user's onset,
+ * and turns the user never confirmed during playback are dropped as echo. Events from the machine carry the end of
+ * the batch that decided them: the moment a live listener, fed batch by batch, could act. The page's listen worker
+ * and the Node tools run this same class. Calls must not overlap.
  */
 export class BargeInListener {
   readonly gate: EchoGate;
   private readonly engine: ListenEngine;
   private readonly machine: BargeInMachine;
   private readonly nMels: number;
-  private readonly verdicts: FrameVerdict[] = [];
-  private verdictEnd = 0;
+  private readonly frames: QueuedFrame[] = [];
+  private frameEnd = 0;
   /** The open turn heard playback / held a confirmed onset. */
   private turnHeardPlayback = false;
   private turnConfirmed = false;
@@ -54,7 +60,7 @@ export class BargeInListener {
 
   /** Microphone frames judged so far: where the reference stream's newest frame belongs on arrival. */
   get microphoneFrames(): number {
-    return this.verdictEnd;
+    return this.frameEnd;
   }
 
   /** Reference frames (log10 power mel of what played) at microphone frame `firstFrame`. */
@@ -63,30 +69,33 @@ export class BargeInListener {
   }
 
   async push(batch: FeatureBatch): Promise<BargeInListenEvent[]> {
-    const frames = batch.energy.length;
-    for (let i = 0; i < frames; i++) {
+    for (let i = 0; i < batch.energy.length; i++) {
       const frame = batch.firstFrame + i;
-      this.verdicts[frame % VERDICT_HISTORY] = this.gate.judge(frame, batch.logMel, i * this.nMels, this.nMels);
-      this.verdictEnd = frame + 1;
+      const { playing, userLike } = this.gate.judge(frame, batch.logMel, i * this.nMels, this.nMels);
+      this.frames.push({ centreMs: msOfSample(frame * HOP_SAMPLES), playing, userLike, knownAtSample: frame * HOP_SAMPLES + FRAME_LOOKAHEAD_SAMPLES });
+      this.frameEnd = frame + 1;
     }
-    return this.follow(await this.engine.push(batch));
+    const events = await this.engine.push(batch);
+    return this.follow(events, msOfSample(batch.firstSample + batch.pcm16k.length));
   }
 
   async flush(): Promise<BargeInListenEvent[]> {
-    const events = this.follow(await this.engine.flush());
-    return [...events, ...this.machine.reset(msOfFrame(this.verdictEnd))];
+    const events = this.follow(await this.engine.flush(), msOfSample(this.frameEnd * HOP_SAMPLES));
+    return [...events, ...this.machine.reset(msOfSample(this.frameEnd * HOP_SAMPLES))];
   }
 
   inputLost(): BargeInListenEvent[] {
-    return [...this.follow(this.engine.inputLost()), ...this.machine.reset(msOfFrame(this.verdictEnd))];
+    return [...this.follow(this.engine.inputLost(), msOfSample(this.frameEnd * HOP_SAMPLES)), ...this.machine.reset(msOfSample(this.frameEnd * HOP_SAMPLES))];
   }
 
-  private follow(events: readonly ListenEvent[]): BargeInListenEvent[] {
+  /** Engine events in order, with the frames known before each VAD chunk fed ahead of it and the rest after. */
+  private follow(events: readonly ListenEvent[], decidedAtMs: number): BargeInListenEvent[] {
     const out: BargeInListenEvent[] = [];
     for (const event of events) {
       switch (event.type) {
         case 'vad':
-          out.push(event, ...this.chunkJudged(event.probability, event.atMs));
+          out.push(event, ...this.feedFrames((event.atMs * SAMPLE_RATE_HZ) / 1000, decidedAtMs));
+          this.machine.pushChunk(event.probability);
           break;
         case 'speechStart':
           if (!event.continued) {
@@ -112,34 +121,25 @@ export class BargeInListener {
           break;
       }
     }
+    out.push(...this.feedFrames(Number.POSITIVE_INFINITY, decidedAtMs));
     return out;
   }
 
-  private chunkJudged(probability: number, endMs: number): BargeInEvent[] {
-    const startMs = endMs - chunkMs;
-    const verdict = this.chunkVerdict(startMs, endMs);
-    if (this.turnOpen && verdict.playing) this.turnHeardPlayback = true;
-    const events = this.machine.push({ startMs, endMs, probability, ...verdict });
-    for (const event of events) {
-      if (event.type !== 'confirmed') continue;
-      this.turnConfirmed = true;
-      if (event.playing) this.engine.moveTurnOnset(event.onsetMs);
+  /** Feeds the machine the queued frames known by sample `untilSample`. */
+  private feedFrames(untilSample: number, decidedAtMs: number): BargeInEvent[] {
+    const out: BargeInEvent[] = [];
+    let taken = 0;
+    for (; taken < this.frames.length && this.frames[taken]!.knownAtSample <= untilSample; taken++) {
+      const frame = this.frames[taken]!;
+      if (this.turnOpen && frame.playing) this.turnHeardPlayback = true;
+      for (const event of this.machine.pushFrame(frame, decidedAtMs)) {
+        out.push(event);
+        if (event.type !== 'confirmed') continue;
+        this.turnConfirmed = true;
+        if (event.playing) this.engine.moveTurnOnset(event.onsetMs);
+      }
     }
-    return events;
-  }
-
-  /** The chunk's frames (centres within it, as far as computed): playing if any is, the user's if most are. */
-  private chunkVerdict(startMs: number, endMs: number): FrameVerdict {
-    const framesPerMs = SAMPLE_RATE_HZ / 1000 / HOP_SAMPLES;
-    const first = Math.max(Math.ceil(startMs * framesPerMs), this.verdictEnd - VERDICT_HISTORY + 1);
-    const end = Math.min(Math.ceil(endMs * framesPerMs), this.verdictEnd);
-    let playing = false;
-    let userFrames = 0;
-    for (let frame = first; frame < end; frame++) {
-      const verdict = this.verdicts[frame % VERDICT_HISTORY]!;
-      playing ||= verdict.playing;
-      if (verdict.userLike) userFrames++;
-    }
-    return { playing, userLike: end > first && userFrames * 2 > end - first };
+    this.frames.splice(0, taken);
+    return out;
   }
 }

@@ -1,68 +1,91 @@
 import { describe, expect, it } from 'vitest';
 import { BargeInMachine, type BargeInEvent } from './bargeInMachine';
 
-/** Chunks of 32 ms from t = 0; each entry: [probability, playing, userLike]. */
-function run(chunks: ReadonlyArray<readonly [number, boolean, boolean]>, machine = new BargeInMachine()): BargeInEvent[] {
-  return chunks.flatMap(([probability, playing, userLike], i) => machine.push({ startMs: i * 32, endMs: (i + 1) * 32, probability, playing, userLike }));
+/**
+ * Frames of 10 ms from t = 0 (centre i * 10 ms, known and fed at i * 10 + 12.5 ms) while the voice plays: 'u' the
+ * user's, '.' echo or silence; a VAD chunk of probability `vad` after every third frame.
+ */
+function run(frames: string, { vad = 0.9, machine = new BargeInMachine() } = {}): BargeInEvent[] {
+  const events: BargeInEvent[] = [];
+  [...frames].forEach((mark, i) => {
+    events.push(...machine.pushFrame({ centreMs: i * 10, playing: true, userLike: mark === 'u' }, i * 10 + 12.5));
+    if (i % 3 === 2) machine.pushChunk(vad);
+  });
+  return events;
 }
 
-const silence = (n: number, playing = true) => Array.from({ length: n }, () => [0.05, playing, false] as const);
-const user = (n: number, playing = true) => Array.from({ length: n }, () => [0.9, playing, true] as const);
-const echo = (n: number) => Array.from({ length: n }, () => [0.9, true, false] as const);
+const repeat = (mark: string, n: number): string => mark.repeat(n);
 
 describe('BargeInMachine', () => {
-  it('ducks at the onset chunk and confirms after 192 ms (six chunks) of unexplained speech', () => {
-    const events = run([...silence(3), ...user(8)]);
+  it('ducks on the second frame of the user (20 ms) and confirms on their 20th (200 ms) frame', () => {
+    const events = run(repeat('.', 30) + repeat('u', 40));
     expect(events).toEqual([
-      { type: 'duck', atMs: 128 },
-      { type: 'confirmed', onsetMs: 96, atMs: 96 + 6 * 32, playing: true },
+      { type: 'duck', atMs: 31 * 10 + 12.5 },
+      { type: 'confirmed', onsetMs: 300, atMs: 49 * 10 + 12.5, playing: true },
     ]);
   });
 
-  it('restores the voice 128 ms after a cough shorter than the confirmation ends', () => {
-    const events = run([...silence(2), ...user(4), ...silence(5)]);
+  it('a single frame of the user does not duck', () => {
+    expect(run(repeat('.', 10) + 'u' + repeat('.', 10) + 'u' + repeat('.', 10))).toEqual([]);
+  });
+
+  it('restores the voice 120 ms after a 190 ms cough ends, without confirming it', () => {
+    const events = run(repeat('.', 10) + repeat('u', 19) + repeat('.', 30));
     expect(events).toEqual([
-      { type: 'duck', atMs: 96 },
-      { type: 'restore', atMs: (2 + 4 + 4) * 32, onsetMs: 64 },
+      { type: 'duck', atMs: 11 * 10 + 12.5 },
+      // Frames 29..40 are the twelve quiet frames (120 ms): the restore comes with frame 40.
+      { type: 'restore', atMs: 40 * 10 + 12.5, onsetMs: 100 },
     ]);
   });
 
-  it('never ducks for speech the echo explains, and ducks for the user inside it', () => {
-    expect(run([...silence(2), ...echo(40), ...silence(3)])).toEqual([]);
-    const events = run([...echo(10), ...user(6)]);
+  it('speech half hidden by echo still confirms: the user frames add up within 400 ms, across a restore', () => {
+    // 10 of the user's frames, 13 hidden (a restore after 12), 10 more: the 20th user frame confirms.
+    const events = run(repeat('.', 5) + repeat('u', 10) + repeat('.', 13) + repeat('u', 12));
     expect(events).toEqual([
-      { type: 'duck', atMs: 11 * 32 },
-      { type: 'confirmed', onsetMs: 10 * 32, atMs: 16 * 32, playing: true },
+      { type: 'duck', atMs: 6 * 10 + 12.5 },
+      { type: 'restore', atMs: 26 * 10 + 12.5, onsetMs: 50 },
+      { type: 'duck', atMs: 29 * 10 + 12.5 },
+      { type: 'confirmed', onsetMs: 50, atMs: 37 * 10 + 12.5, playing: true },
     ]);
   });
 
-  it('counts only unexplained chunks: speech half hidden by echo confirms later, within maxPendingMs', () => {
-    const alternating = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? ([0.9, true, true] as const) : ([0.9, true, false] as const)));
-    const events = run(alternating);
-    // Six unexplained chunks at indices 0, 2, ..., 10: confirmed at the end of chunk 10; quiet never reaches 3 in a row.
-    expect(events.at(-1)).toEqual({ type: 'confirmed', onsetMs: 0, atMs: 11 * 32, playing: true });
+  it('user frames more than 400 ms apart do not add up', () => {
+    const events = run(repeat('.', 5) + repeat('u', 15) + repeat('.', 40) + repeat('u', 10) + repeat('.', 20));
+    expect(events.filter((event) => event.type === 'confirmed')).toEqual([]);
   });
 
-  it('gives up after maxPendingMs of sparse unexplained speech and restores', () => {
-    const machine = new BargeInMachine({ maxPendingMs: 300, restoreAfterMs: 200 });
-    const sparse = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? ([0.9, true, true] as const) : ([0.9, true, false] as const)));
-    const events = run(sparse, machine);
-    expect(events).toEqual([
-      { type: 'duck', atMs: 32 },
-      // 300 ms after the onset at 0: the end of chunk 9 (320 ms) is the first chunk end past it.
-      { type: 'restore', atMs: 320, onsetMs: 0 },
+  it('does not confirm while the VAD hears no speech, and confirms once it does', () => {
+    const machine = new BargeInMachine();
+    expect(run(repeat('u', 30), { vad: 0.1, machine })).toEqual([{ type: 'duck', atMs: 1 * 10 + 12.5 }]);
+    machine.pushChunk(0.9);
+    expect(machine.pushFrame({ centreMs: 300, playing: true, userLike: true }, 312.5)).toEqual([
+      // The first user frame still within 400 ms of the confirming one.
+      { type: 'confirmed', onsetMs: 0, atMs: 312.5, playing: true },
     ]);
-    // The speech goes on as echo: the next unexplained onset chunk ducks again.
-    expect(machine.push({ startMs: 384, endMs: 416, probability: 0.9, playing: true, userLike: true })).toEqual([{ type: 'duck', atMs: 416 }]);
+  });
+
+  it('gives up after maxPendingMs of sparse user frames and restores', () => {
+    const machine = new BargeInMachine({ maxPendingMs: 300, confirmSpeechMs: 250, confirmWindowMs: 400 });
+    const sparse = Array.from({ length: 40 }, (_, i) => (i % 3 === 2 ? '.' : 'u')).join('');
+    const events = run(sparse, { machine });
+    expect(events[0]).toEqual({ type: 'duck', atMs: 1 * 10 + 12.5 });
+    // Two in three frames are the user's: 25 of them (250 ms) take 37 frames, past maxPendingMs at frame 30.
+    expect(events[1]).toEqual({ type: 'restore', atMs: 30 * 10 + 12.5, onsetMs: 0 });
   });
 
   it('confirms without ducking when nothing plays, and reports that no voice was playing', () => {
-    expect(run([...silence(1, false), ...user(6, false)])).toEqual([{ type: 'confirmed', onsetMs: 32, atMs: 7 * 32, playing: false }]);
+    const machine = new BargeInMachine();
+    const events: BargeInEvent[] = [];
+    for (let i = 0; i < 30; i++) {
+      events.push(...machine.pushFrame({ centreMs: i * 10, playing: false, userLike: true }, i * 10 + 12.5));
+      if (i % 3 === 2) machine.pushChunk(0.9);
+    }
+    expect(events).toEqual([{ type: 'confirmed', onsetMs: 0, atMs: 19 * 10 + 12.5, playing: false }]);
   });
 
   it('a reset while ducked restores the voice', () => {
     const machine = new BargeInMachine();
-    run(user(2), machine);
+    run('uu', { machine });
     expect(machine.ducked).toBe(true);
     expect(machine.reset(500)).toEqual([{ type: 'restore', atMs: 500, onsetMs: 0 }]);
     expect(machine.ducked).toBe(false);

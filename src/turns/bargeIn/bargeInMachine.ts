@@ -1,12 +1,16 @@
-/** Barge-in settings; times in ms, judged per VAD chunk. */
+/** Barge-in settings; times in ms. The echo gate judges 10 ms frames, the VAD 32 ms chunks. */
 export interface BargeInConfig {
-  /** A chunk at or above this probability may open an onset (Silero's onset threshold). */
+  /** A chunk at or above this probability says the VAD hears speech (Silero's onset threshold). */
   onsetThreshold: number;
   /** A chunk at or above this probability still counts as speech (Silero's offset threshold). */
   offsetThreshold: number;
-  /** Speech the echo does not explain, summed from the onset, that confirms the user: longer than a cough or a knock. */
+  /** Frames in a row the echo gate calls the user's that open an onset (and duck a playing voice). */
+  onsetFrames: number;
+  /** Frames the gate calls the user's, summed over confirmWindowMs, that confirm them: longer than a cough or a knock. */
   confirmSpeechMs: number;
-  /** Unexplained silence (or echo) in a row after which an onset is dropped and the voice restored. */
+  /** The window confirmSpeechMs is summed over: the user's speech, half hidden by loud echo, still adds up across a restore. */
+  confirmWindowMs: number;
+  /** Frames in a row not the user's after which an onset is dropped and the voice restored. */
   restoreAfterMs: number;
   /** An onset not confirmed this long after it is dropped and the voice restored. */
   maxPendingMs: number;
@@ -15,25 +19,25 @@ export interface BargeInConfig {
 export const DEFAULT_BARGE_IN_CONFIG: Readonly<BargeInConfig> = Object.freeze({
   onsetThreshold: 0.5,
   offsetThreshold: 0.35,
-  confirmSpeechMs: 192,
-  restoreAfterMs: 128,
+  onsetFrames: 2,
+  confirmSpeechMs: 200,
+  confirmWindowMs: 400,
+  restoreAfterMs: 120,
   maxPendingMs: 600,
 });
 
-/** One VAD chunk as the machine sees it. */
-export interface BargeInChunk {
-  /** The chunk's start and end, ms since the stream started. */
-  startMs: number;
-  endMs: number;
-  probability: number;
+/** One 10 ms microphone frame as the echo gate judged it. */
+export interface BargeInFrame {
+  /** The frame's centre, ms since the stream started. */
+  centreMs: number;
   /** The assistant's voice was playing (there is something to duck). */
   playing: boolean;
-  /** The echo gate found more than the assistant's own echo in this chunk. */
+  /** The echo gate found more than the assistant's own echo in this frame. */
   userLike: boolean;
 }
 
 export type BargeInEvent =
-  /** An onset while the voice plays: duck it now. */
+  /** An onset while the voice plays: duck it now. `atMs` is when the machine was told what decided it. */
   | { type: 'duck'; atMs: number }
   /** The onset was not the user (a cough, a door, echo): the voice comes back. */
   | { type: 'restore'; atMs: number; onsetMs: number }
@@ -41,33 +45,42 @@ export type BargeInEvent =
   | { type: 'confirmed'; onsetMs: number; atMs: number; playing: boolean };
 
 type State =
-  /** No speech. */
-  | { kind: 'idle' }
-  /** The VAD hears speech the echo explains: the assistant hearing itself. */
-  | { kind: 'echo' }
-  /** An unexplained onset awaits confirmation. */
-  | { kind: 'pending'; onsetMs: number; userMs: number; quietMs: number; ducked: boolean; playing: boolean }
+  /** No onset: counts the run of frames the gate calls the user's. */
+  | { kind: 'idle'; runFrames: number; runStartMs: number }
+  /** An onset awaits confirmation. */
+  | { kind: 'pending'; onsetMs: number; quietMs: number; ducked: boolean; playing: boolean; vadAgreed: boolean }
   /** The user's speech, confirmed: lasts until the VAD falls silent. */
   | { kind: 'confirmed' };
 
+const FRAME_MS = 10;
+const idle = (): State => ({ kind: 'idle', runFrames: 0, runStartMs: 0 });
+
 /**
- * Confirm before cancelling, as a pure state machine over VAD chunks: an onset the echo gate does not explain
- * ducks a playing voice at once; confirmSpeechMs of unexplained speech confirms the user (the caller stops the
- * voice and the reply); restoreAfterMs without it, or maxPendingMs in all, restores the voice. Speech the echo
- * explains opens nothing, and an unexplained chunk within it opens an onset.
+ * Confirm before cancelling, as a pure state machine over the echo gate's 10 ms frames and the VAD's 32 ms chunks,
+ * fed in the order they became known: onsetFrames frames in a row the gate does not explain open an onset and
+ * duck a playing voice at once (a frame is known 12.5 ms after its centre, a chunk only at its end);
+ * confirmSpeechMs of such frames within confirmWindowMs confirm the user, provided the VAD called a chunk since the onset speech and
+ * still does, and the newest frame is the user's (a burst shorter than confirmSpeechMs has ended by then);
+ * restoreAfterMs of frames in a row without the user, or maxPendingMs in all, restore the voice.
+ * Every event carries `atMs`, the caller's clock when it fed what decided it.
  */
 export class BargeInMachine {
   readonly config: BargeInConfig;
-  private state: State = { kind: 'idle' };
+  private state: State = idle();
+  /** Centres of the recent frames the gate called the user's, oldest first, within confirmWindowMs. */
+  private readonly userFrames: number[] = [];
+  /** The newest chunk's probability: speech still going on, as far as the VAD knows. */
+  private lastProbability = 0;
 
   constructor(config: Partial<BargeInConfig> = {}) {
     this.config = { ...DEFAULT_BARGE_IN_CONFIG, ...config };
-    const { onsetThreshold, offsetThreshold, confirmSpeechMs, restoreAfterMs, maxPendingMs } = this.config;
+    const { onsetThreshold, offsetThreshold, onsetFrames, confirmSpeechMs, confirmWindowMs, restoreAfterMs, maxPendingMs } = this.config;
     if (!(offsetThreshold > 0 && offsetThreshold <= onsetThreshold && onsetThreshold <= 1)) {
       throw new RangeError(`BargeInMachine: need 0 < offsetThreshold <= onsetThreshold <= 1`);
     }
-    if (!(confirmSpeechMs > 0 && restoreAfterMs > 0 && maxPendingMs > confirmSpeechMs)) {
-      throw new RangeError(`BargeInMachine: need confirmSpeechMs, restoreAfterMs > 0 and maxPendingMs > confirmSpeechMs`);
+    if (!(Number.isInteger(onsetFrames) && onsetFrames >= 1)) throw new RangeError(`BargeInMachine: onsetFrames must be an integer >= 1`);
+    if (!(confirmSpeechMs > 0 && restoreAfterMs > 0 && confirmWindowMs >= confirmSpeechMs && maxPendingMs > confirmSpeechMs)) {
+      throw new RangeError(`BargeInMachine: need confirmSpeechMs, restoreAfterMs > 0 and confirmWindowMs, maxPendingMs >= confirmSpeechMs`);
     }
   }
 
@@ -81,55 +94,62 @@ export class BargeInMachine {
     return this.state.kind === 'confirmed';
   }
 
-  /** Feeds the next chunk; returns what to do. */
-  push(chunk: BargeInChunk): BargeInEvent[] {
-    const { onsetThreshold, offsetThreshold } = this.config;
-    const speech = chunk.probability >= offsetThreshold;
+  /** Feeds the next frame's verdict, known at `atMs`; returns what to do. */
+  pushFrame(frame: BargeInFrame, atMs: number): BargeInEvent[] {
+    if (frame.userLike) this.userFrames.push(frame.centreMs);
+    while (this.userFrames.length > 0 && this.userFrames[0]! <= frame.centreMs - this.config.confirmWindowMs) this.userFrames.shift();
     const state = this.state;
     switch (state.kind) {
       case 'idle':
-      case 'echo':
-        if (chunk.probability >= onsetThreshold && chunk.userLike) return this.open(chunk);
-        this.state = speech && (state.kind === 'echo' || chunk.probability >= onsetThreshold) ? { kind: 'echo' } : { kind: 'idle' };
-        return [];
+        if (!frame.userLike) {
+          state.runFrames = 0;
+          return [];
+        }
+        if (state.runFrames++ === 0) state.runStartMs = frame.centreMs;
+        return state.runFrames >= this.config.onsetFrames ? this.open(state.runStartMs, frame.playing, atMs) : [];
       case 'pending':
-        return this.judge(state, chunk, speech);
+        return this.judge(state, frame, atMs);
       case 'confirmed':
-        if (!speech) this.state = { kind: 'idle' };
         return [];
     }
+  }
+
+  /** Feeds the next VAD chunk's speech probability: it decides nothing by itself, the frames after it do. */
+  pushChunk(probability: number): void {
+    this.lastProbability = probability;
+    const state = this.state;
+    if (state.kind === 'pending' && probability >= this.config.onsetThreshold) state.vadAgreed = true;
+    if (state.kind === 'confirmed' && probability < this.config.offsetThreshold) this.state = idle();
   }
 
   /** The stream ended or restarted: a ducked voice comes back. */
   reset(atMs: number): BargeInEvent[] {
     const state = this.state;
-    this.state = { kind: 'idle' };
+    this.state = idle();
+    this.lastProbability = 0;
+    this.userFrames.length = 0;
     return state.kind === 'pending' && state.ducked ? [{ type: 'restore', atMs, onsetMs: state.onsetMs }] : [];
   }
 
-  private open(chunk: BargeInChunk): BargeInEvent[] {
-    const pending = { kind: 'pending' as const, onsetMs: chunk.startMs, userMs: 0, quietMs: 0, ducked: chunk.playing, playing: chunk.playing };
-    this.state = pending;
-    const events: BargeInEvent[] = chunk.playing ? [{ type: 'duck', atMs: chunk.endMs }] : [];
-    return [...events, ...this.judge(pending, chunk, true)];
+  private open(runStartMs: number, playing: boolean, atMs: number): BargeInEvent[] {
+    const vadAgreed = this.lastProbability >= this.config.onsetThreshold;
+    // The onset is the first of the user's frames still in the window: speech that began before a restore.
+    const onsetMs = Math.min(runStartMs, this.userFrames[0] ?? runStartMs);
+    this.state = { kind: 'pending', onsetMs, quietMs: 0, ducked: playing, playing, vadAgreed };
+    return playing ? [{ type: 'duck', atMs }] : [];
   }
 
-  private judge(state: Extract<State, { kind: 'pending' }>, chunk: BargeInChunk, speech: boolean): BargeInEvent[] {
-    const chunkMs = chunk.endMs - chunk.startMs;
-    state.playing ||= chunk.playing;
-    if (speech && chunk.userLike) {
-      state.userMs += chunkMs;
-      state.quietMs = 0;
-    } else {
-      state.quietMs += chunkMs;
-    }
-    if (state.userMs >= this.config.confirmSpeechMs) {
+  private judge(state: Extract<State, { kind: 'pending' }>, frame: BargeInFrame, atMs: number): BargeInEvent[] {
+    state.playing ||= frame.playing;
+    state.quietMs = frame.userLike ? 0 : state.quietMs + FRAME_MS;
+    const vadSpeech = this.lastProbability >= this.config.offsetThreshold;
+    if (frame.userLike && this.userFrames.length * FRAME_MS >= this.config.confirmSpeechMs && state.vadAgreed && vadSpeech) {
       this.state = { kind: 'confirmed' };
-      return [{ type: 'confirmed', onsetMs: state.onsetMs, atMs: chunk.endMs, playing: state.playing }];
+      return [{ type: 'confirmed', onsetMs: state.onsetMs, atMs, playing: state.playing }];
     }
-    if (state.quietMs >= this.config.restoreAfterMs || chunk.endMs - state.onsetMs >= this.config.maxPendingMs) {
-      this.state = speech ? { kind: 'echo' } : { kind: 'idle' };
-      return state.ducked ? [{ type: 'restore', atMs: chunk.endMs, onsetMs: state.onsetMs }] : [];
+    if (state.quietMs >= this.config.restoreAfterMs || frame.centreMs - state.onsetMs >= this.config.maxPendingMs) {
+      this.state = idle();
+      return state.ducked ? [{ type: 'restore', atMs, onsetMs: state.onsetMs }] : [];
     }
     return [];
   }
