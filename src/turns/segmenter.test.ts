@@ -167,3 +167,35 @@ describe('Segmenter', () => {
     expect(() => new Segmenter({ maxTurnMs: 300 })).toThrow(/maxTurnMs/);
   });
 });
+
+describe('Segmenter.moveOnset', () => {
+  /** 5 silent chunks, 20 speech chunks (onset at sample 5 * 512), then silence until the turn closes. */
+  function turnWithMove(moveTo: (segmenter: Segmenter) => void): SegmenterEvent[] {
+    const segmenter = new Segmenter();
+    const events: SegmenterEvent[] = [];
+    for (let i = 0; i < 5; i++) events.push(...segmenter.push(0.05));
+    for (let i = 0; i < 20; i++) events.push(...segmenter.push(0.9));
+    moveTo(segmenter);
+    for (let i = 0; i < 20; i++) events.push(...segmenter.push(0.05));
+    return events;
+  }
+  const turnEnd = (events: SegmenterEvent[]) => events.find((event) => event.type === 'turnEnd');
+
+  it('starts the turn and its 200 ms (3200-sample) padding at the moved onset', () => {
+    const moved = 12 * 512 + 100;
+    expect(turnEnd(turnWithMove((s) => s.moveOnset(moved)))).toMatchObject({ onsetSample: moved, paddedStartSample: moved - 3200, offsetSample: 25 * 512 });
+  });
+
+  it('ignores an onset before the current one or at or past the last speech (padding stays floored at the stream start)', () => {
+    for (const sample of [4 * 512, 25 * 512, 30 * 512]) {
+      expect(turnEnd(turnWithMove((s) => s.moveOnset(sample)))).toMatchObject({ onsetSample: 5 * 512, paddedStartSample: 0 });
+    }
+  });
+
+  it('ignores a move while no turn is open', () => {
+    const segmenter = new Segmenter();
+    segmenter.moveOnset(1000);
+    const events = [...segmenter.push(0.9), ...Array.from({ length: 10 }, () => segmenter.push(0.9)).flat()];
+    expect(events[0]).toMatchObject({ type: 'speechStart', onsetSample: 0 });
+  });
+});
