@@ -172,6 +172,8 @@ export class ConversationFlow {
     voice.forgetTurnStyles();
     this.speculation.reset();
     await this.conversation.reset();
+    // The reply interrupted on the way out reported the old dialogue after the page had emptied it.
+    this.deps.actions.dialogueChanged(this.conversation.current);
     if (models.ready('llm')) await models.client('llm').call('reset', null).catch(() => undefined);
   }
 

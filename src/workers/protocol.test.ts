@@ -87,6 +87,14 @@ describe('worker protocol', () => {
     await expect(pending).rejects.toMatchObject({ name: 'WorkerCrashed', message: 'the worker stopped: out of memory' });
   });
 
+  it('fails calls in flight when its owner abandons the worker (a lost GPU device), and later calls still work', async () => {
+    const { client } = connect(handlers);
+    const pending = client.call('wait', null);
+    client.abandon('its GPU device was lost');
+    await expect(pending).rejects.toMatchObject({ name: 'WorkerCrashed', message: 'the worker stopped: its GPU device was lost' });
+    await expect(client.call('add', { a: 2, b: 3 })).resolves.toBe(5);
+  });
+
   it('answers an unknown method with a structured error', async () => {
     const { client } = connect({ ...handlers, add: undefined } as unknown as Handlers<CounterApi>);
     await expect(client.call('add', { a: 1, b: 1 })).rejects.toMatchObject({ name: 'UnknownMethod' });

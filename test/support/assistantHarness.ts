@@ -1,0 +1,209 @@
+// The whole assistant in one Node process, built by the page's own composition root: the real model host,
+// conversation, listening and study, over in-process workers. The listen worker runs the real VAD and turn logic;
+// the ASR and LLM workers run their real methods on the tiny pack's models; the TTS worker is a fake that answers
+// each clause with a tone as long as the text, so a test can hold or play the voice at will.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAssistant, type Assistant } from '../../src/assistant/createAssistant';
+import type { AssistantPorts, Clock } from '../../src/assistant/ports';
+import { memoryStorage, type KeyValueStorage } from '../../src/state/keyValueStorage';
+import type { ModelRole } from '../../src/state/modelsSlice';
+import { createAppStore } from '../../src/state/store';
+import { SileroVad } from '../../src/models/vad/sileroVad';
+import type { WhisperBundle } from '../../src/models/asr/whisperFamily';
+import type { LlmBundle } from '../../src/models/llm/llmFamily';
+import type { ReadComponentFile } from '../../src/models/es4r/runtime/loadEs4r';
+import type { ModelLoadRequest, ModelLoadResult } from '../../src/workers/modelApi';
+import type { ModelSlot } from '../../src/workers/modelHandlers';
+import { createAsrHandlers } from '../../src/workers/asrHandlers';
+import { createLlmHandlers } from '../../src/workers/llmHandlers';
+import { createListenHandlers } from '../../src/workers/listenHandlers';
+import { createStreamEngine } from '../../src/workers/streamEngine';
+import type { AsrWorkerApi } from '../../src/workers/asrApi';
+import type { LlmWorkerApi } from '../../src/workers/llmApi';
+import type { TtsWorkerApi } from '../../src/workers/ttsApi';
+import type { ListenApi } from '../../src/workers/listenApi';
+import type { Api } from '../../src/workers/protocol';
+import { loadPackInNode, type NodeModels } from '../../scripts/cli/loadPackInNode';
+import { loadVadModel } from '../../scripts/cli/loadVadModel';
+import { DEFAULT_MODELS_DIR } from '../../scripts/models/paths';
+import { FakeMicrophone, FakePlayer, fakeAudio } from './fakeAudio';
+import { InProcessWorker } from './inProcessWorker';
+
+/** The in-process page's origin; the fetch below maps it onto public/. */
+const ORIGIN = 'http://assistant.test/';
+const MODELS_URL = `${ORIGIN}models/`;
+const PUBLIC_DIR = join(DEFAULT_MODELS_DIR, '..');
+const TTS_RATE_HZ = 24000;
+/** The fake voice speaks 40 ms per character: long enough to interrupt, short enough to play fast. */
+const FAKE_VOICE_MS_PER_CHAR = 40;
+
+/** The tiny pack's models, loaded once per test file and shared by every worker (and every restart) of it. */
+export async function loadTinyModels(): Promise<NodeModels> {
+  return loadPackInNode('tiny', { withSpeechPath: true });
+}
+
+/** Serves public/ as the page's server would: GET and HEAD, 404 for what is not there. */
+async function servePublic(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  if (!url.href.startsWith(ORIGIN)) return new Response('not found', { status: 404 });
+  try {
+    const bytes = readFileSync(join(PUBLIC_DIR, decodeURIComponent(url.pathname)));
+    const type = url.pathname.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+    return new Response(init?.method === 'HEAD' ? null : bytes, { status: 200, headers: { 'content-type': type, 'content-length': String(bytes.length) } });
+  } catch {
+    return new Response('not found', { status: 404 });
+  }
+}
+
+/** A component's files as the workers' reader gives them, from public/models/. */
+function localReader(componentUrl: string): ReadComponentFile {
+  const base = componentUrl.slice(MODELS_URL.length);
+  return async (path) => new Uint8Array(readFileSync(join(DEFAULT_MODELS_DIR, base, path)));
+}
+
+function loaded(request: ModelLoadRequest): ModelLoadResult {
+  return { device: 'wasm', dtype: request.dtypes.wasm, reason: 'in-process test worker', selfCheck: null, gpu: null, newVerdict: null, loadMs: 0, warmUpMs: 0 };
+}
+
+function asrWorker(models: NodeModels): InProcessWorker<AsrWorkerApi> {
+  const slot: ModelSlot<WhisperBundle> = { current: null };
+  return new InProcessWorker<AsrWorkerApi>('asr', {
+    async load(request) {
+      slot.current = models.asr;
+      return loaded(request);
+    },
+    ...createAsrHandlers(slot, localReader),
+  });
+}
+
+function llmWorker(name: string, bundle: LlmBundle): InProcessWorker<LlmWorkerApi> {
+  const slot: ModelSlot<LlmBundle> = { current: null };
+  const llm = createLlmHandlers(slot, localReader);
+  return new InProcessWorker<LlmWorkerApi>(name, {
+    async load(request) {
+      slot.current = bundle;
+      await llm.afterLoad(bundle);
+      return loaded(request);
+    },
+    ...llm.handlers,
+  });
+}
+
+/** A tone as long as the text would take to say. */
+function fakeTtsWorker(): InProcessWorker<TtsWorkerApi> {
+  return new InProcessWorker<TtsWorkerApi>('tts', {
+    async load(request) {
+      return loaded(request);
+    },
+    async speak({ text }) {
+      const samples = Math.round((text.length * FAKE_VOICE_MS_PER_CHAR * TTS_RATE_HZ) / 1000);
+      const audio24k = Float32Array.from({ length: samples }, (_, i) => 0.1 * Math.sin((2 * Math.PI * 220 * i) / TTS_RATE_HZ));
+      return { audio24k, timingsMs: {} };
+    },
+    async loadStyleEncoder() {
+      return null;
+    },
+    async styleOf() {
+      return new Float32Array(256).fill(0.01);
+    },
+  });
+}
+
+function listenWorker(): InProcessWorker<ListenApi> {
+  let vad: SileroVad | null = null;
+  return new InProcessWorker<ListenApi>(
+    'listen',
+    createListenHandlers({
+      async loadVad() {
+        vad = await SileroVad.create(loadVadModel());
+      },
+      createEngine(nMels, segmenter) {
+        if (!vad) throw new Error('the VAD is not loaded');
+        return createStreamEngine(vad, nMels, segmenter);
+      },
+    }),
+  );
+}
+
+export interface Harness {
+  assistant: Assistant;
+  microphone: FakeMicrophone;
+  player: FakePlayer;
+  storage: KeyValueStorage;
+  /** Every worker started for a role, oldest first (a restart adds one). */
+  workers: Map<ModelRole | 'listen', InProcessWorker<Api>[]>;
+  latest(role: ModelRole | 'listen'): InProcessWorker<Api>;
+  /** Stops listening and any reply, then ends every worker: nothing of this session runs on into the next test. */
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  models: NodeModels;
+  microphoneRateHz: number;
+  storage?: KeyValueStorage;
+  clock?: Clock;
+  href?: string;
+}
+
+export function createHarness({ models, microphoneRateHz, storage = memoryStorage(), clock = { nowMs: () => performance.now(), wallMs: () => Date.now() }, href = ORIGIN }: HarnessOptions): Harness {
+  const workers = new Map<ModelRole | 'listen', InProcessWorker<Api>[]>();
+  const started = <A extends Api>(role: ModelRole | 'listen', worker: InProcessWorker<A>): InProcessWorker<A> => {
+    workers.set(role, [...(workers.get(role) ?? []), worker as unknown as InProcessWorker<Api>]);
+    return worker;
+  };
+  const speech = models.speech;
+  const microphone = new FakeMicrophone(microphoneRateHz);
+  const player = new FakePlayer();
+  const ports: AssistantPorts = {
+    workers: {
+      model: (role) => {
+        switch (role) {
+          case 'asr':
+            return started(role, asrWorker(models));
+          case 'llm':
+            return started(role, llmWorker(role, models.llm));
+          case 'speech_llm':
+            if (!speech) throw new Error('the harness was given no speech path');
+            return started(role, llmWorker(role, speech.llm));
+          case 'tts':
+            return started(role, fakeTtsWorker());
+        }
+      },
+      listen: () => started('listen', listenWorker()),
+    },
+    store: createAppStore(storage),
+    clock,
+    storage,
+    audio: fakeAudio(microphone, player),
+    models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => null },
+    page: { href, automation: false, userAgent: 'node-test' },
+  };
+  const assistant = createAssistant(ports, { random: () => 0.5 });
+  return {
+    assistant,
+    microphone,
+    player,
+    storage,
+    workers,
+    latest: (role) => {
+      const worker = workers.get(role)?.at(-1);
+      if (!worker) throw new Error(`no ${role} worker was started`);
+      return worker;
+    },
+    close: async () => {
+      await assistant.listening.stop();
+      await assistant.conversation.reset();
+      for (const started of workers.values()) started.forEach((worker) => worker.terminate());
+    },
+  };
+}
+
+/** Resolves once `condition` holds, checking every 20 ms; fails with `what` after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const startMs = performance.now();
+  while (!condition()) {
+    if (performance.now() - startMs > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
