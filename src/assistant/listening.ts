@@ -6,13 +6,11 @@ import { summarizeTurn } from '../state/summarizeTurn';
 import { WorkerClient } from '../workers/client';
 import type { ListenApi, ListenUpdate } from '../workers/listenApi';
 import { errorMessage } from '../errorMessage';
+import { LISTEN_BATCH_FRAMES } from '../turns/listenBatch';
 import type { Turn } from '../turns/turn';
 import type { ConversationFlow } from './conversationFlow';
 import type { AudioPorts, Clock, WorkerStarter } from './ports';
 import type { VoiceOutput } from './voiceOutput';
-
-/** Frames per worklet batch: 30 ms keeps the input meter near 33 Hz. */
-const BATCH_FRAMES = 3;
 
 export interface ListeningDeps {
   workers: WorkerStarter;
@@ -214,7 +212,7 @@ export class Listening {
       this.capture = await audio.startCapture({
         processing: settings.processing,
         nMels: settings.nMels,
-        batchFrames: BATCH_FRAMES,
+        batchFrames: LISTEN_BATCH_FRAMES,
         batchPort: channel.port1,
         onLost: (failure) => this.microphoneLost(failure),
         echoLoopback: this.echoLoopback ? { stream: await voice.playbackStream(), ...this.echoLoopback } : null,

@@ -75,6 +75,24 @@ describe('listen worker handlers', () => {
     expect(updates.filter((u) => u.type !== 'level').map((u) => u.type)).toEqual(['speechStart', 'misfire']);
   });
 
+  it('reports the input level every 3 frames (30 ms) when batches are single frames, as the loudest of them', async () => {
+    const handlers = createListenHandlers({ loadVad: async () => {}, createEngine: () => new ScriptedEngine() });
+    await handlers.load({ vadModelUrl: '/models/vad/v.onnx' }, recordingContext().context);
+    const { port1, port2 } = new MessageChannel();
+    const { context, updates } = recordingContext();
+    const listening = handlers.listen({ batches: port2, nMels: 80, segmenter: {} }, context);
+    [1e-4, 1, 1e-2, 1e-6, 1e-6, 1e-3, 1e-5].forEach((energy, frame) => port1.postMessage(batchOf(frame, [energy])));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await handlers.finish({ reason: 'stopped' }, recordingContext().context);
+    await listening;
+    port1.close();
+    // Frames 0-2 -> loudest 1 (0 dB), frames 3-5 -> 1e-3 (-30 dB); frame 6 waits for two more.
+    const levelsDb = updates.flatMap((u) => (u.type === 'level' ? [u.levelDb] : []));
+    expect(levelsDb).toHaveLength(2);
+    expect(levelsDb[0]).toBeCloseTo(0, 5);
+    expect(levelsDb[1]).toBeCloseTo(-30, 5);
+  });
+
   it('listens while the VAD still loads: levels flow at once, batches wait for the VAD and none is lost', async () => {
     const engine = new ScriptedEngine();
     let vadLoaded: () => void = () => {};

@@ -29,10 +29,13 @@ function transfersOf(event: BargeInListenEvent): Transferable[] {
   return [pcm16k.buffer, logMel.buffer, energy.buffer, speechFrames.buffer] as ArrayBuffer[];
 }
 
-function loudestDb(energy: Float32Array): number {
+/** Frames per input-level report: 30 ms keeps the meter near 33 Hz. */
+const LEVEL_FRAMES = 3;
+
+function loudestEnergy(energy: Float32Array): number {
   let loudest = 0;
   for (const e of energy) loudest = Math.max(loudest, e);
-  return powerToDb(loudest);
+  return loudest;
 }
 
 export function createListenHandlers(dependencies: ListenDependencies): Handlers<ListenApi> {
@@ -71,11 +74,19 @@ export function createListenHandlers(dependencies: ListenDependencies): Handlers
           void finishStream?.('stopped');
         },
       );
+      let levelFrames = 0;
+      let levelEnergy = 0;
       batches.onmessage = (message: MessageEvent<FeatureBatch>) => {
         const batch = message.data;
         batchCount++;
-        // The meter moves at once, even while the VAD still loads.
-        context.chunk({ type: 'level', levelDb: loudestDb(batch.energy) });
+        // The meter moves at once, even while the VAD still loads, at ~33 Hz whatever the batch size.
+        levelFrames += batch.energy.length;
+        levelEnergy = Math.max(levelEnergy, loudestEnergy(batch.energy));
+        if (levelFrames >= LEVEL_FRAMES) {
+          context.chunk({ type: 'level', levelDb: powerToDb(levelEnergy) });
+          levelFrames = 0;
+          levelEnergy = 0;
+        }
         queue = queue.then(async () => {
           if (failure || !engine) return;
           try {
