@@ -29,7 +29,12 @@ export function numericTolerance(dtype: Dtype): number {
  * right, rank the next tokens alike: most greedy tokens equal and most of the top-k shared. A broken kernel
  * ranks them like chance (k / vocabulary shared).
  */
-export const TOKEN_RULE = { k: 10, minGreedyAgreement: 0.5, minTopKOverlap: 0.5 } as const;
+export const TOKEN_RULE = {
+  k: 10,
+  minGreedyAgreement: 0.5,
+  // Not 0.5: scale-lite Whisper with a q8 encoder against fp32 shares 43% of its top-10 with all greedy tokens equal.
+  minTopKOverlap: 0.2,
+} as const;
 
 /** Long-term spectral distance allowed between two renderings of the same long phoneme input, in dB. */
 export const SPECTRAL_TOLERANCE_DB = { sameWeights: 1, otherWeights: 3 } as const;
