@@ -6,6 +6,7 @@ import { VAD_CHUNK_SAMPLES } from '../src/models/vad/vadContract';
 import { LISTEN_BATCH_FRAMES } from '../src/turns/listenBatch';
 import { loadVadModel } from './cli/loadVadModel';
 import { parseCliArgs } from './cli/parseCliArgs';
+import { measureCancellerCost } from './bargeIn/cancellerCost';
 import { benchmarkRooms, scenariosFor, type Scenario } from './bargeIn/scenarios';
 
 /** A confirmation this long after the user's onset no longer counts as theirs. */
@@ -30,6 +31,8 @@ interface Tally {
   confirmAfterSpeechMs: number[];
   stopAfterSpeechMs: number[];
   echoTurnsKept: number;
+  /** The canceller's ERLE at the end of each echo-alone recording, by room echo gain. */
+  erleDbByGain: Map<number, number[]>;
 }
 
 /**
@@ -62,6 +65,8 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
       tally.falseFromEcho += result.bargeIns.length;
       tally.echoDucks += result.ducks.length;
       tally.echoTurnsKept += result.turns.length;
+      const erle = tally.erleDbByGain.get(scenario.room.gainDb) ?? [];
+      tally.erleDbByGain.set(scenario.room.gainDb, [...erle, result.canceller.erleDb]);
     }
     if (result.bargeIns.length > 0) console.error(`  false: ${scenario.name}: ${JSON.stringify(result.bargeIns)}`);
     return;
@@ -92,7 +97,7 @@ if (!(Number.isInteger(batchFrames) && batchFrames >= 1)) throw new Error(`--bat
 const vad = await SileroVad.create(loadVadModel());
 const tally: Tally = {
   playbackMs: 0, falseFromEcho: 0, falseFromBursts: 0, falseOverUser: 0, userScenarios: 0, missed: [], echoDucks: 0,
-  duckAfterVadMs: [], duckAfterSpeechMs: [], confirmAfterSpeechMs: [], stopAfterSpeechMs: [], echoTurnsKept: 0,
+  duckAfterVadMs: [], duckAfterSpeechMs: [], confirmAfterSpeechMs: [], stopAfterSpeechMs: [], echoTurnsKept: 0, erleDbByGain: new Map(),
 };
 const startedMs = performance.now();
 const rooms = benchmarkRooms();
@@ -101,6 +106,8 @@ for (const [index, room] of rooms.entries()) {
   process.stderr.write(`bench:barge-in: room ${index + 1}/${rooms.length} done\n`);
 }
 await vad.release();
+// The canceller's CPU on the longest room (250 ms, -6 dB), user speaking: the worst case for its cost is any playback.
+const cost = measureCancellerCost(scenariosFor(rooms.at(-1)!, rooms.length - 1).at(-1)!, 80);
 
 const perTenMinutes = (count: number): string => ((count * 600_000) / tally.playbackMs).toFixed(2);
 const p = (values: number[]): string =>
@@ -114,6 +121,9 @@ console.log(`VAD onset (user alone) -> voice ducked: ${p(tally.duckAfterVadMs)}`
 console.log(`speech onset -> voice ducked: ${p(tally.duckAfterSpeechMs)}`);
 console.log(`speech onset -> confirmed: ${p(tally.confirmAfterSpeechMs)}`);
 console.log(`speech onset -> voice stopped: ${p(tally.stopAfterSpeechMs)}`);
+const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+console.log(`echo canceller ERLE at the end of the echo alone, by echo gain: ${[...tally.erleDbByGain].map(([gainDb, erle]) => `${gainDb} dB: ${mean(erle).toFixed(1)} dB`).join(', ')}`);
+console.log(`echo canceller CPU: ${cost.cancellerMsPerS.toFixed(1)} ms per s of audio, plus ${cost.residualFeaturesMsPerS.toFixed(1)} ms per s for the residual's features`);
 const goals: [string, boolean][] = [
   ['0 false barge-ins from echo alone and from bursts', tally.falseFromEcho + tally.falseFromBursts === 0],
   ['every barge-in confirmed', tally.missed.length === 0],

@@ -2,10 +2,11 @@ import type { BargeInAnalysis } from '../../src/turns/bargeIn/analyzeBargeIn';
 
 const ms = (value: number | null): string => (value === null ? '-' : `${value.toFixed(0)} ms`);
 
-/** The analysis for a reader: barge-ins, ducks, kept and dropped turns, the learned echo path. */
-export function formatBargeInReport({ bargeIns, ducks, turns, echoTurns, echoPath }: BargeInAnalysis): string {
+/** The analysis for a reader: barge-ins, ducks, kept and dropped turns, the learned echo path and what the canceller removed. */
+export function formatBargeInReport({ bargeIns, ducks, turns, echoTurns, echoPath, canceller }: BargeInAnalysis): string {
   const lines = [
-    `echo path: delay ${ms(echoPath.delayMs)}, gain ${echoPath.gainDb.toFixed(1)} dB`,
+    `echo path: delay ${ms(echoPath.delayMs)}, gain left after the canceller ${echoPath.gainDb.toFixed(1)} dB`,
+    `echo canceller: ${canceller.bulkDelaySamples === null ? 'never started (no delay found)' : `ERLE ${canceller.erleDb.toFixed(1)} dB, ${canceller.adaptedBlocks} blocks learned, ${canceller.frozenBlocks} held for double talk`}`,
     `barge-ins: ${bargeIns.length}`,
     ...bargeIns.map(({ atMs, confirmedMs }) => `  onset ${ms(atMs)}, confirmed ${ms(confirmedMs)}`),
     `ducks: ${ducks.length}`,

@@ -14,7 +14,7 @@ export function createStreamEngine(vad: VoiceActivityDetector, nMels: 80 | 128, 
     flush: () => listener.flush(),
     inputLost: () => listener.inputLost(),
     pushReference({ pcm, sampleRateHz }) {
-      reference ??= new ReferenceStream(sampleRateHz, nMels, (firstFrame, logMel) => listener.writeReference(firstFrame, logMel));
+      reference ??= new ReferenceStream(sampleRateHz, nMels, (placed) => listener.writeReference(placed));
       reference.push(pcm, listener.microphoneFrames);
     },
   };

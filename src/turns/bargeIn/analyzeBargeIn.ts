@@ -6,6 +6,7 @@ import { LISTEN_BATCH_FRAMES } from '../listenBatch';
 import type { Turn } from '../turn';
 import type { BargeInConfig } from './bargeInMachine';
 import { BargeInListener, type BargeInListenEvent } from './bargeInListener';
+import type { EchoCancellerConfig, EchoCancellerStats } from './echoCanceller';
 import type { EchoGateConfig } from './echoGate';
 import { ReferenceStream } from './referenceStream';
 
@@ -19,6 +20,7 @@ export interface BargeInAnalysisOptions {
   nMels?: number;
   gate?: Partial<EchoGateConfig>;
   bargeIn?: Partial<BargeInConfig>;
+  canceller?: Partial<EchoCancellerConfig>;
   /** Feature frames per batch, as the live capture sends them; the machine's decisions wait for a batch's end. */
   batchFrames?: number;
   /** Every event as it comes out, VAD scores included (benchmarks time against them). */
@@ -36,6 +38,8 @@ export interface BargeInAnalysis {
   echoTurns: { onsetMs: number; offsetMs: number }[];
   /** The loudspeaker-to-microphone path learned by the end. */
   echoPath: { delayMs: number | null; gainDb: number };
+  /** What the echo canceller did by the end. */
+  canceller: EchoCancellerStats;
 }
 
 /** The reference reaches the gate this far ahead of the microphone, as it does live (it is sent when rendered). */
@@ -43,14 +47,14 @@ const REFERENCE_LEAD_MS = 64;
 
 /**
  * A microphone recording and the reply that was playing (from the recording's t = 0) through the live path:
- * the feature pipeline in 128-sample blocks, the listen engine, the echo gate and the barge-in machine.
+ * the feature pipeline in 128-sample blocks, the echo canceller, the listen engine, the echo gate and the barge-in machine.
  */
-export async function analyzeBargeIn(mic: PcmSignal, playback: PcmSignal, { vad, nMels = 80, gate, bargeIn, batchFrames = LISTEN_BATCH_FRAMES, onEvent }: BargeInAnalysisOptions): Promise<BargeInAnalysis> {
-  const listener = new BargeInListener({ vad, nMels, gate, bargeIn });
-  const reference = new ReferenceStream(playback.sampleRateHz, nMels, (firstFrame, logMel) => listener.writeReference(firstFrame, logMel));
+export async function analyzeBargeIn(mic: PcmSignal, playback: PcmSignal, { vad, nMels = 80, gate, bargeIn, canceller, batchFrames = LISTEN_BATCH_FRAMES, onEvent }: BargeInAnalysisOptions): Promise<BargeInAnalysis> {
+  const listener = new BargeInListener({ vad, nMels, gate, bargeIn, canceller });
+  const reference = new ReferenceStream(playback.sampleRateHz, nMels, (placed) => listener.writeReference(placed));
   const queued: FeatureBatch[] = [];
   const pipeline = new FeaturePipeline({ inputRateHz: mic.sampleRateHz, nMels, batchFrames, onBatch: (batch) => queued.push(copyBatch(batch)) });
-  const analysis: BargeInAnalysis = { bargeIns: [], ducks: [], turns: [], echoTurns: [], echoPath: { delayMs: null, gainDb: 0 } };
+  const analysis: BargeInAnalysis = { bargeIns: [], ducks: [], turns: [], echoTurns: [], echoPath: { delayMs: null, gainDb: 0 }, canceller: { bulkDelaySamples: null, erleDb: 0, adaptedBlocks: 0, frozenBlocks: 0 } };
   const collect = (events: readonly BargeInListenEvent[]): void => {
     for (const event of events) {
       onEvent?.(event);
@@ -79,6 +83,7 @@ export async function analyzeBargeIn(mic: PcmSignal, playback: PcmSignal, { vad,
   for (let batch = queued.shift(); batch !== undefined; batch = queued.shift()) collect(await listener.push(batch));
   collect(await listener.flush());
   analysis.echoPath = listener.gate.path;
+  analysis.canceller = listener.residual.canceller.stats;
   return analysis;
 }
 

@@ -4,7 +4,9 @@ import type { VoiceActivityDetector } from '../../models/vad/vadContract';
 import { ListenEngine, type ListenEvent } from '../listenEngine';
 import type { SegmenterConfig } from '../segmenter';
 import { BargeInMachine, type BargeInConfig, type BargeInEvent, type BargeInFrame } from './bargeInMachine';
+import type { EchoCancellerConfig } from './echoCanceller';
 import { EchoGate, type EchoGateConfig } from './echoGate';
+import { ResidualStream } from './residualStream';
 
 /** What listening reports once the assistant's own voice is accounted for. */
 export type BargeInListenEvent =
@@ -19,6 +21,7 @@ export interface BargeInListenerOptions {
   segmenter?: Partial<SegmenterConfig>;
   gate?: Partial<EchoGateConfig>;
   bargeIn?: Partial<BargeInConfig>;
+  canceller?: Partial<EchoCancellerConfig>;
 }
 
 /** A frame's window reaches this many samples past its centre: it is known once they have arrived. */
@@ -31,8 +34,10 @@ interface QueuedFrame extends BargeInFrame {
 }
 
 /**
- * The listen engine with the echo gate and the barge-in machine beside it: each microphone frame is judged
- * against the reference (what the app played); the machine hears frames and VAD chunks in the order they became
+ * The listen engine with an echo canceller before it and the echo gate and the barge-in machine beside it: the
+ * canceller removes what it can of the reference (what the app played) from the microphone's PCM, the VAD and the
+ * turns hear what is left, and each frame of it is judged against the reference by the gate (which finds the delay,
+ * for itself and the canceller, on the microphone as heard); the machine hears frames and VAD chunks in the order they became
  * known, so a duck waits for no VAD chunk; a confirmed barge-in moves the open turn's start to the user's onset,
  * and turns the user never confirmed during playback are dropped as echo. Events from the machine carry the end of
  * the batch that decided them: the moment a live listener, fed batch by batch, could act. The page's listen worker
@@ -40,6 +45,7 @@ interface QueuedFrame extends BargeInFrame {
  */
 export class BargeInListener {
   readonly gate: EchoGate;
+  readonly residual: ResidualStream;
   private readonly engine: ListenEngine;
   private readonly machine: BargeInMachine;
   private readonly nMels: number;
@@ -49,12 +55,15 @@ export class BargeInListener {
   private turnHeardPlayback = false;
   private turnConfirmed = false;
   private turnOpen = false;
+  /** The newest frame judged was the user's: with a duck or a confirmed user, the canceller stops learning. */
+  private lastUserLike = false;
 
-  constructor({ vad, nMels, segmenter, gate, bargeIn }: BargeInListenerOptions) {
+  constructor({ vad, nMels, segmenter, gate, bargeIn, canceller }: BargeInListenerOptions) {
     this.engine = new ListenEngine({ vad, nMels, segmenter });
     const { onsetThreshold, offsetThreshold } = { onsetThreshold: 0.5, offsetThreshold: 0.35, ...segmenter };
     this.machine = new BargeInMachine({ onsetThreshold, offsetThreshold, ...bargeIn });
     this.gate = new EchoGate(gate);
+    this.residual = new ResidualStream(nMels, canceller);
     this.nMels = nMels;
   }
 
@@ -63,19 +72,25 @@ export class BargeInListener {
     return this.frameEnd;
   }
 
-  /** Reference frames (log10 power mel of what played) at microphone frame `firstFrame`. */
-  writeReference(firstFrame: number, logMel: Float32Array): void {
-    this.gate.writeReference(firstFrame, logMel, this.nMels);
+  /** What played, as the reference stream placed it: log-mel frames for the gate, 16 kHz PCM for the canceller. */
+  writeReference(placed: FeatureBatch): void {
+    this.gate.writeReference(placed.firstFrame, placed.logMel, this.nMels);
+    this.residual.writeReference(placed.firstSample, placed.pcm16k);
   }
 
   async push(batch: FeatureBatch): Promise<BargeInListenEvent[]> {
+    const delayMs = this.gate.path.delayMs;
+    this.residual.canceller.setDelay(delayMs === null ? null : (delayMs * SAMPLE_RATE_HZ) / 1000);
+    const residual = this.residual.cancel(batch, this.lastUserLike || this.machine.ducked || this.machine.confirmed);
     for (let i = 0; i < batch.energy.length; i++) {
       const frame = batch.firstFrame + i;
-      const { playing, userLike } = this.gate.judge(frame, batch.logMel, i * this.nMels, this.nMels);
+      const at = i * this.nMels;
+      const { playing, userLike } = this.gate.judge(frame, batch.logMel, at, this.nMels, residual.logMel, at);
+      this.lastUserLike = userLike;
       this.frames.push({ centreMs: msOfSample(frame * HOP_SAMPLES), playing, userLike, knownAtSample: frame * HOP_SAMPLES + FRAME_LOOKAHEAD_SAMPLES });
       this.frameEnd = frame + 1;
     }
-    const events = await this.engine.push(batch);
+    const events = await this.engine.push(residual);
     return this.follow(events, msOfSample(batch.firstSample + batch.pcm16k.length));
   }
 

@@ -151,16 +151,19 @@ export class EchoGate {
     }
   }
 
-  /** Judges microphone frame `frame` (frames come in order, one call each) from its log10 power mel. */
-  judge(frame: number, logMel: Float32Array, offset: number, nMels: number): FrameVerdict {
+  /**
+   * Judges microphone frame `frame` (frames come in order, one call each) from its log10 power mel: the delay is
+   * found on the microphone as heard (`logMel`), the verdict taken on `residualLogMel`, the microphone with the
+   * echo a canceller removed (the same frame when there is none); the gain learned is then what echo it left.
+   */
+  judge(frame: number, logMel: Float32Array, offset: number, nMels: number, residualLogMel: Float32Array = logMel, residualOffset = offset): FrameVerdict {
     bandPowersOf(logMel, offset, nMels, this.mic);
-    this.trackNoise();
     let micPower = 0;
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) micPower += this.mic[b]!;
+    if (residualLogMel !== logMel || residualOffset !== offset) bandPowersOf(residualLogMel, residualOffset, nMels, this.mic);
+    this.trackNoise();
     let noisePower = 0;
-    for (let b = 0; b < ECHO_GATE_BANDS; b++) {
-      micPower += this.mic[b]!;
-      noisePower += this.noise[b]!;
-    }
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) noisePower += this.noise[b]!;
     this.micDb[frame % this.window] = toDb(Math.max(micPower, noisePower));
     this.micEnd = frame + 1;
     if (++this.framesSinceDelay >= this.every) {

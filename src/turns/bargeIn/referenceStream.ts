@@ -1,12 +1,13 @@
-import { FRAME_RATE_HZ } from '../../audio/dsp/constants';
+import { FRAME_RATE_HZ, HOP_SAMPLES } from '../../audio/dsp/constants';
+import type { FeatureBatch } from '../../audio/featureBatch';
 import { FeaturePipeline } from '../../audio/featurePipeline';
 
 /** Arrival placement this far (10 ms frames) from the running one means the player paused or jumped: re-anchor. */
 const REANCHOR_FRAMES = 10;
 
 /**
- * What the app plays, turned into the same log-mel frames as the microphone and placed on the microphone's
- * frame index: continuously, or by arrival when told where a block arrived and that drifts too far.
+ * What the app plays, turned into 16 kHz PCM and the same log-mel frames as the microphone and placed on the
+ * microphone's frame and sample index: continuously, or by arrival when told where a block arrived and that drifts too far.
  */
 export class ReferenceStream {
   private readonly pipeline: FeaturePipeline;
@@ -14,13 +15,14 @@ export class ReferenceStream {
   private anchor = 0;
   private framesOut = 0;
 
-  constructor(inputRateHz: number, nMels: number, write: (firstFrame: number, logMel: Float32Array) => void) {
+  /** `write` gets each batch with firstFrame and firstSample on the microphone's index; its arrays are valid only during the call. */
+  constructor(inputRateHz: number, nMels: number, write: (placed: FeatureBatch) => void) {
     this.pipeline = new FeaturePipeline({
       inputRateHz,
       nMels,
       batchFrames: 1,
       onBatch: (batch) => {
-        write(this.anchor + batch.firstFrame, batch.logMel);
+        write({ ...batch, firstFrame: this.anchor + batch.firstFrame, firstSample: this.anchor * HOP_SAMPLES + batch.firstSample });
         this.framesOut = batch.firstFrame + batch.energy.length;
       },
     });
