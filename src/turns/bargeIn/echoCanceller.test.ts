@@ -137,6 +137,20 @@ describe('EchoCanceller', () => {
     }
   });
 
+  it('is not thrown off by bursts 35 dB over a weak echo (-30 dB path, 15 dB over the noise): the echo after them is still cancelled', () => {
+    const echo = echoOf(played, room(delay, seconds(0.12), 0.03, 3));
+    const floor = noise(played.length, 4).map((x) => x * 1e-3);
+    const bursts = new Float32Array(played.length);
+    for (const at of [2, 4, 6, 8]) bursts.set(noise(seconds(0.15), at).map((x) => 0.5 * x), seconds(at));
+    const residual = cancel(new EchoCanceller(), add(echo, floor, bursts), played, delay);
+    const echoLeft = residual.map((x, n) => x - bursts[n]! - floor[n]!);
+    for (const at of [2, 4, 6, 8]) {
+      const after = [seconds(at + 0.3), seconds(at + 1.9)] as const;
+      // Learned on one burst, the filter would add 40 dB of it to the echo instead.
+      expect(dB(energy(echo, ...after) / energy(echoLeft, ...after))).toBeGreaterThan(6);
+    }
+  });
+
   it('keeps what it learned when the bulk delay moves: the taps move with it', () => {
     const echo = echoOf(played, room(delay, seconds(0.12), 0.5, 3));
     const canceller = new EchoCanceller();

@@ -16,6 +16,10 @@ export interface EchoCancellerConfig {
   referenceFloorPower: number;
   /** Double talk: a block's error this many dB above the residual echo expected of the microphone level. */
   doubleTalkDb: number;
+  /** Double talk (Geigel): the microphone's peak this many dB above the reference's peak under the taps times the path's gain. */
+  peakMarginDb: number;
+  /** Blocks not learned from after double talk was last seen (a burst's decay, the user's next syllable). */
+  doubleTalkHoldBlocks: number;
   /** Reference history kept, in samples (the longest delay + the taps + how far ahead the reference arrives). */
   referenceCapacitySamples: number;
   /** The block grid: blocks end at samples congruent to this modulo blockSamples. */
@@ -30,6 +34,8 @@ export const DEFAULT_ECHO_CANCELLER_CONFIG: Readonly<EchoCancellerConfig> = Obje
   step: 1,
   referenceFloorPower: 1e-6,
   doubleTalkDb: 8,
+  peakMarginDb: 6,
+  doubleTalkHoldBlocks: 5,
   referenceCapacitySamples: 48_000,
   blockEndPhase: 0,
 });
@@ -51,13 +57,17 @@ const SILENCE_POWER = 1e-9;
 const RATIO_FALL = 0.3;
 const RATIO_RISE_DB_PER_BLOCK = 0.05;
 const ERLE_SMOOTHING = 0.05;
+/** The path's peak gain tracks the 90th percentile of microphone-to-reference peak ratios, 1 dB steps: falls 10 dB/s, rises 90. */
+const PEAK_GAIN_QUANTILE = 0.9;
+const PEAK_GAIN_STEP_DB = 1;
 
 /**
  * Removes the assistant's own voice from the 16 kHz microphone stream with what the app knows exactly, the signal it
  * played: the reference, placed on the microphone's sample index, delayed by a bulk delay (the echo gate's estimate,
  * in whole blocks, preDelayBlocks early) and filtered by a partitioned-block NLMS filter that learns the room. The
  * filter adapts only on blocks without double talk: the caller says when the user seems present, and a block whose
- * error jumps doubleTalkDb over what the echo left lately is not learned from either. Output = microphone - estimate.
+ * error jumps doubleTalkDb over what the echo left lately, or whose peak is louder than the reference's under the
+ * taps through the path's learned peak gain (Geigel), is not learned from either, nor the few after it. Output = microphone - estimate.
  * Pure: no clocks, no I/O; processing allocates nothing.
  */
 export class EchoCanceller {
@@ -77,6 +87,11 @@ export class EchoCanceller {
   private readonly regularization: number;
   /** Reference power of the blocks under the filter's taps, newest first (a ring). */
   private readonly spanPower: Float64Array;
+  /** Reference peak of the same blocks. */
+  private readonly spanPeak: Float64Array;
+  private lastPeak = 0;
+  private peakGainDb = 0;
+  private holdBlocks = 0;
   private spanAt = 0;
   private delayBlocks: number | null = null;
   private expectedRatioDb = 0;
@@ -103,6 +118,7 @@ export class EchoCanceller {
     // The per-bin input power of an FFT over 2 blocks, summed over the partitions, at the floor level.
     this.regularization = 2 * blockSamples * partitions * referenceFloorPower;
     this.spanPower = new Float64Array(partitions);
+    this.spanPeak = new Float64Array(partitions);
   }
 
   get stats(): EchoCancellerStats {
@@ -169,23 +185,36 @@ export class EchoCanceller {
     const referencePower = this.readReference(this.blockStart - this.delayBlocks * B, this.referenceBlock);
     this.spanAt = (this.spanAt + this.config.partitions - 1) % this.config.partitions;
     this.spanPower[this.spanAt] = referencePower;
+    this.spanPeak[this.spanAt] = this.lastPeak;
     this.filter.pushInput(this.referenceBlock);
     this.filter.estimate(this.estimateBlock);
     let micPower = 0;
+    let micPeak = 0;
     let errorPower = 0;
     for (let i = 0; i < B; i++) {
       const error = this.micBlock[i]! - this.estimateBlock[i]!;
       this.errorBlock[i] = error;
       micPower += this.micBlock[i]! ** 2;
+      micPeak = Math.max(micPeak, Math.abs(this.micBlock[i]!));
       errorPower += error * error;
     }
     let spanPower = 0;
-    for (const power of this.spanPower) spanPower += power;
+    let spanPeak = 0;
+    for (let p = 0; p < this.spanPower.length; p++) {
+      spanPower += this.spanPower[p]!;
+      spanPeak = Math.max(spanPeak, this.spanPeak[p]!);
+    }
     if (spanPower <= SILENCE_POWER * B) return;
     const ratioDb = 10 * Math.log10(Math.max(errorPower, 1e-12) / Math.max(micPower, 1e-12));
-    const doubleTalk = userPresent || ratioDb > this.expectedRatioDb + this.config.doubleTalkDb;
+    const peakRatioDb = 20 * Math.log10(Math.max(micPeak, 1e-9) / spanPeak);
+    const jumped = ratioDb > this.expectedRatioDb + this.config.doubleTalkDb;
+    if (userPresent || peakRatioDb > this.peakGainDb + this.config.peakMarginDb) this.holdBlocks = this.config.doubleTalkHoldBlocks + 1;
     this.expectedRatioDb += ratioDb < this.expectedRatioDb ? RATIO_FALL * (ratioDb - this.expectedRatioDb) : Math.min(ratioDb - this.expectedRatioDb, RATIO_RISE_DB_PER_BLOCK);
-    if (doubleTalk) {
+    // The peak gain learns from blocks the other two call echo: so a path louder than the gain assumed is learned, not locked out.
+    if (!userPresent && !jumped) this.peakGainDb += peakRatioDb > this.peakGainDb ? PEAK_GAIN_QUANTILE * PEAK_GAIN_STEP_DB : -(1 - PEAK_GAIN_QUANTILE) * PEAK_GAIN_STEP_DB;
+    const held = this.holdBlocks > 0;
+    if (held) this.holdBlocks--;
+    if (held || jumped) {
       this.frozenBlocks++;
       return;
     }
@@ -203,20 +232,24 @@ export class EchoCanceller {
       const power = this.readReference(this.blockStart - (this.delayBlocks! + p) * B, this.referenceBlock);
       this.spanAt = (this.spanAt + this.config.partitions - 1) % this.config.partitions;
       this.spanPower[this.spanAt] = power;
+      this.spanPeak[this.spanAt] = this.lastPeak;
       this.filter.pushInput(this.referenceBlock);
     }
   }
 
-  /** Reference samples [start, start + blockSamples) into `out` (unwritten or overwritten ones are silence); returns their power. */
+  /** Reference samples [start, start + blockSamples) into `out` (unwritten or overwritten ones are silence); returns their power, keeps their peak in lastPeak. */
   private readReference(start: number, out: Float32Array): number {
     const capacity = this.reference.length;
     let power = 0;
+    let peak = 0;
     for (let i = 0; i < out.length; i++) {
       const sample = start + i;
       const value = sample >= 0 && sample < this.referenceEnd && sample >= this.referenceEnd - capacity ? this.reference[sample % capacity]! : 0;
       out[i] = value;
       power += value * value;
+      peak = Math.max(peak, Math.abs(value));
     }
+    this.lastPeak = peak;
     return power;
   }
 }

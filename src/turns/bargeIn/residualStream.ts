@@ -5,8 +5,8 @@ import { EchoCanceller, type EchoCancellerConfig } from './echoCanceller';
 
 /**
  * A batch closes on the sample that completes its last frame: 200 samples past its centre, so the canceller's blocks
- * end there and add no wait. Frame 0 alone also reads sample 200 (its reflect padding): the first batch holds one
- * sample more, which passes through as it is and reaches the canceller with the next batch.
+ * end there and add no wait. Frame 0 alone also reads sample 200 (its reflect padding): a first batch of one frame
+ * holds one sample more, which passes through as it is and reaches the canceller with the next batch.
  */
 const BATCH_END_PHASE = CENTER_PAD_SAMPLES % HOP_SAMPLES;
 
@@ -21,9 +21,9 @@ export class ResidualStream {
   private readonly framer: StreamingFrameFeatures;
   private readonly nMels: number;
   private pcm = new Float32Array(0);
-  /** The first batch's last sample, held back from the canceller until the next batch. */
-  private readonly heldSample = new Float32Array(1);
-  private holding = false;
+  /** Samples past the batch's last block end, given out as they are and held back from the canceller until the next batch. */
+  private readonly held = new Float32Array(HOP_SAMPLES);
+  private heldCount = 0;
   private logMel = new Float32Array(0);
   private energy = new Float32Array(0);
   private frames = 0;
@@ -61,38 +61,37 @@ export class ResidualStream {
     }
     const samples = batch.pcm16k.length;
     const frameCount = batch.energy.length;
-    if (this.pcm.length < samples + 1) this.pcm = new Float32Array(samples + 1);
+    const B = this.canceller.config.blockSamples;
+    if (this.pcm.length < samples + B) this.pcm = new Float32Array(samples + B);
     if (this.energy.length < frameCount) {
       this.energy = new Float32Array(frameCount);
       this.logMel = new Float32Array(frameCount * this.nMels);
     }
     this.nextSample += samples;
-    // out[0] is the held sample's residual, already given out: the batch's own start at 1.
+    const hold = (((batch.firstSample + samples - BATCH_END_PHASE) % B) + B) % B;
+    // out: the residual of the samples held last time (given out already, complete no block: 0 written), then the batch's.
     const out = this.pcm;
-    let written: number;
-    if (batch.firstSample === 0) {
-      written = 1 + this.canceller.process(batch.pcm16k.subarray(0, samples - 1), out.subarray(1), userPresent);
-      out[written++] = batch.pcm16k[samples - 1]!;
-      this.heldSample[0] = batch.pcm16k[samples - 1]!;
-      this.holding = true;
-    } else {
-      // The held sample completes no block by itself (0 written): its residual comes first, in out[0].
-      written = this.holding ? this.canceller.process(this.heldSample, out, userPresent) : 1;
-      written += this.canceller.process(batch.pcm16k, out.subarray(written), userPresent);
-      this.holding = false;
-    }
-    if (written !== samples + 1) {
+    const before = this.heldCount;
+    let written = this.canceller.process(this.held.subarray(0, before), out, userPresent);
+    written += this.canceller.process(batch.pcm16k.subarray(0, samples - hold), out.subarray(written), userPresent);
+    if (written !== before + samples - hold) {
       this.passThrough = true;
       return batch;
     }
+    for (let i = samples - hold; i < samples; i++) {
+      out[before + i] = batch.pcm16k[i]!;
+      this.held[i - samples + hold] = batch.pcm16k[i]!;
+    }
+    this.heldCount = hold;
+    const residual = out.subarray(before, before + samples);
     this.frames = 0;
-    this.framer.push(this.pcm, 1, samples + 1);
+    this.framer.push(residual);
     if (this.frames !== frameCount || this.framer.framesEmitted !== batch.firstFrame + frameCount) {
       this.passThrough = true;
       return batch;
     }
     return {
-      pcm16k: this.pcm.subarray(1, samples + 1),
+      pcm16k: residual,
       firstSample: batch.firstSample,
       logMel: this.logMel.subarray(0, frameCount * this.nMels),
       energy: this.energy.subarray(0, frameCount),
