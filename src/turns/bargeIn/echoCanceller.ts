@@ -90,7 +90,8 @@ export class EchoCanceller {
   /** Reference peak of the same blocks. */
   private readonly spanPeak: Float64Array;
   private lastPeak = 0;
-  private peakGainDb = 0;
+  /** Starts low: a burst in the first second is not learned; a louder path is learned within a few blocks (it rises 0.9 dB a block). */
+  private peakGainDb = -20;
   private holdBlocks = 0;
   private spanAt = 0;
   private delayBlocks: number | null = null;
