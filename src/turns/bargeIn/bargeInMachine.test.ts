@@ -83,6 +83,21 @@ describe('BargeInMachine', () => {
     expect(events).toEqual([{ type: 'confirmed', onsetMs: 0, atMs: 19 * 10 + 12.5, playing: false }]);
   });
 
+  it('a confirmed user stays confirmed through a pause between words (under confirmedPauseMs of quiet chunks), not after one', () => {
+    const machine = new BargeInMachine();
+    machine.pushChunk(0.9);
+    run(repeat('u', 30), { machine });
+    expect(machine.confirmed).toBe(true);
+    for (let chunk = 0; chunk < 9; chunk++) machine.pushChunk(0.1);
+    expect(machine.confirmed).toBe(true);
+    machine.pushChunk(0.9);
+    for (let chunk = 0; chunk < 9; chunk++) machine.pushChunk(0.1);
+    expect(machine.confirmed).toBe(true);
+    // The tenth quiet chunk in a row: 320 ms >= 300 ms.
+    machine.pushChunk(0.1);
+    expect(machine.confirmed).toBe(false);
+  });
+
   it('a reset while ducked restores the voice', () => {
     const machine = new BargeInMachine();
     run('uu', { machine });

@@ -14,6 +14,8 @@ export interface BargeInConfig {
   restoreAfterMs: number;
   /** An onset not confirmed this long after it is dropped and the voice restored. */
   maxPendingMs: number;
+  /** A confirmed user's speech ends after VAD chunks below offsetThreshold for this long: a pause between words is not its end. */
+  confirmedPauseMs: number;
 }
 
 export const DEFAULT_BARGE_IN_CONFIG: Readonly<BargeInConfig> = Object.freeze({
@@ -24,6 +26,7 @@ export const DEFAULT_BARGE_IN_CONFIG: Readonly<BargeInConfig> = Object.freeze({
   confirmWindowMs: 400,
   restoreAfterMs: 120,
   maxPendingMs: 600,
+  confirmedPauseMs: 300,
 });
 
 /** One 10 ms microphone frame as the echo gate judged it. */
@@ -49,10 +52,12 @@ type State =
   | { kind: 'idle'; runFrames: number; runStartMs: number }
   /** An onset awaits confirmation. */
   | { kind: 'pending'; onsetMs: number; quietMs: number; ducked: boolean; playing: boolean; vadAgreed: boolean }
-  /** The user's speech, confirmed: lasts until the VAD falls silent. */
-  | { kind: 'confirmed' };
+  /** The user's speech, confirmed: lasts until the VAD falls silent for confirmedPauseMs. */
+  | { kind: 'confirmed'; quietMs: number };
 
 const FRAME_MS = 10;
+/** One VAD chunk: 512 samples at 16 kHz. */
+const CHUNK_MS = 32;
 const idle = (): State => ({ kind: 'idle', runFrames: 0, runStartMs: 0 });
 
 /**
@@ -119,7 +124,9 @@ export class BargeInMachine {
     this.lastProbability = probability;
     const state = this.state;
     if (state.kind === 'pending' && probability >= this.config.onsetThreshold) state.vadAgreed = true;
-    if (state.kind === 'confirmed' && probability < this.config.offsetThreshold) this.state = idle();
+    if (state.kind !== 'confirmed') return;
+    state.quietMs = probability < this.config.offsetThreshold ? state.quietMs + CHUNK_MS : 0;
+    if (state.quietMs >= this.config.confirmedPauseMs) this.state = idle();
   }
 
   /** The stream ended or restarted: a ducked voice comes back. */
@@ -144,7 +151,7 @@ export class BargeInMachine {
     state.quietMs = frame.userLike ? 0 : state.quietMs + FRAME_MS;
     const vadSpeech = this.lastProbability >= this.config.offsetThreshold;
     if (frame.userLike && this.userFrames.length * FRAME_MS >= this.config.confirmSpeechMs && state.vadAgreed && vadSpeech) {
-      this.state = { kind: 'confirmed' };
+      this.state = { kind: 'confirmed', quietMs: 0 };
       return [{ type: 'confirmed', onsetMs: state.onsetMs, atMs, playing: state.playing }];
     }
     if (state.quietMs >= this.config.restoreAfterMs || frame.centreMs - state.onsetMs >= this.config.maxPendingMs) {
