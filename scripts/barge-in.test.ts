@@ -65,8 +65,8 @@ describe('npm run barge-in', { timeout: 120_000 }, () => {
     const report = JSON.parse(stdout) as Report;
     expect(report.bargeIns).toHaveLength(1);
     const [hit] = report.bargeIns;
-    // The monologue's excerpt starts mid-word: the onset may be the first chunk.
-    expect(hit!.atMs).toBeGreaterThanOrEqual(USER_AT_MS - 32);
+    // The monologue's excerpt starts mid-word: the onset may be the first chunk, or a frame of leftover echo just before it.
+    expect(hit!.atMs).toBeGreaterThanOrEqual(USER_AT_MS - 50);
     expect(hit!.confirmedMs).toBeLessThan(USER_AT_MS + 400);
     const duck = report.ducks.find((d) => d.atMs >= USER_AT_MS - 32);
     expect(duck).toBeDefined();
