@@ -34,6 +34,8 @@ interface VisitResult {
   readyS: number;
   offlineS: number | null;
   blankBytes: number;
+  /** Peak page+workers+GPU until every model was ready, before the pack is copied for offline use. */
+  peakUntilReadyBytes: number;
   memory: VisitMemory;
   filesBytes: number;
   models: ModelLine[];
@@ -86,6 +88,7 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     if (chosen !== pack) throw new Error(`the page chose pack ${chosen}, not ${pack}`);
     await waitForModels(page, timeoutMs);
     const readyS = (performance.now() - startMs) / 1000;
+    const peakUntilReadyBytes = sampler.peakPageBytesSoFar();
     const offline = await page
       .locator('[data-testid="pack-offline"][data-offline="yes"]')
       .waitFor({ timeout: OFFLINE_WAIT_MS })
@@ -95,7 +98,7 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     const models = await readModels(page);
     const shaderF16 = /shader-f16 yes/.test((await page.getByTestId('gpu').textContent().catch(() => null)) ?? '');
     const devices = Object.fromEntries(models.map((model) => [model.role, model.device]));
-    return { pack, device, readyS, offlineS: offline, blankBytes, memory, filesBytes: runningFilesBytes(packOf(pack), devices, device, shaderF16), models };
+    return { pack, device, readyS, offlineS: offline, blankBytes, peakUntilReadyBytes, memory, filesBytes: runningFilesBytes(packOf(pack), devices, device, shaderF16), models };
   } finally {
     await browser.close();
   }
@@ -106,8 +109,9 @@ function report(result: VisitResult): string {
   const { memory } = result;
   return [
     `${result.pack} on ${result.device}: every model ready in ${result.readyS.toFixed(1)} s, kept offline ${result.offlineS === null ? `not within ${OFFLINE_WAIT_MS / 1000} s more` : `at ${result.offlineS.toFixed(1)} s`}`,
-    `  peak page+workers+GPU ${mb(memory.peakPageBytes)} MB (renderers ${mb(memory.atPeak.rendererBytes)}, GPU ${mb(memory.atPeak.gpuBytes)}); summed VmHWM ${mb(memory.summedHighWaterBytes)} MB; all Chromium processes ${mb(memory.peakAllBytes)} MB; blank page ${mb(result.blankBytes)} MB`,
-    `  files that run ${mb(result.filesBytes)} MB: peak ${(memory.peakPageBytes / result.filesBytes).toFixed(2)} x, peak above the blank page ${((memory.peakPageBytes - result.blankBytes) / result.filesBytes).toFixed(2)} x`,
+    `  peak Pss of page+workers+GPU until ready ${mb(result.peakUntilReadyBytes)} MB = ${(result.peakUntilReadyBytes / result.filesBytes).toFixed(2)} x the ${mb(result.filesBytes)} MB of files that run`,
+    `  peak Pss of page+workers+GPU until offline ${mb(memory.peakPageBytes)} MB (renderers ${mb(memory.atPeak.rendererBytes)}, GPU ${mb(memory.atPeak.gpuBytes)}); summed VmHWM ${mb(memory.summedHighWaterBytes)} MB; all Chromium processes (Pss) ${mb(memory.peakAllBytes)} MB; blank page ${mb(result.blankBytes)} MB`,
+    `  until offline: peak ${(memory.peakPageBytes / result.filesBytes).toFixed(2)} x the files, peak above the blank page ${((memory.peakPageBytes - result.blankBytes) / result.filesBytes).toFixed(2)} x`,
     ...result.models.map((model) => `  ${model.role}: ${model.badge}; ${model.selfCheck}`),
   ].join('\n');
 }

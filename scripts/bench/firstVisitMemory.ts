@@ -1,27 +1,28 @@
-// Peak resident memory of Chromium's processes during a first visit, from /proc every 200 ms: the peak of the
-// renderers' and GPU process's summed VmRSS, and each process's own high-water mark (VmHWM).
+// Peak memory of Chromium's processes during a first visit, from /proc every 200 ms: the peak of the renderers' and
+// GPU process's summed proportional set size (Pss: shared pages such as Chromium's own code counted once, not in every
+// process), and each process's own resident high-water mark (VmHWM).
 import { readFileSync } from 'node:fs';
 import type { CDPSession } from '@playwright/test';
 
 const SAMPLE_MS = 200;
 
-/** VmRSS and VmHWM of a process from /proc/<pid>/status, in bytes; null once it has gone. */
-function statusBytes(pid: number): { rssBytes: number; hwmBytes: number } | null {
+const kbField = (text: string, field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(text)?.[1] ?? 0) * 1024;
+
+/** Pss (smaps_rollup) and VmHWM (status) of a process, in bytes; null once it has gone. */
+function processBytes(pid: number): { pssBytes: number; hwmBytes: number } | null {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
-    return { rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM') };
+    return { pssBytes: kbField(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss'), hwmBytes: kbField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmHWM') };
   } catch {
     return null;
   }
 }
 
 export interface VisitMemory {
-  /** Largest sampled sum of VmRSS over the renderers (page, workers, wasm heaps) and the GPU process (SwiftShader's buffers). */
+  /** Largest sampled sum of Pss over the renderers (page, workers, wasm heaps) and the GPU process (SwiftShader's buffers). */
   peakPageBytes: number;
   /** The same, split at the sample where the sum peaked. */
   atPeak: { rendererBytes: number; gpuBytes: number };
-  /** Sum over those processes of their own VmHWM: an upper bound on the peak between samples. */
+  /** Sum over those processes of their own VmHWM: an upper bound (shared pages counted in each, peaks at different times). */
   summedHighWaterBytes: number;
   /** Largest sampled sum over every Chromium process (browser, network and storage utilities too). */
   peakAllBytes: number;
@@ -50,15 +51,20 @@ export class ChromiumMemorySampler {
     let gpuBytes = 0;
     let allBytes = 0;
     for (const { type, id } of processInfo) {
-      const bytes = statusBytes(id);
+      const bytes = processBytes(id);
       if (!bytes) continue;
-      allBytes += bytes.rssBytes;
-      if (type === 'renderer') rendererBytes += bytes.rssBytes;
-      if (type === 'GPU') gpuBytes += bytes.rssBytes;
+      allBytes += bytes.pssBytes;
+      if (type === 'renderer') rendererBytes += bytes.pssBytes;
+      if (type === 'GPU') gpuBytes += bytes.pssBytes;
       this.highWater.set(id, { type, bytes: Math.max(this.highWater.get(id)?.bytes ?? 0, bytes.hwmBytes) });
     }
     if (rendererBytes + gpuBytes > this.peak.peakPageBytes) this.peak = { ...this.peak, peakPageBytes: rendererBytes + gpuBytes, atPeak: { rendererBytes, gpuBytes } };
     this.peak.peakAllBytes = Math.max(this.peak.peakAllBytes, allBytes);
+  }
+
+  /** The largest page+workers+GPU sum sampled so far. */
+  peakPageBytesSoFar(): number {
+    return this.peak.peakPageBytes;
   }
 
   /** Stops sampling after one last sample; the peaks. */
