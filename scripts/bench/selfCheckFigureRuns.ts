@@ -63,10 +63,8 @@ export async function measureFigures<M>(role: string, component: ModelComponent,
     const onCpu = await probeOn(family, component.modelId, 'cpu', dtype, rss);
     if (typeof onGpu !== 'string') gpu.set(dtypeLabel(dtype), onGpu);
     if (typeof onCpu !== 'string') cpu.set(dtypeLabel(dtype), onCpu);
-  }
-  for (const [label, probe] of gpu) {
-    const reference = cpu.get(label);
-    if (reference) printPair(`same weights, ${label}: WebGPU vs CPU`, probe, reference);
+    // At once, not after every dtype: a slow dtype (Kokoro on SwiftShader) must not hold back the others' figures.
+    if (typeof onGpu !== 'string' && typeof onCpu !== 'string') printPair(`same weights, ${dtypeLabel(dtype)}: WebGPU vs CPU`, onGpu, onCpu);
   }
   for (const [candidateLabel, candidateProbe] of [...cpu].map(([label, probe]) => [label, gpu.get(label) ?? probe] as const)) {
     for (const [referenceLabel, reference] of cpu) {
