@@ -85,9 +85,10 @@ export class BargeInListener {
     for (let i = 0; i < batch.energy.length; i++) {
       const frame = batch.firstFrame + i;
       const at = i * this.nMels;
-      const { playing, userLike } = this.gate.judge(frame, batch.logMel, at, this.nMels, residual.logMel, at);
+      const { playing, userLike, clearlyUser } = this.gate.judge(frame, batch.logMel, at, this.nMels, residual.logMel, at);
       this.lastUserLike = userLike;
-      this.frames.push({ centreMs: msOfSample(frame * HOP_SAMPLES), playing, userLike, knownAtSample: frame * HOP_SAMPLES + FRAME_LOOKAHEAD_SAMPLES });
+      // A frame ducks by the gate's margin and counts toward confirmation only by its larger one.
+      this.frames.push({ centreMs: msOfSample(frame * HOP_SAMPLES), playing, userLike, confirmable: clearlyUser, knownAtSample: frame * HOP_SAMPLES + FRAME_LOOKAHEAD_SAMPLES });
       this.frameEnd = frame + 1;
     }
     const events = await this.engine.push(residual);

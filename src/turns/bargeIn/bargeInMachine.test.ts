@@ -3,12 +3,13 @@ import { BargeInMachine, type BargeInEvent } from './bargeInMachine';
 
 /**
  * Frames of 10 ms from t = 0 (centre i * 10 ms, known and fed at i * 10 + 12.5 ms) while the voice plays: 'u' the
- * user's, '.' echo or silence; a VAD chunk of probability `vad` after every third frame.
+ * user's (confirmable), 'd' user-like but not confirmable (leftover echo), '.' echo or silence; a VAD chunk of
+ * probability `vad` after every third frame.
  */
 function run(frames: string, { vad = 0.9, machine = new BargeInMachine() } = {}): BargeInEvent[] {
   const events: BargeInEvent[] = [];
   [...frames].forEach((mark, i) => {
-    events.push(...machine.pushFrame({ centreMs: i * 10, playing: true, userLike: mark === 'u' }, i * 10 + 12.5));
+    events.push(...machine.pushFrame({ centreMs: i * 10, playing: true, userLike: mark !== '.', confirmable: mark === 'u' }, i * 10 + 12.5));
     if (i % 3 === 2) machine.pushChunk(vad);
   });
   return events;
@@ -49,6 +50,22 @@ describe('BargeInMachine', () => {
     ]);
   });
 
+  it('frames that duck but are not confirmable never confirm, however many: the voice comes back', () => {
+    const events = run(repeat('.', 5) + repeat('d', 40) + repeat('.', 15));
+    expect(events).toEqual([
+      { type: 'duck', atMs: 6 * 10 + 12.5 },
+      // They hold the duck; the twelfth quiet frame after them (frame 56) restores.
+      { type: 'restore', atMs: 56 * 10 + 12.5, onsetMs: 50 },
+    ]);
+  });
+
+  it('only confirmable frames add up: 15 of them among 10 that only duck do not confirm, 20 do', () => {
+    expect(run(repeat('.', 5) + repeat('ud', 10) + repeat('u', 5) + repeat('.', 15)).filter((e) => e.type === 'confirmed')).toEqual([]);
+    const events = run(repeat('.', 5) + repeat('ud', 10) + repeat('u', 10));
+    // Frames 5..24 alternate (10 confirmable), frames 25..34 confirmable: the 20th is frame 34.
+    expect(events.at(-1)).toEqual({ type: 'confirmed', onsetMs: 50, atMs: 34 * 10 + 12.5, playing: true });
+  });
+
   it('user frames more than 400 ms apart do not add up', () => {
     const events = run(repeat('.', 5) + repeat('u', 15) + repeat('.', 40) + repeat('u', 10) + repeat('.', 20));
     expect(events.filter((event) => event.type === 'confirmed')).toEqual([]);
@@ -58,7 +75,7 @@ describe('BargeInMachine', () => {
     const machine = new BargeInMachine();
     expect(run(repeat('u', 30), { vad: 0.1, machine })).toEqual([{ type: 'duck', atMs: 1 * 10 + 12.5 }]);
     machine.pushChunk(0.9);
-    expect(machine.pushFrame({ centreMs: 300, playing: true, userLike: true }, 312.5)).toEqual([
+    expect(machine.pushFrame({ centreMs: 300, playing: true, userLike: true, confirmable: true }, 312.5)).toEqual([
       // The first user frame still within 400 ms of the confirming one.
       { type: 'confirmed', onsetMs: 0, atMs: 312.5, playing: true },
     ]);
@@ -77,7 +94,7 @@ describe('BargeInMachine', () => {
     const machine = new BargeInMachine();
     const events: BargeInEvent[] = [];
     for (let i = 0; i < 30; i++) {
-      events.push(...machine.pushFrame({ centreMs: i * 10, playing: false, userLike: true }, i * 10 + 12.5));
+      events.push(...machine.pushFrame({ centreMs: i * 10, playing: false, userLike: true, confirmable: true }, i * 10 + 12.5));
       if (i % 3 === 2) machine.pushChunk(0.9);
     }
     expect(events).toEqual([{ type: 'confirmed', onsetMs: 0, atMs: 19 * 10 + 12.5, playing: false }]);

@@ -35,8 +35,10 @@ export interface BargeInFrame {
   centreMs: number;
   /** The assistant's voice was playing (there is something to duck). */
   playing: boolean;
-  /** The echo gate found more than the assistant's own echo in this frame. */
+  /** The echo gate found more than the assistant's own echo in this frame: opens an onset, ducks. */
   userLike: boolean;
+  /** The frame counts toward confirming the user (a stricter judgement than userLike). */
+  confirmable: boolean;
 }
 
 export type BargeInEvent =
@@ -64,8 +66,8 @@ const idle = (): State => ({ kind: 'idle', runFrames: 0, runStartMs: 0 });
  * Confirm before cancelling, as a pure state machine over the echo gate's 10 ms frames and the VAD's 32 ms chunks,
  * fed in the order they became known: onsetFrames frames in a row the gate does not explain open an onset and
  * duck a playing voice at once (a frame is known 12.5 ms after its centre, a chunk only at its end);
- * confirmSpeechMs of such frames within confirmWindowMs confirm the user, provided the VAD called a chunk since the onset speech and
- * still does, and the newest frame is the user's (a burst shorter than confirmSpeechMs has ended by then);
+ * confirmSpeechMs of confirmable frames (a stricter judgement) within confirmWindowMs confirm the user, provided the VAD called a
+ * chunk since the onset speech and still does, and the newest frame is confirmable (a burst shorter than confirmSpeechMs has ended by then);
  * restoreAfterMs of frames in a row without the user, or maxPendingMs in all, restore the voice.
  * Every event carries `atMs`, the caller's clock when it fed what decided it.
  */
@@ -101,7 +103,7 @@ export class BargeInMachine {
 
   /** Feeds the next frame's verdict, known at `atMs`; returns what to do. */
   pushFrame(frame: BargeInFrame, atMs: number): BargeInEvent[] {
-    if (frame.userLike) this.userFrames.push(frame.centreMs);
+    if (frame.confirmable) this.userFrames.push(frame.centreMs);
     while (this.userFrames.length > 0 && this.userFrames[0]! <= frame.centreMs - this.config.confirmWindowMs) this.userFrames.shift();
     const state = this.state;
     switch (state.kind) {
@@ -150,7 +152,7 @@ export class BargeInMachine {
     state.playing ||= frame.playing;
     state.quietMs = frame.userLike ? 0 : state.quietMs + FRAME_MS;
     const vadSpeech = this.lastProbability >= this.config.offsetThreshold;
-    if (frame.userLike && this.userFrames.length * FRAME_MS >= this.config.confirmSpeechMs && state.vadAgreed && vadSpeech) {
+    if (frame.confirmable && this.userFrames.length * FRAME_MS >= this.config.confirmSpeechMs && state.vadAgreed && vadSpeech) {
       this.state = { kind: 'confirmed', quietMs: 0 };
       return [{ type: 'confirmed', onsetMs: state.onsetMs, atMs, playing: state.playing }];
     }

@@ -106,6 +106,30 @@ describe('EchoGate', () => {
     expect(heardFraction(1)).toBeGreaterThan(0.1);
   });
 
+  it('counts a frame toward confirmation only by the larger confirm margin: a user 12 dB over the echo passes 9 dB, not 18 dB', () => {
+    const echo = delayed(reference, 0.12 * RATE_HZ, -6);
+    const user = new Float32Array(reference.length);
+    user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 2), 5 * RATE_HZ);
+    const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -2));
+    const fractions = (confirmMarginDb: number): { clear: number; userLike: number; clearNotUserLike: number } => {
+      const verdicts = judgeAll(new EchoGate({ confirmMarginDb }), reference, mix(echo, user, floor));
+      const speaking = verdicts.filter((_, frame) => userFrames[frame]);
+      return {
+        clear: speaking.filter((v) => v.clearlyUser).length / speaking.length,
+        userLike: speaking.filter((v) => v.userLike).length / speaking.length,
+        clearNotUserLike: verdicts.filter((v) => v.clearlyUser && !v.userLike).length,
+      };
+    };
+    const at6 = fractions(6);
+    expect(at6.clear).toBe(at6.userLike);
+    // 3 dB of room under the user's 12 dB: nearly every frame; 18 dB asks more than the user has over the echo: few.
+    expect(fractions(9).clear).toBeGreaterThan(0.9);
+    const at18 = fractions(18);
+    expect(at18.clear).toBeLessThan(0.4);
+    expect(at18.userLike).toBeGreaterThan(0.9);
+    expect(at18.clearNotUserLike).toBe(0);
+  });
+
   it('before anything played, nothing is echo: a voice is the user and nothing is playing', () => {
     const gate = new EchoGate();
     const verdicts = judgeAll(gate, new Float32Array(RATE_HZ), mix(syllables(RATE_HZ, 3), floor.subarray(0, RATE_HZ)));

@@ -7,6 +7,11 @@ export interface EchoGateConfig {
   maxDelayMs: number;
   /** A band is the user's when the microphone exceeds the echo it explains, plus noise, by this much. */
   marginDb: number;
+  /**
+   * A frame counts toward confirming the user only with this larger margin: what the canceller leaves jumps more
+   * than the echo did, and a burst's frames plus leftover echo at 8-9 dB added up to a false barge-in in the bench.
+   */
+  confirmMarginDb: number;
   /** A frame is the user's when at least this many bands are. */
   minUserBands: number;
   /** The reference keeps a reverberation tail that decays this fast (slower than most rooms: errs toward echo). */
@@ -33,6 +38,7 @@ export interface EchoGateConfig {
 export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze({
   maxDelayMs: 600,
   marginDb: 6,
+  confirmMarginDb: 10,
   minUserBands: 2,
   tailDecayDbPerFrame: 0.8,
   delayWindowMs: 3000,
@@ -52,6 +58,8 @@ export interface FrameVerdict {
   playing: boolean;
   /** The microphone holds more than the echo and the noise explain: someone else is there. */
   userLike: boolean;
+  /** It does so by confirmMarginDb: the frame counts toward confirming the user. */
+  clearlyUser: boolean;
 }
 
 /** The learned loudspeaker-to-microphone path, for diagnostics. */
@@ -84,6 +92,7 @@ export class EchoGate {
   private readonly capacity: number;
   private readonly tailDecay: number;
   private readonly marginFactor: number;
+  private readonly confirmMarginFactor: number;
   /** Reference per frame: band powers, their reverberant tail, and the broadband level in dB. */
   private readonly refBands: Float64Array;
   private readonly refTail: Float64Array;
@@ -103,7 +112,8 @@ export class EchoGate {
 
   constructor(config: Partial<EchoGateConfig> = {}) {
     this.config = { ...DEFAULT_ECHO_GATE_CONFIG, ...config };
-    const { maxDelayMs, delayWindowMs, delayEveryMs, tailDecayDbPerFrame, marginDb, gainQuantile, minUserBands } = this.config;
+    const { maxDelayMs, delayWindowMs, delayEveryMs, tailDecayDbPerFrame, marginDb, confirmMarginDb, gainQuantile, minUserBands } = this.config;
+    if (!(confirmMarginDb >= marginDb)) throw new RangeError(`EchoGate: confirmMarginDb must be >= marginDb`);
     if (!(maxDelayMs >= 0 && delayWindowMs > maxDelayMs && delayEveryMs > 0)) {
       throw new RangeError(`EchoGate: need 0 <= maxDelayMs < delayWindowMs and delayEveryMs > 0`);
     }
@@ -117,6 +127,7 @@ export class EchoGate {
     this.capacity = this.window + this.maxLag + 2;
     this.tailDecay = 10 ** (-tailDecayDbPerFrame / 10);
     this.marginFactor = 10 ** (marginDb / 10);
+    this.confirmMarginFactor = 10 ** (confirmMarginDb / 10);
     this.refBands = new Float64Array(this.capacity * ECHO_GATE_BANDS);
     this.refTail = new Float64Array(this.capacity * ECHO_GATE_BANDS);
     this.refDb = new Float64Array(this.capacity).fill(toDb(0));
@@ -172,14 +183,16 @@ export class EchoGate {
     }
     const playing = this.referenceHeard(frame);
     let userBands = 0;
+    let clearBands = 0;
     const expected = this.expectedReference(frame, this.scratch);
     for (let b = 0; b < ECHO_GATE_BANDS; b++) {
-      const echo = 10 ** (this.gainDb[b]! / 10) * expected[b]!;
-      if (this.mic[b]! > (echo + NOISE_HEADROOM * this.noise[b]!) * this.marginFactor) userBands++;
+      const explained = 10 ** (this.gainDb[b]! / 10) * expected[b]! + NOISE_HEADROOM * this.noise[b]!;
+      if (this.mic[b]! > explained * this.marginFactor) userBands++;
+      if (this.mic[b]! > explained * this.confirmMarginFactor) clearBands++;
     }
     const userLike = userBands >= this.config.minUserBands;
     if (this.delayFrames !== null) this.learnGain(frame, userLike);
-    return { playing, userLike };
+    return { playing, userLike, clearlyUser: clearBands >= this.config.minUserBands };
   }
 
   private slot(frame: number): number {
