@@ -58,7 +58,7 @@ export interface FrameVerdict {
   playing: boolean;
   /** The microphone holds more than the echo and the noise explain: someone else is there. */
   userLike: boolean;
-  /** It does so by confirmMarginDb: the frame counts toward confirming the user. */
+  /** It does so by confirmMarginDb (by marginDb while no delay is known): the frame counts toward confirming the user. */
   clearlyUser: boolean;
 }
 
@@ -185,10 +185,13 @@ export class EchoGate {
     let userBands = 0;
     let clearBands = 0;
     const expected = this.expectedReference(frame, this.scratch);
+    // Before a delay is found the canceller passes the microphone through and the full-level echo assumed here is
+    // steady: the duck margin confirms (headphones never give a delay, and the user must still get through).
+    const confirmFactor = this.delayFrames === null ? this.marginFactor : this.confirmMarginFactor;
     for (let b = 0; b < ECHO_GATE_BANDS; b++) {
       const explained = 10 ** (this.gainDb[b]! / 10) * expected[b]! + NOISE_HEADROOM * this.noise[b]!;
       if (this.mic[b]! > explained * this.marginFactor) userBands++;
-      if (this.mic[b]! > explained * this.confirmMarginFactor) clearBands++;
+      if (this.mic[b]! > explained * confirmFactor) clearBands++;
     }
     const userLike = userBands >= this.config.minUserBands;
     if (this.delayFrames !== null) this.learnGain(frame, userLike);
