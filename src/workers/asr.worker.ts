@@ -3,4 +3,4 @@ import { createAsrHandlers } from './asrHandlers';
 import { componentFileReader } from './componentFileReader';
 import { serveModelWorker } from './serveModelWorker';
 
-serveModelWorker(whisperFamily, (slot) => createAsrHandlers(slot, componentFileReader));
+serveModelWorker(whisperFamily, (slot) => ({ handlers: createAsrHandlers(slot, componentFileReader) }));

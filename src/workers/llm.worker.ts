@@ -2,16 +2,7 @@
 // cross-attention), each in its own instance of this worker.
 import { llmFamily } from '../models/llm/llmFamily';
 import { componentFileReader } from './componentFileReader';
-import { createLlmHandlers, type LlmHandlers } from './llmHandlers';
+import { createLlmHandlers } from './llmHandlers';
 import { serveModelWorker } from './serveModelWorker';
 
-let llm: LlmHandlers | null = null;
-
-serveModelWorker(
-  llmFamily,
-  (slot) => {
-    llm = createLlmHandlers(slot, componentFileReader);
-    return llm.handlers;
-  },
-  (bundle) => llm!.afterLoad(bundle),
-);
+serveModelWorker(llmFamily, (slot) => createLlmHandlers(slot, componentFileReader));

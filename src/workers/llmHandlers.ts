@@ -7,14 +7,11 @@ import { prefillDialogue, prefillSystemPrompt, replyToDialogue } from '../models
 import { speechReply } from '../models/llm/speechReply';
 import type { LlmWorkerApi } from './llmApi';
 import type { ModelSlot } from './modelHandlers';
-import type { Handlers } from './protocol';
 import { requireModel } from './requireModel';
+import type { FamilyWorker } from './serveModelWorker';
 
-export interface LlmHandlers {
-  handlers: Handlers<Omit<LlmWorkerApi, 'load'>>;
-  /** Every prompt starts with the system prompt: its cache is ready before the first turn. */
-  afterLoad(bundle: LlmBundle): Promise<void>;
-}
+/** Every prompt starts with the system prompt: `afterLoad` readies its cache before the first turn. */
+export type LlmHandlers = Required<FamilyWorker<LlmBundle, Omit<LlmWorkerApi, 'load'>>>;
 
 /**
  * A language model worker's own methods (the text path's `llm` or the speech path's `speech_llm`): one engine per

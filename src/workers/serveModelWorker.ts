@@ -12,21 +12,24 @@ import { ortGpuDevice } from '../models/device/deviceLossSource';
 const WASM_THREADS = 2;
 
 
+/** A family's own methods over the loaded model, and what must run after each load before `load` answers. */
+export interface FamilyWorker<M, Extra extends Api> {
+  handlers: Handlers<Extra>;
+  /** E.g. work every later request needs, such as a language model's system prompt. */
+  afterLoad?(model: M): Promise<void>;
+}
+
 /**
  * Runs inside a model worker: serves `load` for one family, keeps its model in a slot, and
- * serves the family's own methods, which read the slot. `afterLoad` runs before `load` answers
- * (e.g. work every later request needs, such as a language model's system prompt).
+ * serves the family's own methods, which read the slot.
  */
-export function serveModelWorker<M extends object, Extra extends Api>(
-  family: ModelFamily<M>,
-  familyHandlers: (slot: ModelSlot<M>) => Handlers<Extra>,
-  afterLoad?: (model: M) => Promise<void>,
-): void {
+export function serveModelWorker<M extends object, Extra extends Api>(family: ModelFamily<M>, familyWorker: (slot: ModelSlot<M>) => FamilyWorker<M, Extra>): void {
   type WorkerApi = ModelWorkerApi & GpuDeviceTestApi & Extra;
   const slot: ModelSlot<M> = { current: null };
   const post = (reply: Reply<WorkerApi>, transfer?: Transferable[]) => self.postMessage(reply, { transfer: transfer ?? [] });
   // A lost device cannot run again: the page replaces this worker and loads its model anew.
   const deviceWatch = new DeviceLossWatch((loss) => post({ id: EVENT_ID, type: 'event', payload: { kind: 'deviceLost', ...loss } }));
+  const { handlers: ownHandlers, afterLoad } = familyWorker(slot);
   const modelHandlers = createModelHandlers(family, slot, { prepare: (pack) => configureTransformers(pack, WASM_THREADS), explainError: explainLoadError });
   const handlers = {
     ...modelHandlers,
@@ -42,7 +45,7 @@ export function serveModelWorker<M extends object, Extra extends Api>(
       device.destroy();
       return true;
     },
-    ...familyHandlers(slot),
+    ...ownHandlers,
   } as Handlers<WorkerApi>;
   const handle = serve<WorkerApi>(handlers, post);
   self.addEventListener('message', (event: MessageEvent<Request<WorkerApi>>) => handle(event.data));

@@ -28,22 +28,24 @@ function voiceTable(url: string): Promise<Float32Array> {
 let styleEncoder: StyleEncoder | null = null;
 
 serveModelWorker<KokoroBundle, Omit<TtsWorkerApi, 'load'>>(kokoroFamily, (slot) => ({
-  async speak({ text, voice, voicesUrl, style }, context) {
-    const bundle = requireModel(slot);
-    const names = Object.keys(voice.voiceMix);
-    const tables = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await voiceTable(`${voicesUrl}${name}.bin`)] as const)));
-    const base = blendVoices(tables, voice.voiceMix);
-    const speech = await synthesize(bundle, text, { style: null, voice: style ? voiceWithStyle(base, style) : base, speed: voice.speed, signal: context.signal });
-    return { audio24k: speech.audio, timingsMs: speech.timingsMs };
-  },
-  async loadStyleEncoder({ modelUrl }) {
-    const cache = await caches.open(MODEL_CACHE_NAME).catch(() => null);
-    await styleEncoder?.release();
-    styleEncoder = await StyleEncoder.create(await cachedModelFile(modelUrl, PACK_REMEDY, cache));
-    return null;
-  },
-  async styleOf({ pcm16k }) {
-    if (!styleEncoder) throw new Error('the style encoder is not loaded');
-    return styleEncoder.styleOf(pcm16k);
+  handlers: {
+    async speak({ text, voice, voicesUrl, style }, context) {
+      const bundle = requireModel(slot);
+      const names = Object.keys(voice.voiceMix);
+      const tables = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await voiceTable(`${voicesUrl}${name}.bin`)] as const)));
+      const base = blendVoices(tables, voice.voiceMix);
+      const speech = await synthesize(bundle, text, { style: null, voice: style ? voiceWithStyle(base, style) : base, speed: voice.speed, signal: context.signal });
+      return { audio24k: speech.audio, timingsMs: speech.timingsMs };
+    },
+    async loadStyleEncoder({ modelUrl }) {
+      const cache = await caches.open(MODEL_CACHE_NAME).catch(() => null);
+      await styleEncoder?.release();
+      styleEncoder = await StyleEncoder.create(await cachedModelFile(modelUrl, PACK_REMEDY, cache));
+      return null;
+    },
+    async styleOf({ pcm16k }) {
+      if (!styleEncoder) throw new Error('the style encoder is not loaded');
+      return styleEncoder.styleOf(pcm16k);
+    },
   },
 }));

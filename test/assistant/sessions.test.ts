@@ -1,29 +1,20 @@
 // Whole multi-turn sessions in Node, through the page's composition root (createAssistant) with in-process workers:
 // the real VAD, turn logic, Whisper and LLM methods on the tiny pack, a fake voice (see test/support/assistantHarness).
 // What a browser adds (Web Audio, real threads, WebGPU) stays with the Playwright specs.
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { userTurns } from '../../src/conversation/dialogue';
-import type { NodeModels } from '../../scripts/cli/loadPackInNode';
-import { createHarness, loadTinyModels, until } from '../support/assistantHarness';
+import { createHarness, useTinyModels, until } from '../support/assistantHarness';
 import { Room } from '../support/fakeAudio';
 import { assistantTurns, MIC_RATE_HZ, openPage, say, SPEECH_MS, TURN_GAP_MS, utterance } from '../support/spokenTurns';
 
 /** What follows the speech vectors in a speech-path prompt (the instruction's end, the assistant header): a few tokens. */
 const SPEECH_SUFFIX_MAX_TOKENS = 8;
 
-let models: NodeModels;
-
-beforeAll(async () => {
-  models = await loadTinyModels();
-}, 180_000);
-
-afterAll(async () => {
-  await models?.release();
-});
+const models = useTinyModels();
 
 describe('a spoken conversation on the tiny pack, whole, in Node', () => {
   it('three turns of rising energy: each is heard as one turn, transcribed, answered, spoken; the strategy turns to encourage; turn N prefills only what is new', async () => {
-    const h = createHarness({ models, microphoneRateHz: MIC_RATE_HZ });
+    const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ });
     onTestFinished(() => h.close());
     await openPage(h, { answerPath: 'text' });
     const replies = [await say(h, -12), await say(h, -6), await say(h, 0)];
@@ -52,7 +43,7 @@ describe('a spoken conversation on the tiny pack, whole, in Node', () => {
   }, 300_000);
 
   it('the user talks over the reply: the voice ducks, stops at the confirmed barge-in, the reply is marked interrupted, and the new turn is answered', async () => {
-    const h = createHarness({ models, microphoneRateHz: MIC_RATE_HZ });
+    const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ });
     onTestFinished(() => h.close());
     // Headphones: the microphone hears only the user. The benchmark's fixed reply (43 words) gives the voice seconds to interrupt.
     h.player.autoPlay = false;
@@ -81,7 +72,7 @@ describe('a spoken conversation on the tiny pack, whole, in Node', () => {
   }, 300_000);
 
   it('a lost GPU device: the worker is replaced, the model reloads, the user is told once, and the next turn is answered from a fresh cache', async () => {
-    const h = createHarness({ models, microphoneRateHz: MIC_RATE_HZ });
+    const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ });
     onTestFinished(() => h.close());
     await openPage(h, { answerPath: 'text' });
     await say(h, 0);
@@ -102,7 +93,7 @@ describe('a spoken conversation on the tiny pack, whole, in Node', () => {
   }, 300_000);
 
   it('New conversation while the reply plays: the voice stops, the dialogue and the turns are emptied, the LLM forgets its cache, and talking goes on', async () => {
-    const h = createHarness({ models, microphoneRateHz: MIC_RATE_HZ });
+    const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ });
     onTestFinished(() => h.close());
     h.player.autoPlay = false;
     await openPage(h, { answerPath: 'text', benchmarkReplyTokens: 48 });
@@ -125,7 +116,7 @@ describe('a spoken conversation on the tiny pack, whole, in Node', () => {
   }, 300_000);
 
   it('the speech path over two turns: ES4R answers both, and the second prompt reuses the first one\'s text', async () => {
-    const h = createHarness({ models, microphoneRateHz: MIC_RATE_HZ });
+    const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ });
     onTestFinished(() => h.close());
     await openPage(h, { answerPath: 'speech' });
     expect(h.assistant.store.getState().speechPath.status).toBe('ready');

@@ -3,26 +3,17 @@
 // fake-indexeddb; the models are the tiny pack's, in process (see test/support/assistantHarness).
 import 'fake-indexeddb/auto';
 import { strFromU8, unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { readWav } from '../../src/audio/wav/readWav';
 import type { StudyExport } from '../../src/study/export/buildExport';
-import type { NodeModels } from '../../scripts/cli/loadPackInNode';
-import { createHarness, loadTinyModels, until } from '../support/assistantHarness';
+import { createHarness, useTinyModels, until } from '../support/assistantHarness';
 import { MIC_RATE_HZ, openPage, say, utterance } from '../support/spokenTurns';
 
-let models: NodeModels;
-
-beforeAll(async () => {
-  models = await loadTinyModels();
-}, 180_000);
-
-afterAll(async () => {
-  await models?.release();
-});
+const models = useTinyModels();
 
 describe('a study session on the tiny pack, whole, in Node', () => {
   it('P001 gets the first condition, talks to the turn limit; the settings come back and the export holds the session, its turns and their audio', async () => {
-    const h = createHarness({ models, microphoneRateHz: MIC_RATE_HZ, href: 'http://assistant.test/?study=/studies/example.json' });
+    const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ, href: 'http://assistant.test/?study=/studies/example.json' });
     onTestFinished(() => h.close());
     const { study, store } = h.assistant;
     study.start();

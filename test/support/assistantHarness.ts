@@ -3,10 +3,11 @@
 // the ASR and LLM workers run their real methods on the tiny pack's models; the TTS worker is a fake that answers
 // each clause with a tone as long as the text, so a test can hold or play the voice at will.
 import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { createAssistant, type Assistant } from '../../src/assistant/createAssistant';
-import type { AssistantPorts, Clock } from '../../src/assistant/ports';
-import { memoryStorage, type KeyValueStorage } from '../../src/state/keyValueStorage';
+import type { AssistantPorts } from '../../src/assistant/ports';
+import { memoryStorage } from '../../src/state/keyValueStorage';
 import type { ModelRole } from '../../src/state/modelsSlice';
 import { createAppStore } from '../../src/state/store';
 import { SileroVad } from '../../src/models/vad/sileroVad';
@@ -38,9 +39,19 @@ const TTS_RATE_HZ = 24000;
 /** The fake voice speaks 40 ms per character: long enough to interrupt, short enough to play fast. */
 const FAKE_VOICE_MS_PER_CHAR = 40;
 
-/** The tiny pack's models, loaded once per test file and shared by every worker (and every restart) of it. */
-export async function loadTinyModels(): Promise<NodeModels> {
-  return loadPackInNode('tiny', { withSpeechPath: true });
+/**
+ * The tiny pack's models, loaded once before a test file's tests and released after them, shared by every worker
+ * (and every restart) of it; call at the top of the file and read `.current` inside the tests.
+ */
+export function useTinyModels(): { current: NodeModels } {
+  const models = { current: null as unknown as NodeModels };
+  beforeAll(async () => {
+    models.current = await loadPackInNode('tiny', { withSpeechPath: true });
+  }, 180_000);
+  afterAll(async () => {
+    await models.current?.release();
+  });
+  return models;
 }
 
 /** Serves public/ as the page's server would: GET and HEAD, 404 for what is not there. */
@@ -68,7 +79,7 @@ function loaded(request: ModelLoadRequest): ModelLoadResult {
 
 function asrWorker(models: NodeModels): InProcessWorker<AsrWorkerApi> {
   const slot: ModelSlot<WhisperBundle> = { current: null };
-  return new InProcessWorker<AsrWorkerApi>('asr', {
+  return new InProcessWorker<AsrWorkerApi>({
     async load(request) {
       slot.current = models.asr;
       return loaded(request);
@@ -77,10 +88,10 @@ function asrWorker(models: NodeModels): InProcessWorker<AsrWorkerApi> {
   });
 }
 
-function llmWorker(name: string, bundle: LlmBundle): InProcessWorker<LlmWorkerApi> {
+function llmWorker(bundle: LlmBundle): InProcessWorker<LlmWorkerApi> {
   const slot: ModelSlot<LlmBundle> = { current: null };
   const llm = createLlmHandlers(slot, localReader);
-  return new InProcessWorker<LlmWorkerApi>(name, {
+  return new InProcessWorker<LlmWorkerApi>({
     async load(request) {
       slot.current = bundle;
       await llm.afterLoad(bundle);
@@ -92,7 +103,7 @@ function llmWorker(name: string, bundle: LlmBundle): InProcessWorker<LlmWorkerAp
 
 /** A tone as long as the text would take to say. */
 function fakeTtsWorker(): InProcessWorker<TtsWorkerApi> {
-  return new InProcessWorker<TtsWorkerApi>('tts', {
+  return new InProcessWorker<TtsWorkerApi>({
     async load(request) {
       return loaded(request);
     },
@@ -113,7 +124,6 @@ function fakeTtsWorker(): InProcessWorker<TtsWorkerApi> {
 function listenWorker(): InProcessWorker<ListenApi> {
   let vad: SileroVad | null = null;
   return new InProcessWorker<ListenApi>(
-    'listen',
     createListenHandlers({
       async loadVad() {
         vad = await SileroVad.create(loadVadModel());
@@ -130,7 +140,6 @@ export interface Harness {
   assistant: Assistant;
   microphone: FakeMicrophone;
   player: FakePlayer;
-  storage: KeyValueStorage;
   /** Every worker started for a role, oldest first (a restart adds one). */
   workers: Map<ModelRole | 'listen', InProcessWorker<Api>[]>;
   latest(role: ModelRole | 'listen'): InProcessWorker<Api>;
@@ -141,12 +150,11 @@ export interface Harness {
 export interface HarnessOptions {
   models: NodeModels;
   microphoneRateHz: number;
-  storage?: KeyValueStorage;
-  clock?: Clock;
   href?: string;
 }
 
-export function createHarness({ models, microphoneRateHz, storage = memoryStorage(), clock = { nowMs: () => performance.now(), wallMs: () => Date.now() }, href = ORIGIN }: HarnessOptions): Harness {
+export function createHarness({ models, microphoneRateHz, href = ORIGIN }: HarnessOptions): Harness {
+  const storage = memoryStorage();
   const workers = new Map<ModelRole | 'listen', InProcessWorker<Api>[]>();
   const started = <A extends Api>(role: ModelRole | 'listen', worker: InProcessWorker<A>): InProcessWorker<A> => {
     workers.set(role, [...(workers.get(role) ?? []), worker as unknown as InProcessWorker<Api>]);
@@ -162,10 +170,10 @@ export function createHarness({ models, microphoneRateHz, storage = memoryStorag
           case 'asr':
             return started(role, asrWorker(models));
           case 'llm':
-            return started(role, llmWorker(role, models.llm));
+            return started(role, llmWorker(models.llm));
           case 'speech_llm':
             if (!speech) throw new Error('the harness was given no speech path');
-            return started(role, llmWorker(role, speech.llm));
+            return started(role, llmWorker(speech.llm));
           case 'tts':
             return started(role, fakeTtsWorker());
         }
@@ -173,7 +181,7 @@ export function createHarness({ models, microphoneRateHz, storage = memoryStorag
       listen: () => started('listen', listenWorker()),
     },
     store: createAppStore(storage),
-    clock,
+    clock: { nowMs: () => performance.now(), wallMs: () => Date.now() },
     storage,
     audio: fakeAudio(microphone, player),
     models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => null },
@@ -184,7 +192,6 @@ export function createHarness({ models, microphoneRateHz, storage = memoryStorag
     assistant,
     microphone,
     player,
-    storage,
     workers,
     latest: (role) => {
       const worker = workers.get(role)?.at(-1);

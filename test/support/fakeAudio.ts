@@ -10,17 +10,12 @@ import type { AudioPorts } from '../../src/assistant/ports';
 const RENDER_QUANTUM_SAMPLES = 128;
 
 export class FakeMicrophone {
-  /** Set to make the next Talk fail as getUserMedia would (e.g. a denied permission). */
-  failWith: Error | null = null;
   private pipeline: FeaturePipeline | null = null;
   private port: MessagePort | null = null;
-  opened = 0;
 
   constructor(readonly inputRateHz: number) {}
 
   start(options: CaptureOptions): Capture {
-    if (this.failWith) throw this.failWith;
-    this.opened++;
     const port = options.batchPort;
     this.port = port;
     // The pipeline's arrays are views reused per batch: each one travels as a copy, as postMessage would make.

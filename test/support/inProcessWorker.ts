@@ -12,7 +12,7 @@ export class InProcessWorker<A extends Api> implements WorkerHandle {
   private readonly errorListeners = new Set<(event: ErrorEvent) => void>();
   private readonly handle: (request: Request<A>) => void;
 
-  constructor(readonly name: string, handlers: Handlers<A>) {
+  constructor(handlers: Handlers<A>) {
     this.handle = serve<A>(handlers, (reply) => this.deliver(reply));
   }
 

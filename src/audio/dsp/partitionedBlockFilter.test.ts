@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { lcgNoise } from '../../../test/support/lcgNoise';
 import { PartitionedBlockFilter } from './partitionedBlockFilter';
 
-/** Deterministic uniform noise in [-1, 1) (LCG). */
-function noise(length: number, seed: number): Float64Array {
-  let state = seed;
-  return Float64Array.from({ length }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 31 - 1;
-  });
-}
 
 /** Direct-form FIR: the independent reference the filter must learn to match. */
 function convolve(input: Float64Array, taps: Float64Array): Float64Array {
@@ -47,8 +40,8 @@ const powerDb = (signal: ArrayLike<number>, from: number, to: number): number =>
 };
 
 describe('PartitionedBlockFilter', () => {
-  const taps = noise(B * PARTITIONS, 7).map((value, j) => value * Math.exp(-j / 60));
-  const input = noise(B * 400, 1);
+  const taps = lcgNoise(B * PARTITIONS, 7).map((value, j) => value * Math.exp(-j / 60));
+  const input = lcgNoise(B * 400, 1);
   const desired = convolve(input, taps);
 
   it('learns an unknown FIR from white noise to 40 dB below its output', () => {
@@ -63,7 +56,7 @@ describe('PartitionedBlockFilter', () => {
     const filter = new PartitionedBlockFilter(B, PARTITIONS);
     run(filter, input, desired, true);
     filter.clearInput();
-    const fresh = noise(B * 50, 3);
+    const fresh = lcgNoise(B * 50, 3);
     const estimate = run(filter, fresh, convolve(fresh, taps), false);
     const expected = convolve(fresh, taps);
     const residual = expected.map((d, n) => d - estimate[n]!);
@@ -78,7 +71,7 @@ describe('PartitionedBlockFilter', () => {
     delayedTaps.set(taps.subarray(0, B * (PARTITIONS - 1)), B);
     filter.shiftPartitions(-1);
     filter.clearInput();
-    const fresh = noise(B * 50, 5);
+    const fresh = lcgNoise(B * 50, 5);
     const estimate = run(filter, fresh, fresh, false);
     const expected = convolve(fresh, delayedTaps);
     const residual = expected.map((d, n) => d - estimate[n]!);

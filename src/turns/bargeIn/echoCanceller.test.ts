@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { lcgNoise32 } from '../../../test/support/lcgNoise';
 import { EchoCanceller } from './echoCanceller';
 
 const RATE_HZ = 16000;
 const BLOCK = 160;
 
-/** Deterministic uniform noise in [-1, 1) (LCG). */
-function noise(length: number, seed: number): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 31 - 1;
-  });
-}
-
 /** Speech-like: low-passed noise gated into 'syllables' of 60-250 ms with 40-200 ms gaps, about -20 dBFS while on. */
 function syllables(length: number, seed: number): Float32Array {
-  const carrier = noise(length, seed);
-  const choices = noise(512, seed + 1);
+  const carrier = lcgNoise32(length, seed);
+  const choices = lcgNoise32(512, seed + 1);
   const out = new Float32Array(length);
   let smooth = 0;
   let at = 0;
@@ -34,7 +26,7 @@ function syllables(length: number, seed: number): Float32Array {
 
 /** A room: direct sound after `delaySamples`, then sparse reflections decaying 60 dB over rt60Samples, unit energy, times `gain`. */
 function room(delaySamples: number, rt60Samples: number, gain: number, seed: number): { taps: Int32Array; gains: Float64Array } {
-  const choices = noise(2 * 201, seed);
+  const choices = lcgNoise32(2 * 201, seed);
   const taps = Int32Array.from({ length: 201 }, (_, r) => (r === 0 ? delaySamples : delaySamples + 32 + Math.floor(Math.abs(choices[2 * r]!) * rt60Samples)));
   const raw = Float64Array.from({ length: 201 }, (_, r) => (r === 0 ? 1 : choices[2 * r + 1]! * 10 ** ((-3 * (taps[r]! - delaySamples)) / rt60Samples) * 0.17));
   let energy = 0;
@@ -93,14 +85,14 @@ describe('EchoCanceller', () => {
   const delay = seconds(0.15);
 
   it('passes the microphone through untouched until the delay is known', () => {
-    const mic = add(echoOf(played, room(delay, 2000, 0.5, 3)), noise(played.length, 4).map((x) => x * 1e-3));
+    const mic = add(echoOf(played, room(delay, 2000, 0.5, 3)), lcgNoise32(played.length, 4).map((x) => x * 1e-3));
     const residual = cancel(new EchoCanceller(), mic, played, null);
     expect(residual).toEqual(mic);
   });
 
   it('removes the echo of a room within its taps by 25 dB or more after 3 s, and by 12 dB in its second second', () => {
     const echo = echoOf(played, room(delay, seconds(0.12), 0.5, 3));
-    const floor = noise(played.length, 4).map((x) => x * 1e-4);
+    const floor = lcgNoise32(played.length, 4).map((x) => x * 1e-4);
     const residual = cancel(new EchoCanceller(), add(echo, floor), played, delay);
     expect(dB(energy(echo, seconds(3), seconds(10)) / energy(residual, seconds(3), seconds(10)))).toBeGreaterThan(25);
     expect(dB(energy(echo, seconds(1), seconds(2)) / energy(residual, seconds(1), seconds(2)))).toBeGreaterThan(12);
@@ -139,9 +131,9 @@ describe('EchoCanceller', () => {
 
   it('is not thrown off by bursts 35 dB over a weak echo (-30 dB path, 15 dB over the noise): the echo after them is still cancelled', () => {
     const echo = echoOf(played, room(delay, seconds(0.12), 0.03, 3));
-    const floor = noise(played.length, 4).map((x) => x * 1e-3);
+    const floor = lcgNoise32(played.length, 4).map((x) => x * 1e-3);
     const bursts = new Float32Array(played.length);
-    for (const at of [2, 4, 6, 8]) bursts.set(noise(seconds(0.15), at).map((x) => 0.5 * x), seconds(at));
+    for (const at of [2, 4, 6, 8]) bursts.set(lcgNoise32(seconds(0.15), at).map((x) => 0.5 * x), seconds(at));
     const residual = cancel(new EchoCanceller(), add(echo, floor, bursts), played, delay);
     const echoLeft = residual.map((x, n) => x - bursts[n]! - floor[n]!);
     for (const at of [2, 4, 6, 8]) {

@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { lcgNoise32 } from '../../../test/support/lcgNoise';
 import { FeaturePipeline } from '../../audio/featurePipeline';
 import { EchoGate, type FrameVerdict } from './echoGate';
 
 const RATE_HZ = 16000;
 const N_MELS = 80;
 
-/** Deterministic noise (LCG), so the test signals are the same on every run. */
-function noise(length: number, seed: number): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 31 - 1;
-  });
-}
-
 /** Speech-like: noise gated into 'syllables' of 60-250 ms with 40-200 ms gaps, at amplitude 0.1. */
 function syllables(length: number, seed: number): Float32Array {
-  const carrier = noise(length, seed);
-  const choices = noise(256, seed + 1);
+  const carrier = lcgNoise32(length, seed);
+  const choices = lcgNoise32(256, seed + 1);
   const out = new Float32Array(length);
   let at = 0;
   for (let k = 0; at < length; k++) {
@@ -67,7 +59,7 @@ function mix(...signals: Float32Array[]): Float32Array {
 describe('EchoGate', () => {
   const seconds = 8;
   const reference = syllables(seconds * RATE_HZ, 7);
-  const floor = noise(seconds * RATE_HZ, 99).map((x) => x * 1e-4);
+  const floor = lcgNoise32(seconds * RATE_HZ, 99).map((x) => x * 1e-4);
 
   it('learns the delay and gain of a delayed, attenuated copy of what played', () => {
     for (const [delayMs, gainDb] of [[40, -12], [180, -6], [250, -24]] as const) {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { lcgNoise32 } from '../../../test/support/lcgNoise';
 import type { FeatureBatch } from '../../audio/featureBatch';
 import { FeaturePipeline } from '../../audio/featurePipeline';
 import { ResidualStream } from './residualStream';
 
 const N_MELS = 80;
-
-/** Deterministic uniform noise in [-1, 1) (LCG). */
-function noise(length: number, seed: number): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 31 - 1;
-  });
-}
 
 function batchesOf(signal: Float32Array, batchFrames: number): FeatureBatch[] {
   const batches: FeatureBatch[] = [];
@@ -27,7 +19,7 @@ function batchesOf(signal: Float32Array, batchFrames: number): FeatureBatch[] {
 }
 
 describe('ResidualStream', () => {
-  const mic = noise(16000, 3).map((x) => 0.1 * x);
+  const mic = lcgNoise32(16000, 3).map((x) => 0.1 * x);
 
   it.each([1, 3])('with nothing played, gives back the microphone batches of %i frame(s) unchanged: same samples, same frames', (batchFrames) => {
     const stream = new ResidualStream(N_MELS);
@@ -44,7 +36,7 @@ describe('ResidualStream', () => {
   });
 
   it('removes a played signal heard 100 ms later by 15 dB in its second second', () => {
-    const played = noise(32000, 9).map((x) => 0.1 * x);
+    const played = lcgNoise32(32000, 9).map((x) => 0.1 * x);
     const heard = new Float32Array(played.length);
     heard.set(played.subarray(0, played.length - 1600).map((x) => 0.5 * x), 1600);
     const stream = new ResidualStream(N_MELS);
