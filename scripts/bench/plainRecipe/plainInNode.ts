@@ -40,13 +40,13 @@ async function plainSegments(pcm16k: Float32Array): Promise<PlainSegment[]> {
   }
 }
 
-export async function runPlainInNode(models: PlainModels, audio: TurnAudio, replyTokens: number, log: (line: string) => void): Promise<TurnResult[]> {
+/** Yields after each segment answered: its timing, or null when it is no whole spoken turn or gave no audio. */
+export async function* plainTurnsInNode(models: PlainModels, audio: TurnAudio, replyTokens: number, log: (line: string) => void): AsyncGenerator<TurnResult | null> {
   const pcm16k = to16k(audio.samples, audio.sampleRateHz);
   const segments = await plainSegments(pcm16k);
   const toMs = (sample: number) => (sample * 1000) / RATE_HZ;
   const matched = matchTurns(audio.turns, segments.map((s) => ({ startMs: toMs(s.startSample), endMs: toMs(s.endSample) })));
   const assistant = new PlainAssistant(models);
-  const results: TurnResult[] = [];
   for (const [index, segment] of segments.entries()) {
     const spoken = matched.indexOf(index);
     const turnAudio = new Float32Array(segment.endSample - segment.startSample + segment.trailingZeros);
@@ -55,10 +55,12 @@ export async function runPlainInNode(models: PlainModels, audio: TurnAudio, repl
     const marks = await assistant.answer(turnAudio, replyTokens);
     if (spoken < 0) {
       log(`plain: a segment at ${(toMs(segment.startSample) / 1000).toFixed(2)} s is no whole spoken turn; answered, not timed`);
+      yield null;
       continue;
     }
     if (!marks?.firstTokenAtMs || !marks.firstTextAtMs || !marks.firstSentenceAtMs || !marks.firstAudioAtMs) {
       log(`plain turn ${spoken + 1}: no reply audio (transcript "${marks?.transcript ?? ''}"): not timed`);
+      yield null;
       continue;
     }
     const speechEndAtMs = handedAtMs - (toMs(segment.decidedAtSample) - audio.turns[spoken]!.voicedEndMs);
@@ -66,8 +68,7 @@ export async function runPlainInNode(models: PlainModels, audio: TurnAudio, repl
       { speechEndAtMs, handedAtMs, transcribedAtMs: marks.transcribedAtMs, firstTextAtMs: marks.firstTextAtMs, firstClauseAtMs: marks.firstSentenceAtMs, firstAudioAtMs: marks.firstAudioAtMs },
       { promptBuildMs: marks.generateAtMs - marks.transcribedAtMs, prefillMs: marks.firstTokenAtMs - marks.generateAtMs },
     );
-    results.push({ endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: marks.promptTokens, prefilledTokens: marks.prefilledTokens, asrTokens: null, pacedWords: marks.pacedWords, speculativeHiddenMs: null });
     log(`plain turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio`);
-  }
-  return results;
+    yield { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: marks.promptTokens, prefilledTokens: marks.prefilledTokens, asrTokens: null, pacedWords: marks.pacedWords, speculativeHiddenMs: null };
+}
 }

@@ -1,6 +1,7 @@
 // Our pipeline in Node, timed turn by turn: the page's listening path over the bench's recording, then each turn
 // through the same Conversation loop as `converse` (ASR, cues, text or speech path, LLM) and the page's way of voicing,
 // with the page's speculative end of turn (ASR and prefill from the pause on, committed when the wait confirms it).
+// One turn per step, so that the bench can alternate our turns with the plain recipe's under the same load.
 import { ALL_CUES_ON } from '../../../src/conversation/affectCues';
 import { Conversation, DEFAULT_MAX_PROMPT_TOKENS, type ConversationEvent, type ReplySettings, type SpeechSide, type Transcriber } from '../../../src/conversation/conversation';
 import type { AnswerPath, AssistantTurn } from '../../../src/conversation/dialogue';
@@ -45,7 +46,8 @@ interface TurnLog {
   replyTimingsMs: Record<string, number>;
 }
 
-export async function runOursInNode(models: NodeModels, audio: TurnAudio, options: OursOptions, log: (line: string) => void): Promise<TurnResult[]> {
+/** Yields after each turn heard: its timing, or null for a turn that is no whole spoken one (answered, not timed). */
+export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, options: OursOptions, log: (line: string) => void): AsyncGenerator<TurnResult | null> {
   if (!models.tts) throw new Error('bench:turn needs the pack voice (TTS) loaded');
   const vad = await SileroVad.create(loadVadModel());
   const heard = await listenTimed(audio.samples, audio.sampleRateHz, vad).finally(() => vad.release());
@@ -109,7 +111,6 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
     () => speechSide(models),
   );
 
-  const results: TurnResult[] = [];
   for (const [index, { turn, decidedAtMs, tentative }] of heard.entries()) {
     const spoken = matched.indexOf(index);
     turnLog = { transcribedAtMs: null, firstTextAtMs: null, asrTimingsMs: {}, replyTimingsMs: {} };
@@ -130,6 +131,7 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
     const figures = committed ? await committed.figures : null;
     if (spoken < 0) {
       log(`a turn heard at ${(turn.startMs / 1000).toFixed(2)}-${(turn.endMs / 1000).toFixed(2)} s is no whole spoken turn (a split or a false start); answered, not timed`);
+      yield null;
       continue;
     }
     const marks = speaker.marks;
@@ -143,7 +145,7 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
       { asrEncoderMs: (turnLog.asrTimingsMs.features ?? 0) + (turnLog.asrTimingsMs.encoder ?? 0), asrDecodingMs: turnLog.asrTimingsMs.decoder ?? 0, ...llmInnerTimings(turnLog.replyTimingsMs) },
     );
     const reply = conversation.current.turns.at(-1) as AssistantTurn;
-    results.push({
+    const result: TurnResult = {
       endOfSpeechToFirstAudioMs: totalMs,
       stagesMs,
       promptTokens: reply.prompt?.tokens ?? null,
@@ -151,11 +153,11 @@ export async function runOursInNode(models: NodeModels, audio: TurnAudio, option
       asrTokens,
       pacedWords: marks.pacedWords,
       speculativeHiddenMs: figures?.hiddenMs ?? null,
-    });
+    };
     const speculated = figures
       ? `; speculation: transcript in ${figures.asrMs.toFixed(0)} ms, prefill of ${figures.prefilledTokens ?? '-'} tokens in ${figures.prefillMs?.toFixed(0) ?? '-'} ms, ${figures.hiddenMs.toFixed(0)} of ${figures.waitMs.toFixed(0)} ms hidden`
       : `; no speculation${pause ? ' committed' : ''}`;
     log(`ours turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio; first clause "${marks.firstClauseText}"${speculated}`);
+    yield result;
   }
-  return results;
 }
