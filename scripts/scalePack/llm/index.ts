@@ -4,7 +4,7 @@ import { QWEN25_05B, SMOLLM2_360M } from './architectures';
 import { QWEN25_TOKENIZER, SMOLLM2_TOKENIZER, specialTokenId } from './tokenizers';
 import { scaleLlm, scaleLlmEmbeds, type ScaleLlmSpec } from './writeLlm';
 
-const smolLm2Spec: ScaleLlmSpec = {
+export const smolLm2Spec: ScaleLlmSpec = {
   architecture: SMOLLM2_360M,
   tokenizer: SMOLLM2_TOKENIZER,
   ids: {
