@@ -6,7 +6,7 @@ const ms = (value: number | null): string => (value === null ? '-' : `${value.to
 export function formatBargeInReport({ bargeIns, ducks, turns, echoTurns, echoPath, canceller }: BargeInAnalysis): string {
   const lines = [
     `echo path: delay ${ms(echoPath.delayMs)}, gain left after the canceller ${echoPath.gainDb.toFixed(1)} dB`,
-    `echo canceller: ${canceller.bulkDelaySamples === null ? 'never started (no delay found)' : `ERLE ${canceller.erleDb.toFixed(1)} dB, ${canceller.adaptedBlocks} blocks learned, ${canceller.frozenBlocks} held for double talk`}`,
+    `echo canceller: ${canceller.bulkDelaySamples === null ? 'never started (no delay found)' : `ERLE ${canceller.erleDb.toFixed(1)} dB, ${canceller.adaptedBlocks} blocks learned, ${canceller.frozenBlocks} held for double talk, ${canceller.rolledBackBlocks} taken back`}`,
     `barge-ins: ${bargeIns.length}`,
     ...bargeIns.map(({ atMs, confirmedMs }) => `  onset ${ms(atMs)}, confirmed ${ms(confirmedMs)}`),
     `ducks: ${ducks.length}`,

@@ -63,6 +63,37 @@ describe('PartitionedBlockFilter', () => {
     expect(powerDb(residual, B * PARTITIONS, fresh.length) - powerDb(expected, B * PARTITIONS, fresh.length)).toBeLessThan(-40);
   });
 
+  it('takes back the newest adaptations: a rollback after learning a wrong target restores the weights from before it', () => {
+    const filter = new PartitionedBlockFilter(B, PARTITIONS, 2);
+    run(filter, input, desired, true);
+    filter.clearInput();
+    const before = run(filter, input.subarray(0, 8 * B), desired.subarray(0, 8 * B), false);
+    filter.clearInput();
+    // Two blocks of something else than the FIR's output (a burst), learned: the filter moves away from the FIR.
+    const burst = lcgNoise(2 * B, 9).map((x) => 5 * x);
+    run(filter, input.subarray(0, 2 * B), burst, true);
+    expect(filter.adaptationsKept).toBe(2);
+    filter.clearInput();
+    const misadjusted = run(filter, input.subarray(0, 8 * B), desired.subarray(0, 8 * B), false);
+    expect(powerDb(misadjusted.map((e, n) => e - before[n]!), 0, 8 * B) - powerDb(desired, 0, 8 * B)).toBeGreaterThan(-20);
+    filter.rollback(5);
+    expect(filter.adaptationsKept).toBe(0);
+    filter.clearInput();
+    const restored = run(filter, input.subarray(0, 8 * B), desired.subarray(0, 8 * B), false);
+    expect(restored).toEqual(before);
+  });
+
+  it('keeps only rollbackDepth adaptations, and none across a shift', () => {
+    const filter = new PartitionedBlockFilter(B, PARTITIONS, 2);
+    run(filter, input.subarray(0, 10 * B), desired.subarray(0, 10 * B), true);
+    expect(filter.adaptationsKept).toBe(2);
+    filter.rollback(1);
+    expect(filter.adaptationsKept).toBe(1);
+    filter.shiftPartitions(1);
+    expect(filter.adaptationsKept).toBe(0);
+    expect(new PartitionedBlockFilter(B, PARTITIONS).adaptationsKept).toBe(0);
+  });
+
   it('shifts the learned response by whole partitions when the delay before it changes', () => {
     const filter = new PartitionedBlockFilter(B, PARTITIONS);
     run(filter, input, desired, true);

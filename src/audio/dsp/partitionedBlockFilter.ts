@@ -5,7 +5,9 @@ import { ComplexFft } from './fft';
  * `blockSamples` taps each, so blockSamples * partitions taps in all, filtered and adapted one block at a time.
  * The step is normalized per frequency bin by the input power over all partitions (an NLMS per bin); the
  * gradient constraint that keeps each partition's taps causal is applied to one partition per block, in turn.
- * Spectra keep bins 0..blockSamples (the input is real). Nothing is allocated after construction.
+ * The weights from before the last `rollbackDepth` adaptations are kept, so a caller that finds out late that
+ * those blocks held something else than the echo can take them back. Spectra keep bins 0..blockSamples (the input
+ * is real). Nothing is allocated after construction.
  */
 export class PartitionedBlockFilter {
   readonly blockSamples: number;
@@ -28,11 +30,18 @@ export class PartitionedBlockFilter {
   private readonly errorRe: Float64Array;
   private readonly errorIm: Float64Array;
   private constrainNext = 0;
+  /** Weights (and the constraint's turn) before each of the newest adaptations: a ring of rollbackDepth slots. */
+  private readonly pastRe: Float64Array[];
+  private readonly pastIm: Float64Array[];
+  private readonly pastConstrainNext: Int32Array;
+  private pastAt = 0;
+  private pastCount = 0;
 
-  constructor(blockSamples: number, partitions: number) {
+  constructor(blockSamples: number, partitions: number, rollbackDepth = 0) {
     if (!(Number.isInteger(blockSamples) && blockSamples > 0 && Number.isInteger(partitions) && partitions > 0)) {
       throw new RangeError(`PartitionedBlockFilter: need positive integer blockSamples and partitions`);
     }
+    if (!(Number.isInteger(rollbackDepth) && rollbackDepth >= 0)) throw new RangeError(`PartitionedBlockFilter: rollbackDepth must be an integer >= 0`);
     this.blockSamples = blockSamples;
     this.partitions = partitions;
     this.fftSize = 2 * blockSamples;
@@ -48,6 +57,14 @@ export class PartitionedBlockFilter {
     this.inputPower = new Float64Array(this.bins);
     this.errorRe = new Float64Array(this.bins);
     this.errorIm = new Float64Array(this.bins);
+    this.pastRe = Array.from({ length: rollbackDepth }, () => new Float64Array(partitions * this.bins));
+    this.pastIm = Array.from({ length: rollbackDepth }, () => new Float64Array(partitions * this.bins));
+    this.pastConstrainNext = new Int32Array(rollbackDepth);
+  }
+
+  /** Adaptations that rollback() can still take back. */
+  get adaptationsKept(): number {
+    return this.pastCount;
   }
 
   /** Taps: the longest impulse response the filter can model. */
@@ -84,12 +101,28 @@ export class PartitionedBlockFilter {
   reset(): void {
     this.weightRe.fill(0);
     this.weightIm.fill(0);
+    this.pastCount = 0;
     this.clearInput();
+  }
+
+  /** Takes back the newest `adaptations` adaptations (at most those kept): the weights are as they were before them. */
+  rollback(adaptations: number): void {
+    const undo = Math.min(adaptations, this.pastCount);
+    if (undo <= 0) return;
+    const depth = this.pastRe.length;
+    const slot = (this.pastAt - undo + depth) % depth;
+    this.weightRe.set(this.pastRe[slot]!);
+    this.weightIm.set(this.pastIm[slot]!);
+    this.constrainNext = this.pastConstrainNext[slot]!;
+    this.pastAt = slot;
+    this.pastCount -= undo;
   }
 
   /** Moves the impulse response `blocks` partitions earlier (positive: the bulk delay before it grew) or later. */
   shiftPartitions(blocks: number): void {
     const { partitions, bins } = this;
+    // Weights from before the move would put the response where it no longer is.
+    this.pastCount = 0;
     const moved = (from: number, to: number): void => {
       this.weightRe.copyWithin(to * bins, from * bins, (from + 1) * bins);
       this.weightIm.copyWithin(to * bins, from * bins, (from + 1) * bins);
@@ -126,6 +159,7 @@ export class PartitionedBlockFilter {
    */
   adapt(error: ArrayLike<number>, step: number, regularization: number): void {
     const { bins, partitions, blockSamples: B } = this;
+    this.keepWeights();
     for (let i = 0; i < B; i++) {
       this.re[i] = 0;
       this.re[B + i] = error[i]!;
@@ -175,6 +209,16 @@ export class PartitionedBlockFilter {
       this.weightRe[w + k] = this.re[k]!;
       this.weightIm[w + k] = this.im[k]!;
     }
+  }
+
+  private keepWeights(): void {
+    const depth = this.pastRe.length;
+    if (depth === 0) return;
+    this.pastRe[this.pastAt]!.set(this.weightRe);
+    this.pastIm[this.pastAt]!.set(this.weightIm);
+    this.pastConstrainNext[this.pastAt] = this.constrainNext;
+    this.pastAt = (this.pastAt + 1) % depth;
+    this.pastCount = Math.min(this.pastCount + 1, depth);
   }
 
   private clearPartition(p: number): void {

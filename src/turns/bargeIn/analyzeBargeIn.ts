@@ -54,7 +54,7 @@ export async function analyzeBargeIn(mic: PcmSignal, playback: PcmSignal, { vad,
   const reference = new ReferenceStream(playback.sampleRateHz, nMels, (placed) => listener.writeReference(placed));
   const queued: FeatureBatch[] = [];
   const pipeline = new FeaturePipeline({ inputRateHz: mic.sampleRateHz, nMels, batchFrames, onBatch: (batch) => queued.push(copyBatch(batch)) });
-  const analysis: BargeInAnalysis = { bargeIns: [], ducks: [], turns: [], echoTurns: [], echoPath: { delayMs: null, gainDb: 0 }, canceller: { bulkDelaySamples: null, erleDb: 0, adaptedBlocks: 0, frozenBlocks: 0 } };
+  const analysis: BargeInAnalysis = { bargeIns: [], ducks: [], turns: [], echoTurns: [], echoPath: { delayMs: null, gainDb: 0 }, canceller: { bulkDelaySamples: null, erleDb: 0, adaptedBlocks: 0, frozenBlocks: 0, rolledBackBlocks: 0 } };
   const collect = (events: readonly BargeInListenEvent[]): void => {
     for (const event of events) {
       onEvent?.(event);

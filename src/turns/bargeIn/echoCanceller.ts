@@ -20,6 +20,11 @@ export interface EchoCancellerConfig {
   peakMarginDb: number;
   /** Blocks not learned from after double talk was last seen (a burst's decay, the user's next syllable). */
   doubleTalkHoldBlocks: number;
+  /**
+   * Blocks before double talk is seen whose adaptation is taken back: a burst's or the user's first blocks, learned
+   * while the guards sat just under their thresholds, would otherwise stay in the filter and leave echo after them.
+   */
+  rollbackBlocks: number;
   /** Reference history kept, in samples (the longest delay + the taps + how far ahead the reference arrives). */
   referenceCapacitySamples: number;
   /** The block grid: blocks end at samples congruent to this modulo blockSamples. */
@@ -36,6 +41,7 @@ export const DEFAULT_ECHO_CANCELLER_CONFIG: Readonly<EchoCancellerConfig> = Obje
   doubleTalkDb: 8,
   peakMarginDb: 6,
   doubleTalkHoldBlocks: 5,
+  rollbackBlocks: 2,
   referenceCapacitySamples: 48_000,
   blockEndPhase: 0,
 });
@@ -49,6 +55,8 @@ export interface EchoCancellerStats {
   adaptedBlocks: number;
   /** Blocks with a reference playing that were not adapted on: double talk (told, or seen). */
   frozenBlocks: number;
+  /** Adaptations taken back because double talk followed them. */
+  rolledBackBlocks: number;
 }
 
 /** A reference block below this power per sample is silence: nothing to learn from. */
@@ -67,7 +75,9 @@ const PEAK_GAIN_STEP_DB = 1;
  * in whole blocks, preDelayBlocks early) and filtered by a partitioned-block NLMS filter that learns the room. The
  * filter adapts only on blocks without double talk: the caller says when the user seems present, and a block whose
  * error jumps doubleTalkDb over what the echo left lately, or whose peak is louder than the reference's under the
- * taps through the path's learned peak gain (Geigel), is not learned from either, nor the few after it. Output = microphone - estimate.
+ * taps through the path's learned peak gain (Geigel), is not learned from either, nor the few after it. When the
+ * caller or the Geigel test finds double talk, the adaptations of the rollbackBlocks blocks before it are taken back:
+ * double talk is seen a block or two after it begins. Output = microphone - estimate.
  * Pure: no clocks, no I/O; processing allocates nothing.
  */
 export class EchoCanceller {
@@ -93,21 +103,25 @@ export class EchoCanceller {
   /** Starts low: a burst in the first second is not learned; a louder path is learned within a few blocks (it rises 0.9 dB a block). */
   private peakGainDb = -20;
   private holdBlocks = 0;
+  /** Whether each of the newest blocks was adapted on, newest in bit 0. */
+  private adaptedBits = 0;
   private spanAt = 0;
   private delayBlocks: number | null = null;
   private expectedRatioDb = 0;
   private erle = 1;
   private adaptedBlocks = 0;
   private frozenBlocks = 0;
+  private rolledBackBlocks = 0;
 
   constructor(config: Partial<EchoCancellerConfig> = {}) {
     this.config = { ...DEFAULT_ECHO_CANCELLER_CONFIG, ...config };
-    const { blockSamples, partitions, step, referenceFloorPower, referenceCapacitySamples, blockEndPhase } = this.config;
+    const { blockSamples, partitions, step, referenceFloorPower, referenceCapacitySamples, blockEndPhase, rollbackBlocks } = this.config;
     if (!(step > 0 && step <= 2)) throw new RangeError(`EchoCanceller: step must lie in (0, 2], got ${step}`);
+    if (!(Number.isInteger(rollbackBlocks) && rollbackBlocks >= 0 && rollbackBlocks <= 30)) throw new RangeError(`EchoCanceller: rollbackBlocks must be an integer in 0..30`);
     if (!(Number.isInteger(blockEndPhase) && blockEndPhase >= 0 && blockEndPhase < blockSamples)) {
       throw new RangeError(`EchoCanceller: blockEndPhase must be an integer in [0, blockSamples)`);
     }
-    this.filter = new PartitionedBlockFilter(blockSamples, partitions);
+    this.filter = new PartitionedBlockFilter(blockSamples, partitions, rollbackBlocks);
     this.reference = new Float32Array(referenceCapacitySamples);
     this.micBlock = new Float32Array(blockSamples);
     this.skipOut = (blockSamples - blockEndPhase) % blockSamples;
@@ -128,6 +142,7 @@ export class EchoCanceller {
       erleDb: 10 * Math.log10(this.erle),
       adaptedBlocks: this.adaptedBlocks,
       frozenBlocks: this.frozenBlocks,
+      rolledBackBlocks: this.rolledBackBlocks,
     };
   }
 
@@ -179,6 +194,7 @@ export class EchoCanceller {
 
   private processBlock(userPresent: boolean): void {
     const B = this.config.blockSamples;
+    this.adaptedBits = (this.adaptedBits << 1) & ((1 << (this.config.rollbackBlocks + 1)) - 1);
     if (this.delayBlocks === null) {
       for (let i = 0; i < B; i++) this.errorBlock[i] = this.micBlock[i]!;
       return;
@@ -209,7 +225,10 @@ export class EchoCanceller {
     const ratioDb = 10 * Math.log10(Math.max(errorPower, 1e-12) / Math.max(micPower, 1e-12));
     const peakRatioDb = 20 * Math.log10(Math.max(micPeak, 1e-9) / spanPeak);
     const jumped = ratioDb > this.expectedRatioDb + this.config.doubleTalkDb;
-    if (userPresent || peakRatioDb > this.peakGainDb + this.config.peakMarginDb) this.holdBlocks = this.config.doubleTalkHoldBlocks + 1;
+    const peaked = peakRatioDb > this.peakGainDb + this.config.peakMarginDb;
+    if (userPresent || peaked) this.holdBlocks = this.config.doubleTalkHoldBlocks + 1;
+    // An error jump alone takes nothing back: it fires on the reply's own onsets, and undoing those cost the bench ERLE and a miss.
+    if ((userPresent || peaked) && this.adaptedBits !== 0) this.rollBack();
     this.expectedRatioDb += ratioDb < this.expectedRatioDb ? RATIO_FALL * (ratioDb - this.expectedRatioDb) : Math.min(ratioDb - this.expectedRatioDb, RATIO_RISE_DB_PER_BLOCK);
     // The peak gain learns from blocks the other two call echo: so a path louder than the gain assumed is learned, not locked out.
     if (!userPresent && !jumped) this.peakGainDb += peakRatioDb > this.peakGainDb ? PEAK_GAIN_QUANTILE * PEAK_GAIN_STEP_DB : -(1 - PEAK_GAIN_QUANTILE) * PEAK_GAIN_STEP_DB;
@@ -221,7 +240,17 @@ export class EchoCanceller {
     }
     this.erle += ERLE_SMOOTHING * (micPower / Math.max(errorPower, 1e-12) - this.erle);
     this.filter.adapt(this.errorBlock, this.config.step, this.regularization);
+    this.adaptedBits |= 1;
     this.adaptedBlocks++;
+  }
+
+  /** Takes back what the blocks leading into double talk taught the filter. */
+  private rollBack(): void {
+    let adaptations = 0;
+    for (let bits = this.adaptedBits; bits !== 0; bits >>>= 1) adaptations += bits & 1;
+    this.filter.rollback(adaptations);
+    this.adaptedBits = 0;
+    this.rolledBackBlocks += adaptations;
   }
 
   /** The history the filter's partitions hold, at the current delay, ending before the block being filled. */
