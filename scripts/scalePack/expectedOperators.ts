@@ -1,6 +1,7 @@
 // The operator counts each scale graph must have, derived from its architecture (layers x the projections each
 // layer quantises), so a generator change that drops or adds a layer or a quantised projection is caught.
 import { QWEN25_05B, SMOLLM2_360M, type LlmArchitecture } from './llm/architectures';
+import { SMOLLM2_360M_SHALLOW, WHISPER_TINY_SHALLOW } from './shallowArchitectures';
 import { WHISPER_BASE, WHISPER_TINY, type WhisperArchitecture } from './whisper/architectures';
 
 type OperatorCounts = Record<string, number>;
@@ -42,6 +43,12 @@ export const EXPECTED_OPERATORS: Record<string, Record<string, OperatorCounts>> 
   'scale/Qwen2.5-0.5B-Instruct': { 'onnx/model_q4.onnx': llmOperators(QWEN25_05B), 'onnx/model_q4f16.onnx': llmOperators(QWEN25_05B) },
   'scale/SmolLM2-360M-Instruct-embeds': { 'onnx/decoder_model_merged_q4.onnx': llmOperators(SMOLLM2_360M, 'embeds') },
   'scale/Qwen2.5-0.5B-Instruct-embeds': { 'onnx/decoder_model_merged_q4.onnx': llmOperators(QWEN25_05B, 'embeds') },
+  'scale/whisper-tiny-shallow': {
+    'onnx/encoder_model.onnx': whisperEncoderOperators(WHISPER_TINY_SHALLOW, false),
+    'onnx/encoder_model_quantized.onnx': whisperEncoderOperators(WHISPER_TINY_SHALLOW, true),
+    'onnx/decoder_model_merged_q4.onnx': whisperDecoderOperators(WHISPER_TINY_SHALLOW),
+  },
+  'scale/SmolLM2-360M-Instruct-shallow': { 'onnx/model_q4.onnx': llmOperators(SMOLLM2_360M_SHALLOW), 'onnx/model_q4f16.onnx': llmOperators(SMOLLM2_360M_SHALLOW) },
   'scale/Kokoro-82M-v1.0-ONNX': {
     'onnx/model.onnx': { LSTM: KOKORO_LSTMS },
     'onnx/model_quantized.onnx': { DynamicQuantizeLSTM: KOKORO_LSTMS },

@@ -3,40 +3,20 @@
 // decisions run on real shapes in seconds under SwiftShader. Kokoro is left out: its cost is in the decoder and the
 // iSTFT generator, which have no depth to cut (see docs/self-check.md).
 import { join } from 'node:path';
-import type { DtypeByDevice } from '../../src/models/device/chooseDevice';
-import type { ComponentRole } from '../../src/models/manifest';
+import type { ComponentRole, ModelComponent } from '../../src/models/manifest';
 import { operatorMismatches } from './expectedOperators';
-import { checkpointParameters, SMOLLM2_360M, type LlmArchitecture } from './llm/architectures';
 import { smolLm2Spec } from './llm/index';
 import { SMOLLM2_TOKENIZER } from './llm/tokenizers';
 import { scaleLlm } from './llm/writeLlm';
 import type { GraphReport, ScaleModel } from './scaleModel';
-import { WHISPER_TINY, type WhisperArchitecture } from './whisper/architectures';
+import { SHALLOW_LLM_VOCAB, SMOLLM2_360M_SHALLOW, WHISPER_TINY_SHALLOW } from './shallowArchitectures';
 import { scaleWhisper } from './whisper/writeWhisper';
-
-/** Rows of the shallow LLM's vocabulary: SmolLM2's 17 specials, the 256 byte tokens and 239 learned merges. */
-export const SHALLOW_LLM_VOCAB = 512;
-
-/** Whisper-tiny at one encoder and one decoder layer; its alignment heads are the one decoder layer's heads. */
-export const WHISPER_TINY_SHALLOW: WhisperArchitecture = {
-  ...WHISPER_TINY,
-  encoderLayers: 1,
-  decoderLayers: 1,
-  alignmentHeads: Array.from({ length: WHISPER_TINY.heads }, (_, head): [number, number] => [0, head]),
-};
-
-const smolLm2Shallow = { ...SMOLLM2_360M, layers: 1, vocab: SHALLOW_LLM_VOCAB, maxPositions: 2048 };
-export const SMOLLM2_360M_SHALLOW: LlmArchitecture = {
-  ...smolLm2Shallow,
-  publicParameters: checkpointParameters(smolLm2Shallow),
-  publicParametersSource: 'config arithmetic of SmolLM2-360M-Instruct at 1 layer and a 512-row vocabulary',
-};
 
 /** One model of the set and the dtypes scale-lite's manifest gives its role. */
 export interface ShallowModel {
   role: ComponentRole;
   model: ScaleModel;
-  dtypes: DtypeByDevice;
+  dtypes: ModelComponent['dtype'];
 }
 
 export const SCALE_SHALLOW: readonly ShallowModel[] = [
