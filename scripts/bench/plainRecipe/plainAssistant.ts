@@ -2,6 +2,7 @@
 // raw audio with the ASR pipeline, append it to the chat, generate with the chat template and the KV cache of the
 // previous turns, and speak each whole sentence with one TTS call as it completes.
 import { TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
+import { commonPrefixLength, cropCache } from '../../../src/models/llm/kvCache';
 import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
 import { FixedReplyWords } from '../../../src/conversation/benchmarkReply';
 import type { PlainModels } from './plainModels';
@@ -43,10 +44,15 @@ export class PlainAssistant {
     const inputs = tokenizer.apply_chat_template(this.messages, { add_generation_prompt: true, return_dict: true }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
     const promptIds = (inputs.input_ids.tolist() as bigint[][])[0]!.map(Number);
     const promptTokens = promptIds.length;
-    // The demo hands its cache over whatever the new prompt is; where the history does not re-tokenise to the same ids
-    // that misaligns it (or crashes when the prompt got shorter), so here a cache that is no prefix is left out.
-    const reusable = this.cache && this.cache.ids.length < promptTokens && this.cache.ids.every((id, i) => promptIds[i] === id) ? this.cache : null;
-    const cachedTokens = reusable?.ids.length ?? 0;
+    // The demo hands its cache over whatever the new prompt is: on a real model its replies re-tokenise to the ids it
+    // generated and the cache covers the history. Random weights write sequences that do not re-tokenise alike, so the
+    // cache is cut to the prefix the new prompt shares: the plain recipe prefills what it would on real weights, or
+    // at most its last reply's tokens more, never less (a cache that is no prefix would misalign or crash).
+    const sharedTokens = this.cache ? Math.min(commonPrefixLength(this.cache.ids, promptIds), promptTokens - 1) : 0;
+    if (this.cache && sharedTokens === 0) await this.cache.pastKeyValues.dispose();
+    const pastKeyValues = this.cache && sharedTokens > 0 ? await cropCache(this.cache.pastKeyValues, sharedTokens) : null;
+    this.cache = null;
+    const cachedTokens = pastKeyValues ? sharedTokens : 0;
     const marks: PlainTurnMarks = {
       transcribedAtMs,
       generateAtMs: performance.now(),
@@ -86,7 +92,7 @@ export class PlainAssistant {
     });
     const { past_key_values, sequences } = (await llm.generate({
       ...inputs,
-      ...(reusable ? { past_key_values: reusable.pastKeyValues } : {}),
+      ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
       do_sample: false,
       max_new_tokens: replyTokens,
       min_new_tokens: replyTokens,
