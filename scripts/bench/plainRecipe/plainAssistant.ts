@@ -5,7 +5,7 @@ import { TextStreamer, type DynamicCache, type Tensor } from '@huggingface/trans
 import { commonPrefixLength, cropCache } from '../../../src/models/llm/kvCache';
 import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
 import { FixedReplyWords } from '../../../src/conversation/benchmarkReply';
-import type { PlainModels } from './plainModels';
+import type { PlainModels } from './plainModelSet';
 import { SentenceSplitter } from './sentenceSplitter';
 
 /** The demo's kind of system prompt, in our words: short, casual answers. */

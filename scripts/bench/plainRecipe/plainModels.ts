@@ -1,52 +1,12 @@
-// The plain recipe's models, loaded the way a web developer would with transformers.js: the ASR pipeline(), the causal
-// LM and its tokenizer, Kokoro with one voice; each warmed up once at load as the conversational-webgpu demo does.
-import { AutoModelForCausalLM, AutoTokenizer, pipeline, type AutomaticSpeechRecognitionPipeline, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { readFileSync } from 'node:fs';
+// The plain recipe's models in Node: the voice read from the models directory.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelComponent, Pack } from '../../../src/models/manifest';
-import { kokoroFamily, type KokoroBundle } from '../../../src/models/tts/kokoroFamily';
-import { loadVoiceTable } from '../../../src/models/tts/kokoroSpeaker';
+import type { Pack } from '../../../src/models/manifest';
 import { DEFAULT_MODELS_DIR } from '../../models/paths';
+import { loadPlainModelSet, type PlainModels } from './plainModelSet';
 
-export interface PlainModels {
-  transcriber: AutomaticSpeechRecognitionPipeline;
-  tokenizer: PreTrainedTokenizer;
-  llm: PreTrainedModel;
-  tts: KokoroBundle;
-  /** The pack's default voice: the demo speaks in one voice. */
-  voice: Float32Array;
-  release(): Promise<void>;
-}
+export type { PlainModels } from './plainModelSet';
 
-type Device = 'cpu' | 'webgpu';
-
-/** The component's dtype on this device: the wasm one on the CPU, the one without float16 on WebGPU without shader-f16, as our pipeline loads it. */
-function dtypeOf(component: ModelComponent, device: Device, shaderF16: boolean): never {
-  if (device === 'cpu') return component.dtype.wasm as never;
-  return (!shaderF16 && component.dtype.webgpuNoF16 ? component.dtype.webgpuNoF16 : component.dtype.webgpu) as never;
-}
-
-export async function loadPlainModels(components: Pack['components'], device: Device, shaderF16: boolean): Promise<PlainModels> {
-  const { asr, llm, tts } = components;
-  if (!tts.voices) throw new Error(`the pack's speech synthesis (${tts.modelId}) lists no voices`);
-  const transcriber = (await pipeline('automatic-speech-recognition', asr.modelId, { device, dtype: dtypeOf(asr, device, shaderF16) })) as AutomaticSpeechRecognitionPipeline;
-  await transcriber(new Float32Array(16_000));
-  const tokenizer = await AutoTokenizer.from_pretrained(llm.modelId);
-  const model = await AutoModelForCausalLM.from_pretrained(llm.modelId, { device, dtype: dtypeOf(llm, device, shaderF16) });
-  await model.generate({ ...(tokenizer('x') as object), max_new_tokens: 1 } as never);
-  const ttsBundle = await kokoroFamily.load(tts.modelId, device, dtypeOf(tts, device, shaderF16), () => {});
-  await kokoroFamily.warmUp(ttsBundle);
-  const voice = loadVoiceTable(readFileSync(join(DEFAULT_MODELS_DIR, tts.modelId, 'voices', `${tts.voices.default}.bin`)));
-  return {
-    transcriber,
-    tokenizer,
-    llm: model,
-    tts: ttsBundle,
-    voice,
-    async release() {
-      await transcriber.dispose();
-      await model.dispose();
-      await kokoroFamily.dispose(ttsBundle);
-    },
-  };
+export function loadPlainModels(components: Pack['components'], device: 'cpu' | 'webgpu', shaderF16: boolean): Promise<PlainModels> {
+  return loadPlainModelSet(components, device, shaderF16, async (modelId, voiceName) => new Uint8Array(await readFile(join(DEFAULT_MODELS_DIR, modelId, 'voices', `${voiceName}.bin`))));
 }
