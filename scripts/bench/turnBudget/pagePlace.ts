@@ -3,11 +3,16 @@
 import { chromium, type Browser } from '@playwright/test';
 import { createServer } from 'vite';
 import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../../../e2e/support/chromium';
+import { join } from 'node:path';
 import type { AnswerPath } from '../../../src/conversation/dialogue';
 import type { Settings } from '../../../src/state/settingsSlice';
+import { readManifestFile } from '../../models/manifestFile';
+import { DEFAULT_MODELS_DIR } from '../../models/paths';
+import { plainInPage, type PlainInPage } from '../plainRecipe/plainInPage';
 import { processMemory } from '../processMemory';
 import { TargetMemory } from '../targetMemory';
 import { matchTurns } from './listenTimed';
+import { PAGE_THREADS_PER_MODEL } from './nodeThreads';
 import { readSession, recordMicStart, waitForModelsReady, type PageTurn } from './pageSession';
 import { pressTalk } from '../../../e2e/support/measureTalkToListening';
 import { ratioOf, summarize, type PlaceReport } from './placeReport';
@@ -53,6 +58,18 @@ function pageTurnResult(turn: PageTurn, micStartedAtMs: number, voicedEndMs: num
     { asrEncoderMs: (turn.asrTimingsMs.features ?? 0) + (turn.asrTimingsMs.encoder ?? 0), asrDecodingMs: turn.asrTimingsMs.decoder ?? 0, ...llmInnerTimings(turn.reply.timingsMs) },
   );
   return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: turn.reply.promptTokens, prefilledTokens: turn.reply.prefilledTokens, asrTokens: null, pacedWords: null, speculativeHiddenMs: turn.reply.timingsMs.speculativeHiddenMs ?? null };
+}
+
+/** The plain recipe in its own bench page once ours is done; null (logged) if it failed, so ours is still reported. */
+async function plainAfterOurs(browser: Browser, baseUrl: string, serverRoot: string, { pack, device, replyTokens, audio, log }: PageBenchOptions): Promise<PlainInPage | null> {
+  const components = (await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'))).packs[pack]!.components;
+  log('page: the plain recipe in its own page, over the recording');
+  try {
+    return await plainInPage(browser, { baseUrl, serverRoot, pack, components, device, wasmThreads: PAGE_THREADS_PER_MODEL, replyTokens, audio, loadTimeoutMs: MODELS_TIMEOUT_MS, turnTimeoutMs: LAST_REPLY_MS, log });
+  } catch (error) {
+    log(`page: the plain recipe failed: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
 }
 
 export async function benchInPage(options: PageBenchOptions): Promise<PlaceReport> {
@@ -129,6 +146,8 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
         log(`page turn ${spoken + 1}: ${result.endOfSpeechToFirstAudioMs.toFixed(0)} ms to first audio`);
       }
     });
+    const plain = await plainAfterOurs(browser, url, server.config.root, options);
+    const plainSummary = plain ? { ...summarize(plain.turns), turns: plain.turns } : null;
     const summary = summarize(turns);
     return {
       pack,
@@ -139,14 +158,21 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
       turns,
       ...summary,
       talkToListeningMs,
-      loadMs: { firstVisit: firstVisitMs, ...Object.fromEntries(Object.entries(session.componentLoadMs).map(([role, ms]) => [`${role} load`, ms])) },
+      loadMs: {
+        firstVisit: firstVisitMs,
+        ...Object.fromEntries(Object.entries(session.componentLoadMs).map(([role, ms]) => [`${role} load`, ms])),
+        ...(plain?.loadMs != null ? { 'plain load': plain.loadMs } : {}),
+      },
       peakMemoryMb,
-      plain: null,
-      ratioP50: ratioOf(summary, null),
+      plain: plainSummary,
+      ratioP50: ratioOf(summary, plainSummary),
       notes: [
         'headless Chromium through the fake microphone in real time; first audio is when the player starts it (playbackStart)',
-        'memory after the session and a forced GC per target; wasm heaps never shrink, so theirs is the peak',
-        'the plain recipe runs in Node only',
+        'memory after the session and a forced GC per target; wasm heaps never shrink, so theirs is the peak; ours only',
+        plain
+          ? `the plain recipe ran in the page after ours, not interleaved: a fresh context, one module worker (transformers.js on onnxruntime-web, ${device === 'webgpu' ? 'WebGPU' : `wasm with ${PAGE_THREADS_PER_MODEL} threads`}), as the demo runs it`
+          : 'the plain recipe did not run in the page (see the log): no ratio',
+        'the plain recipe hears the recording from the file, its VAD offline as in Node, not through the fake microphone: its end-of-turn wait is stream time, the rest wall time; its first audio is its first sentence synthesized (it plays nothing)',
       ],
     };
   } finally {
