@@ -22,7 +22,8 @@ const USAGE =
   '  tiny, else 45: the page hears it in real time, and it must outlast the reply\'s first audio); --device webgpu uses\n' +
   '  onnxruntime-node\'s WebGPU EP in Node (SwiftShader here) and WebGPU in the page; --speculation off (Node only) starts each\n' +
   '  turn\'s work when the end-of-turn wait is over, to measure what the speculative end of turn hides; --first-chunk-priority\n' +
-  '  off (Node only) lets the LLM go on decoding while the reply\'s first chunk is synthesized.';
+  '  off (Node only) lets the LLM go on decoding while the reply\'s first chunk is synthesized. The plain recipe alternates\n' +
+  '  with ours turn by turn in Node; in the page it runs after ours, in its own bench page over the same recording.';
 
 const WHERE = ['node', 'page', 'both'] as const;
 
