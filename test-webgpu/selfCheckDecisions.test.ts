@@ -7,23 +7,15 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { whisperFamily } from '../src/models/asr/whisperFamily';
-import type { GpuInfo } from '../src/models/device/gpuInfo';
 import { llmFamily } from '../src/models/llm/llmFamily';
 import { loadWithFallback, type LoadedModel, type ModelFamily } from '../src/models/loadModel';
 import { cpuStandsForWasm } from '../src/models/selfCheck/cpuStandsForWasm';
 import { withWebGpuFault } from '../src/models/selfCheck/injectFault';
 import { kokoroFamily } from '../src/models/tts/kokoroFamily';
+import { NODE_SWIFTSHADER } from './nodeSwiftShader';
 
 const MODELS_DIR = join(process.cwd(), 'public', 'models');
 
-/** The Node SwiftShader adapter as the page's detectGpu would describe it (onnxruntime-node does not expose it). */
-const NODE_SWIFTSHADER: GpuInfo = {
-  adapterKey: 'node|swiftshader|-|-',
-  isFallbackAdapter: true,
-  shaderF16: false,
-  maxBufferSizeBytes: 2 ** 30,
-  maxStorageBufferBindingSizeBytes: 2 ** 27,
-};
 const FP32 = { webgpu: 'fp32', wasm: 'fp32' } as const;
 
 async function load<M>(family: ModelFamily<M>, modelId: string): Promise<LoadedModel<M>> {

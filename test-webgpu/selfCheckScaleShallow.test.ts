@@ -11,21 +11,12 @@ import { SCALE_SHALLOW, writeScaleShallow, type ShallowModel } from '../scripts/
 import { SCALE_SEED } from '../scripts/scalePack/scalePacks';
 import { whisperFamily } from '../src/models/asr/whisperFamily';
 import type { ComponentRole } from '../src/models/manifest';
-import type { GpuInfo } from '../src/models/device/gpuInfo';
 import { llmFamily } from '../src/models/llm/llmFamily';
 import { loadWithFallback, type LoadedModel, type ModelFamily } from '../src/models/loadModel';
 import { cpuStandsForWasm } from '../src/models/selfCheck/cpuStandsForWasm';
 import { withWebGpuFault } from '../src/models/selfCheck/injectFault';
+import { NODE_SWIFTSHADER } from './nodeSwiftShader';
 import { replayingWebGpuRuns } from './replayWebGpuRuns';
-
-/** The Node SwiftShader adapter as the page's detectGpu would describe it: no shader-f16, so q4f16 weights give way to q4. */
-const NODE_SWIFTSHADER: GpuInfo = {
-  adapterKey: 'node|swiftshader|-|-',
-  isFallbackAdapter: true,
-  shaderF16: false,
-  maxBufferSizeBytes: 2 ** 30,
-  maxStorageBufferBindingSizeBytes: 2 ** 27,
-};
 
 /** Whisper-tiny's WebGPU run (about a minute under SwiftShader) is computed once and replayed for the fault. */
 const WHISPER_ONE_WEBGPU_RUN = replayingWebGpuRuns(cpuStandsForWasm(whisperFamily));
