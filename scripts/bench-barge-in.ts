@@ -56,7 +56,7 @@ async function vadOnsetAloneMs(vad: SileroVad, userAlone: Float32Array, userOnse
 async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<void> {
   const userOnset = scenario.userOnsetMs;
   const vadOnsetMs = userOnset !== null && scenario.userAlone ? await vadOnsetAloneMs(vad, scenario.userAlone, userOnset) : null;
-  const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames });
+  const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames, gate, bargeIn });
   tally.playbackMs += scenario.playbackMs;
   if (userOnset === null) {
     const isBursts = scenario.name.startsWith('echo + bursts');
@@ -69,6 +69,7 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
       tally.erleDbByGain.set(scenario.room.gainDb, [...erle, result.canceller.erleDb]);
     }
     if (result.bargeIns.length > 0) console.error(`  false: ${scenario.name}: ${JSON.stringify(result.bargeIns)}`);
+    if (details && !isBursts) console.error(`  ${result.ducks.length} ducks: ${scenario.name}`);
     return;
   }
   tally.userScenarios++;
@@ -87,12 +88,30 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
     tally.duckAfterSpeechMs.push(duck.atMs + DUCK_RAMP_MS - userOnset);
     if (vadOnsetMs !== null) tally.duckAfterVadMs.push(duck.atMs + DUCK_RAMP_MS - vadOnsetMs);
   }
+  if (details) {
+    const duckMs = duck ? (duck.atMs + DUCK_RAMP_MS - (vadOnsetMs ?? Number.NaN)).toFixed(0) : '-';
+    console.error(`  user at ${userOnset.toFixed(0)} ms, VAD onset +${((vadOnsetMs ?? Number.NaN) - userOnset).toFixed(0)}: ducked ${duckMs} ms after the VAD onset, stopped ${(hit.confirmedMs + FADE_OUT_MS - userOnset).toFixed(0)} ms after the speech onset: ${scenario.name}`);
+  }
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N]';
-const { values } = parseCliArgs({ usage: USAGE, positionals: [], options: { 'batch-frames': { type: 'string', default: String(LISTEN_BATCH_FRAMES) } } });
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--details]';
+const { values } = parseCliArgs({
+  usage: USAGE,
+  positionals: [],
+  options: {
+    'batch-frames': { type: 'string', default: String(LISTEN_BATCH_FRAMES) },
+    'confirm-margin-db': { type: 'string' },
+    'onset-frames': { type: 'string' },
+    details: { type: 'boolean', default: false },
+  },
+});
 const batchFrames = Number(values['batch-frames']);
 if (!(Number.isInteger(batchFrames) && batchFrames >= 1)) throw new Error(`--batch-frames must be a positive integer (usage: ${USAGE})`);
+const details = values.details;
+// Settings to sweep; unset ones keep the product's defaults.
+const gate = values['confirm-margin-db'] === undefined ? {} : { confirmMarginDb: Number(values['confirm-margin-db']) };
+const bargeIn = values['onset-frames'] === undefined ? {} : { onsetFrames: Number(values['onset-frames']) };
+if (Object.values({ ...gate, ...bargeIn }).some((value) => !Number.isFinite(value))) throw new Error(`--confirm-margin-db and --onset-frames take numbers (usage: ${USAGE})`);
 
 const vad = await SileroVad.create(loadVadModel());
 const tally: Tally = {
