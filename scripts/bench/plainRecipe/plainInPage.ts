@@ -5,6 +5,7 @@ import { relative, sep } from 'node:path';
 import type { Pack } from '../../../src/models/manifest';
 import type { TurnAudio } from '../turnBudget/turnAudio';
 import type { TurnResult } from '../turnBudget/turnResult';
+import { processMemory } from '../processMemory';
 import type { PlainPageRequest, PlainPageRun } from './page/plainPageProtocol';
 
 export interface PlainInPageOptions {
@@ -27,7 +28,11 @@ export interface PlainInPageOptions {
 export interface PlainInPage {
   turns: TurnResult[];
   loadMs: number | null;
+  /** The renderers' resident memory and wasm memories once the run is done (the context of ours must be closed by then). */
+  peakMemoryMb: { rendererRss: number; wasmMemories: number };
 }
+
+const mb = (bytes: number) => bytes / 2 ** 20;
 
 /** The URL path of a file under the server's root. */
 function servedPath(serverRoot: string, file: string): string {
@@ -61,7 +66,12 @@ export async function plainInPage(browser: Browser, options: PlainInPageOptions)
     await page.waitForFunction(() => window.__plainRecipeRun!.done || window.__plainRecipeRun!.error !== null, null, { timeout: timeoutMs, polling: 250 });
     const run = (await page.evaluate(() => window.__plainRecipeRun!)) as PlainPageRun;
     if (run.error) throw new Error(`the plain recipe failed in the page: ${run.error}`);
-    return { turns: run.turns.filter((turn): turn is TurnResult => turn !== null), loadMs: run.loadMs };
+    const memory = await processMemory(await browser.newBrowserCDPSession());
+    return {
+      turns: run.turns.filter((turn): turn is TurnResult => turn !== null),
+      loadMs: run.loadMs,
+      peakMemoryMb: { rendererRss: mb(memory.rendererBytes), wasmMemories: mb(memory.wasmMemoryBytes) },
+    };
   } finally {
     await context.close();
   }

@@ -163,12 +163,12 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
         ...Object.fromEntries(Object.entries(session.componentLoadMs).map(([role, ms]) => [`${role} load`, ms])),
         ...(plain?.loadMs != null ? { 'plain load': plain.loadMs } : {}),
       },
-      peakMemoryMb,
+      peakMemoryMb: { ...peakMemoryMb, ...(plain ? { 'plain renderer RSS': plain.peakMemoryMb.rendererRss, 'plain wasm memories': plain.peakMemoryMb.wasmMemories } : {}) },
       plain: plainSummary,
       ratioP50: ratioOf(summary, plainSummary),
       notes: [
         'headless Chromium through the fake microphone in real time; first audio is when the player starts it (playbackStart)',
-        'memory after the session and a forced GC per target; wasm heaps never shrink, so theirs is the peak; ours only',
+        'memory after the session and a forced GC per target; wasm heaps never shrink, so theirs is the peak; plain*: its page\'s renderer after its run, ours closed',
         plain
           ? `the plain recipe ran in the page after ours, not interleaved: a fresh context, one module worker (transformers.js on onnxruntime-web, ${device === 'webgpu' ? 'WebGPU' : `wasm with ${PAGE_THREADS_PER_MODEL} threads`}), as the demo runs it`
           : 'the plain recipe did not run in the page (see the log): no ratio',

@@ -2,7 +2,6 @@
 // demo runs it; Silero on onnxruntime-web over the bench's recording, fetched from the dev server.
 import * as ort from 'onnxruntime-web';
 import { readWav } from '../../../../src/audio/wav/readWav';
-import { useSelfHostedOrtWasm } from '../../../../src/models/ortWasmFiles';
 import { configureTransformers } from '../../../../src/models/runtime/transformersRuntime';
 import { loadPlainModelSet } from '../plainModelSet';
 import { PLAIN_RATE_HZ, plainTurns, type ChunkProbability } from '../plainTurns';
@@ -37,8 +36,8 @@ async function hasShaderF16(): Promise<boolean> {
 }
 
 async function run({ pack, components, device, wasmThreads, replyTokens, recordingUrl, turns }: PlainPageRequest): Promise<void> {
+  // Also the VAD's runtime: the bare onnxruntime-web import is the instance transformers.js uses (vite.config.ts).
   configureTransformers(pack, wasmThreads);
-  useSelfHostedOrtWasm(wasmThreads);
   const shaderF16 = device === 'webgpu' && (await hasShaderF16());
   const loadStartMs = performance.now();
   const models = await loadPlainModelSet(components, device, shaderF16, (modelId, voiceName) => bytesAt(`${MODELS_URL}${modelId}/voices/${voiceName}.bin`));
