@@ -92,7 +92,8 @@ async function main(): Promise<void> {
   const manifest = await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'));
   if (!manifest.packs[pack]) throw new CliError(`no pack "${pack}" in the manifest (packs: ${Object.keys(manifest.packs).join(', ')}). ${packRemedy(pack)}.`, EXIT_ENVIRONMENT);
   if (device === 'webgpu' && where !== 'page' && rerunWithVulkan()) return;
-  const { es4r, speech_llm: speechLlm } = manifest.packs[pack].components;
+  const components = manifest.packs[pack].components;
+  const { es4r, speech_llm: speechLlm } = components;
   const answerPath: AnswerPath = (values.path as AnswerPath | undefined) ?? (es4r && speechLlm ? 'speech' : 'text');
   const log = (line: string) => process.stderr.write(`bench:turn: ${line}\n`);
   const audio = turnAudio(turns, gapS);
@@ -100,8 +101,8 @@ async function main(): Promise<void> {
 
   const reports: Partial<Record<'node' | 'page', PlaceReport>> = {};
   // Loaded only now: the runtimes and the browser driver take seconds to import, which a usage error should not wait for.
-  if (where !== 'page') reports.node = await (await import('./bench/turnBudget/nodePlace')).benchInNode({ pack, device, answerPath, replyTokens, speculate, firstChunkPriority, audio, log });
-  if (where !== 'node') reports.page = await (await import('./bench/turnBudget/pagePlace')).benchInPage({ pack, device, answerPath, replyTokens, audio, port, log });
+  if (where !== 'page') reports.node = await (await import('./bench/turnBudget/nodePlace')).benchInNode({ pack, components, device, answerPath, replyTokens, speculate, firstChunkPriority, audio, log });
+  if (where !== 'node') reports.page = await (await import('./bench/turnBudget/pagePlace')).benchInPage({ pack, components, device, answerPath, replyTokens, audio, port, log });
   if (values.json) {
     const json = where === 'both' ? reports : reports[where];
     process.stdout.write(`${JSON.stringify(json)}\n`);

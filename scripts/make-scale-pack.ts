@@ -1,16 +1,15 @@
 // `npm run make:scale-pack -- lite|default`: writes random-weight models with the real architectures, sizes, dtypes
 // and file names of a real pack into public/models/scale/, checks each graph's parameter count against the public
 // figure and its operator counts against the architecture's, records the files in the manifest's scale-<variant> pack and prints each graph's operator histogram.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ComponentRole, ModelFile } from '../src/models/manifest';
+import type { ComponentRole } from '../src/models/manifest';
 import { CliError, EXIT_BAD_INPUT } from './cli/cliError';
 import { parseCliArgs } from './cli/parseCliArgs';
 import { runCli } from './cli/runCli';
 import { readManifestFile, writeManifestFile } from './models/manifestFile';
 import { DEFAULT_MODELS_DIR } from './models/paths';
+import { describeWrittenFile } from './models/verify';
 import { SCALE_PACKS, SCALE_SEED, type ScaleVariant } from './scalePack/scalePacks';
 import { operatorMismatches } from './scalePack/expectedOperators';
 import type { GraphReport } from './scalePack/scaleModel';
@@ -19,19 +18,6 @@ import type { GraphReport } from './scalePack/scaleModel';
 const EXIT_FAILED_CHECK = 1;
 
 const USAGE = 'npm run make:scale-pack -- lite|default [--only asr,llm,tts,es4r,speech_llm] [--json]';
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-async function describeFile(modelId: string, relativePath: string, dtype: GraphReport['dtype'] | undefined): Promise<ModelFile> {
-  const path = `${modelId}/${relativePath}`;
-  const absolute = join(DEFAULT_MODELS_DIR, path);
-  const { size } = await stat(absolute);
-  return { path, sizeBytes: size, sha256: await sha256Of(absolute), ...(dtype ? { dtype } : {}), verified: true };
-}
 
 /** Deletes files an older generator left behind in the model's folder. */
 async function removeStale(modelDir: string, written: readonly string[]): Promise<void> {
@@ -83,7 +69,7 @@ await runCli('make:scale-pack', async () => {
     await removeStale(modelDir, written.files);
     const dtypeOf = new Map(written.graphs.map((graph) => [graph.file, graph.dtype]));
     const files = [];
-    for (const path of [...written.files].sort()) files.push(await describeFile(model.modelId, path, dtypeOf.get(path)));
+    for (const path of [...written.files].sort()) files.push(await describeWrittenFile(DEFAULT_MODELS_DIR, `${model.modelId}/${path}`, dtypeOf.get(path)));
     // Read, update and write the manifest per model, so a long run that fails late keeps what it finished.
     const manifest = await readManifestFile(manifestPath);
     const component = manifest.packs[packName]?.components[role];

@@ -14,6 +14,7 @@ import type { SpeechEncoder } from '../../src/models/es4r/runtime/speechEncoder'
 import { readFileSync } from 'node:fs';
 import { packRemedy } from '../../src/models/runtime/packRemedy';
 import type { DtypeByDevice } from '../../src/models/device/chooseDevice';
+import { dtypeOnDevice } from '../models/dtypeOnDevice';
 import { readManifestFile } from '../models/manifestFile';
 import { packStatuses } from '../models/packStatus';
 import { DEFAULT_MODELS_DIR } from '../models/paths';
@@ -61,12 +62,6 @@ export async function packHasSpeechPath(pack: string): Promise<boolean> {
   return components?.es4r !== undefined && components.speech_llm !== undefined;
 }
 
-/** The dtype a device runs, as the page picks it: on a WebGPU adapter without shader-f16, the pack's variant without float16. */
-function dtypeOn(dtypes: DtypeByDevice, device: 'cpu' | 'webgpu', shaderF16: boolean) {
-  if (device === 'cpu') return dtypes.wasm;
-  return !shaderF16 && dtypes.webgpuNoF16 ? dtypes.webgpuNoF16 : dtypes.webgpu;
-}
-
 /**
  * `device` 'webgpu' runs onnxruntime-node's WebGPU EP with the pack's WebGPU dtypes (benchmarks on a GPU machine);
  * `shaderF16` false (SwiftShader) takes the ones without float16.
@@ -85,7 +80,7 @@ export async function loadPackInNode(pack: string, { withTts = false, withSpeech
   const startMs = performance.now();
   const ignoreProgress = () => {};
   // The CPU runs the wasm dtypes: the ones made for a processor without a GPU.
-  const dtypeOf = (dtypes: DtypeByDevice) => dtypeOn(dtypes, device, shaderF16);
+  const dtypeOf = (dtypes: DtypeByDevice) => dtypeOnDevice(dtypes, device, shaderF16);
   const asr = await whisperFamily.load(components.asr.modelId, device, dtypeOf(components.asr.dtype), ignoreProgress);
   const llm = await llmFamily.load(components.llm.modelId, device, dtypeOf(components.llm.dtype), ignoreProgress);
   const tts = withTts ? await loadVoice(components.tts, components.style_encoder?.modelId, device, dtypeOf(components.tts.dtype)) : null;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { packFilesThatRun, type Manifest, type ModelComponent, type PackFile } from '../../src/models/manifest';
+import { packFilesThatRun, type Manifest, type ModelComponent, type ModelFile, type PackFile } from '../../src/models/manifest';
 
 export interface FileProblem {
   path: string;
@@ -15,6 +15,12 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** A file a generator wrote under `modelsDir`, as the manifest lists it: size, hash, dtype, verified. */
+export async function describeWrittenFile(modelsDir: string, path: string, dtype: ModelFile['dtype'] | undefined): Promise<ModelFile> {
+  const absolute = join(modelsDir, path);
+  return { path, sizeBytes: (await stat(absolute)).size, sha256: await sha256File(absolute), ...(dtype ? { dtype } : {}), verified: true };
 }
 
 export async function fileSizeBytes(path: string): Promise<number | null> {

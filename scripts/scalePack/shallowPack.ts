@@ -1,21 +1,14 @@
 // The scale-shallow set as a model pack the page can load: its Whisper and LLM with scale-lite's dtypes, and the tiny
 // pack's VAD and TTS (Kokoro has no shallow variant). It is not in the committed manifest: `make:scale-shallow`
 // writes it beside the models and the Chromium spec adds it to the manifest the page reads.
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Manifest, ModelFile, Pack } from '../../src/models/manifest';
-import { sha256File } from '../models/verify';
+import type { Manifest, Pack } from '../../src/models/manifest';
+import { describeWrittenFile } from '../models/verify';
 import type { WrittenShallowModel } from './scaleShallow';
 import { SCALE_SHALLOW } from './scaleShallow';
 
 export const SHALLOW_PACK_NAME = 'scale-shallow';
 /** Where make:scale-shallow writes the pack, relative to public/models/ (inside the ignored scale/ folder). */
 export const SHALLOW_PACK_FILE = 'scale/scale-shallow.pack.json';
-
-async function describeFile(modelsDir: string, path: string, dtype: ModelFile['dtype']): Promise<ModelFile> {
-  const absolute = join(modelsDir, path);
-  return { path, sizeBytes: (await stat(absolute)).size, sha256: await sha256File(absolute), ...(dtype ? { dtype } : {}), verified: true };
-}
 
 export async function shallowPack(manifest: Manifest, modelsDir: string, written: readonly WrittenShallowModel[]): Promise<Pack> {
   const tiny = manifest.packs.tiny?.components;
@@ -29,7 +22,7 @@ export async function shallowPack(manifest: Manifest, modelsDir: string, written
       source: { kind: 'generated' as const, script: 'make:scale-shallow' },
       licence: { spdx: 'NOASSERTION' },
       dtype: dtypes,
-      files: await Promise.all([...files].sort().map((file) => describeFile(modelsDir, `${model.modelId}/${file}`, dtypeOf.get(file)))),
+      files: await Promise.all([...files].sort().map((file) => describeWrittenFile(modelsDir, `${model.modelId}/${file}`, dtypeOf.get(file)))),
     };
   };
   return {

@@ -5,6 +5,7 @@ import { AutoModelForCausalLM, AutoTokenizer, pipeline, type AutomaticSpeechReco
 import type { ModelComponent, Pack } from '../../../src/models/manifest';
 import { kokoroFamily, type KokoroBundle } from '../../../src/models/tts/kokoroFamily';
 import { loadVoiceTable } from '../../../src/models/tts/kokoroSpeaker';
+import { dtypeOnDevice } from '../../models/dtypeOnDevice';
 
 export interface PlainModels {
   transcriber: AutomaticSpeechRecognitionPipeline;
@@ -22,11 +23,8 @@ export type PlainDevice = 'cpu' | 'wasm' | 'webgpu';
 /** Reads the bytes of voice `voiceName` of the TTS model `modelId` (its voices/<name>.bin). */
 export type VoiceBytes = (modelId: string, voiceName: string) => Promise<Uint8Array>;
 
-/** The component's dtype on this device: the wasm one on the CPU, the one without float16 on WebGPU without shader-f16, as our pipeline loads it. */
-function dtypeOf(component: ModelComponent, device: PlainDevice, shaderF16: boolean): never {
-  if (device !== 'webgpu') return component.dtype.wasm as never;
-  return (!shaderF16 && component.dtype.webgpuNoF16 ? component.dtype.webgpuNoF16 : component.dtype.webgpu) as never;
-}
+/** The component's dtype on this device, as our pipeline loads it. */
+const dtypeOf = (component: ModelComponent, device: PlainDevice, shaderF16: boolean): never => dtypeOnDevice(component.dtype, device, shaderF16) as never;
 
 export async function loadPlainModelSet(components: Pack['components'], device: PlainDevice, shaderF16: boolean, voiceBytes: VoiceBytes): Promise<PlainModels> {
   const { asr, llm, tts } = components;

@@ -1,14 +1,12 @@
 // bench:turn in Node: our pipeline and the plain recipe on the same recording and the same pack, turn by turn in
 // alternation, so that a shared machine's changing load falls on both alike; every onnxruntime-node session on the
 // page's threads per model.
-import { join } from 'node:path';
 import { whisperFamily } from '../../../src/models/asr/whisperFamily';
 import { llmFamily } from '../../../src/models/llm/llmFamily';
 import { kokoroFamily } from '../../../src/models/tts/kokoroFamily';
 import type { AnswerPath } from '../../../src/conversation/dialogue';
+import type { Pack } from '../../../src/models/manifest';
 import { loadPackInNode } from '../../cli/loadPackInNode';
-import { readManifestFile } from '../../models/manifestFile';
-import { DEFAULT_MODELS_DIR } from '../../models/paths';
 import { loadPlainModels } from '../plainRecipe/plainModels';
 import { plainTurnsInNode } from '../plainRecipe/plainInNode';
 import { MemorySampler } from './memorySampler';
@@ -21,6 +19,8 @@ import type { TurnResult } from './turnResult';
 
 export interface NodeBenchOptions {
   pack: string;
+  /** The pack's components as the manifest lists them (the plain recipe loads from them). */
+  components: Pack['components'];
   device: 'wasm' | 'webgpu';
   answerPath: AnswerPath;
   replyTokens: number;
@@ -32,7 +32,7 @@ export interface NodeBenchOptions {
   log: (line: string) => void;
 }
 
-export async function benchInNode({ pack, device, answerPath, replyTokens, speculate, firstChunkPriority, audio, log }: NodeBenchOptions): Promise<PlaceReport> {
+export async function benchInNode({ pack, components, device, answerPath, replyTokens, speculate, firstChunkPriority, audio, log }: NodeBenchOptions): Promise<PlaceReport> {
   useNodeSessionPolicy({ threads: PAGE_THREADS_PER_MODEL, outputsOnCpu: device === 'webgpu' });
   const runtimeDevice = device === 'webgpu' ? 'webgpu' : 'cpu';
   // As the page reads the adapter's shader-f16: without it (SwiftShader) the float16 dtypes cannot run.
@@ -64,7 +64,6 @@ export async function benchInNode({ pack, device, answerPath, replyTokens, specu
     const oursMemory = oursSampler.stop();
 
     const bothSampler = new MemorySampler();
-    const components = (await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'))).packs[pack]!.components;
     loadStartMs = performance.now();
     plainModels = await loadPlainModels(components, runtimeDevice, shaderF16);
     const plainLoadMs = performance.now() - loadStartMs;

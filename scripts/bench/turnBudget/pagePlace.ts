@@ -3,11 +3,9 @@
 import { chromium, type Browser } from '@playwright/test';
 import { createServer } from 'vite';
 import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../../../e2e/support/chromium';
-import { join } from 'node:path';
 import type { AnswerPath } from '../../../src/conversation/dialogue';
+import type { Pack } from '../../../src/models/manifest';
 import type { Settings } from '../../../src/state/settingsSlice';
-import { readManifestFile } from '../../models/manifestFile';
-import { DEFAULT_MODELS_DIR } from '../../models/paths';
 import { plainInPage, type PlainInPage } from '../plainRecipe/plainInPage';
 import { processMemory } from '../processMemory';
 import { TargetMemory } from '../targetMemory';
@@ -21,6 +19,8 @@ import { llmInnerTimings, turnStages, type TurnResult } from './turnResult';
 
 export interface PageBenchOptions {
   pack: string;
+  /** The pack's components as the manifest lists them (the plain recipe loads from them). */
+  components: Pack['components'];
   device: 'wasm' | 'webgpu';
   answerPath: AnswerPath;
   replyTokens: number;
@@ -61,8 +61,7 @@ function pageTurnResult(turn: PageTurn, micStartedAtMs: number, voicedEndMs: num
 }
 
 /** The plain recipe in its own bench page once ours is done; null (logged) if it failed, so ours is still reported. */
-async function plainAfterOurs(browser: Browser, baseUrl: string, serverRoot: string, { pack, device, replyTokens, audio, log }: PageBenchOptions): Promise<PlainInPage | null> {
-  const components = (await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'))).packs[pack]!.components;
+async function plainAfterOurs(browser: Browser, baseUrl: string, serverRoot: string, { pack, components, device, replyTokens, audio, log }: PageBenchOptions): Promise<PlainInPage | null> {
   log('page: the plain recipe in its own page, over the recording');
   try {
     return await plainInPage(browser, { baseUrl, serverRoot, pack, components, device, wasmThreads: PAGE_THREADS_PER_MODEL, replyTokens, audio, loadTimeoutMs: MODELS_TIMEOUT_MS, turnTimeoutMs: LAST_REPLY_MS, log });

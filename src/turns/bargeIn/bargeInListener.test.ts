@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lcgNoise32 } from '../../../test/support/lcgNoise';
+import { syllableNoise } from '../../../test/support/syllableNoise';
 import type { FeatureBatch } from '../../audio/featureBatch';
 import { FeaturePipeline } from '../../audio/featurePipeline';
 import type { VoiceActivityDetector } from '../../models/vad/vadContract';
@@ -22,22 +23,8 @@ class LoudnessVad implements VoiceActivityDetector {
 }
 
 /** Speech-like: low-passed noise in 'syllables' of 80-240 ms with 40-160 ms gaps, about -25 dBFS RMS while on. */
-function syllables(length: number, seed: number): Float32Array {
-  const carrier = lcgNoise32(length, seed);
-  const choices = lcgNoise32(512, seed + 1);
-  const out = new Float32Array(length);
-  let smooth = 0;
-  for (let k = 0, at = 0; at < length; k++) {
-    const on = Math.round((0.08 + 0.16 * Math.abs(choices[(2 * k) % 512]!)) * RATE_HZ);
-    const off = Math.round((0.04 + 0.12 * Math.abs(choices[(2 * k + 1) % 512]!)) * RATE_HZ);
-    for (let i = at; i < Math.min(length, at + on); i++) {
-      smooth = 0.7 * smooth + carrier[i]!;
-      out[i] = 0.07 * smooth;
-    }
-    at += on + off;
-  }
-  return out;
-}
+const syllables = (length: number, seed: number): Float32Array =>
+  syllableNoise(length, seed, RATE_HZ, { onS: [0.08, 0.16], offS: [0.04, 0.12], gain: 0.07, smoothing: 0.7, choices: 512 });
 
 /** A voiced talker unlike the reply: a 140 Hz pulse train through a 700 Hz resonance, in 150 ms syllables with 50 ms gaps, at `rms` while on. */
 function voice(length: number, rms: number): Float32Array {

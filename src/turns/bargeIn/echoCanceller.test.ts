@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { lcgNoise32 } from '../../../test/support/lcgNoise';
+import { syllableNoise } from '../../../test/support/syllableNoise';
 import { EchoCanceller } from './echoCanceller';
 
 const RATE_HZ = 16000;
 const BLOCK = 160;
 
 /** Speech-like: low-passed noise gated into 'syllables' of 60-250 ms with 40-200 ms gaps, about -20 dBFS while on. */
-function syllables(length: number, seed: number): Float32Array {
-  const carrier = lcgNoise32(length, seed);
-  const choices = lcgNoise32(512, seed + 1);
-  const out = new Float32Array(length);
-  let smooth = 0;
-  let at = 0;
-  for (let k = 0; at < length; k++) {
-    const on = Math.round((0.06 + 0.19 * Math.abs(choices[(2 * k) % 512]!)) * RATE_HZ);
-    const off = Math.round((0.04 + 0.16 * Math.abs(choices[(2 * k + 1) % 512]!)) * RATE_HZ);
-    for (let i = at; i < Math.min(length, at + on); i++) {
-      smooth = 0.7 * smooth + carrier[i]!;
-      out[i] = 0.07 * smooth;
-    }
-    at += on + off;
-  }
-  return out;
-}
+const syllables = (length: number, seed: number): Float32Array =>
+  syllableNoise(length, seed, RATE_HZ, { onS: [0.06, 0.19], offS: [0.04, 0.16], gain: 0.07, smoothing: 0.7, choices: 512 });
 
 /** A room: direct sound after `delaySamples`, then sparse reflections decaying 60 dB over rt60Samples, unit energy, times `gain`. */
 function room(delaySamples: number, rt60Samples: number, gain: number, seed: number): { taps: Int32Array; gains: Float64Array } {

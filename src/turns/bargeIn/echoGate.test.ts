@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lcgNoise32 } from '../../../test/support/lcgNoise';
+import { syllableNoise } from '../../../test/support/syllableNoise';
 import { FeaturePipeline } from '../../audio/featurePipeline';
 import { EchoGate, type FrameVerdict } from './echoGate';
 
@@ -7,19 +8,8 @@ const RATE_HZ = 16000;
 const N_MELS = 80;
 
 /** Speech-like: noise gated into 'syllables' of 60-250 ms with 40-200 ms gaps, at amplitude 0.1. */
-function syllables(length: number, seed: number): Float32Array {
-  const carrier = lcgNoise32(length, seed);
-  const choices = lcgNoise32(256, seed + 1);
-  const out = new Float32Array(length);
-  let at = 0;
-  for (let k = 0; at < length; k++) {
-    const on = Math.round((0.06 + 0.19 * Math.abs(choices[(2 * k) % 256]!)) * RATE_HZ);
-    const off = Math.round((0.04 + 0.16 * Math.abs(choices[(2 * k + 1) % 256]!)) * RATE_HZ);
-    for (let i = at; i < Math.min(length, at + on); i++) out[i] = 0.1 * carrier[i]!;
-    at += on + off;
-  }
-  return out;
-}
+const syllables = (length: number, seed: number): Float32Array =>
+  syllableNoise(length, seed, RATE_HZ, { onS: [0.06, 0.19], offS: [0.04, 0.16], gain: 0.1, smoothing: 0, choices: 256 });
 
 function logMelFrames(signal: Float32Array): Float32Array[] {
   const frames: Float32Array[] = [];
