@@ -14,7 +14,9 @@ import { runCli } from '../cli/runCli';
 import type { Device } from '../../src/models/device/chooseDevice';
 import { parseManifest, type ComponentRole } from '../../src/models/manifest';
 import { ChromiumMemorySampler, type VisitMemory } from './firstVisitMemory';
-import { runningFilesBytes } from './firstVisitFiles';
+import { roleFilesBytes, runningFilesBytes } from './firstVisitFiles';
+import { WorkerMemoryWatch, type TargetFigures } from './firstVisitWorkers';
+import type { PssBreakdown } from './smapsBreakdown';
 
 const USAGE = 'npm run bench:first-visit -- [--packs tiny,scale-lite] [--devices webgpu,wasm] [--port 5461] [--dist dist] [--models public/models] [--timeout-s 3600]';
 /** After every model is ready the page copies the pack into Cache Storage; memory is sampled until then too. */
@@ -38,6 +40,10 @@ interface VisitResult {
   peakUntilReadyBytes: number;
   memory: VisitMemory;
   filesBytes: number;
+  /** Files that run per role (the worker of the same name runs them; the VAD's is the listen worker). */
+  roleBytes: Partial<Record<ComponentRole, number>>;
+  /** The page and each worker: peaks during the visit, live after a GC once every model was ready. */
+  targets: TargetFigures[];
   models: ModelLine[];
 }
 
@@ -82,6 +88,7 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     const blankBytes = (await blank.stop()).peakPageBytes;
 
     const sampler = new ChromiumMemorySampler(browserSession);
+    const watch = new WorkerMemoryWatch(await browser.newBrowserCDPSession());
     const startMs = performance.now();
     await page.goto(url);
     const chosen = await page.getByTestId('pack').getAttribute('data-pack', { timeout: 60_000 });
@@ -89,6 +96,7 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     await waitForModels(page, timeoutMs);
     const readyS = (performance.now() - startMs) / 1000;
     const peakUntilReadyBytes = sampler.peakPageBytesSoFar();
+    const targets = await watch.stop();
     const offline = await page
       .locator('[data-testid="pack-offline"][data-offline="yes"]')
       .waitFor({ timeout: OFFLINE_WAIT_MS })
@@ -98,20 +106,39 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     const models = await readModels(page);
     const shaderF16 = /shader-f16 yes/.test((await page.getByTestId('gpu').textContent().catch(() => null)) ?? '');
     const devices = Object.fromEntries(models.map((model) => [model.role, model.device]));
-    return { pack, device, readyS, offlineS: offline, blankBytes, peakUntilReadyBytes, memory, filesBytes: runningFilesBytes(packOf(pack), devices, device, shaderF16), models };
+    const roleBytes = roleFilesBytes(packOf(pack), devices, device, shaderF16);
+    return { pack, device, readyS, offlineS: offline, blankBytes, peakUntilReadyBytes, memory, filesBytes: runningFilesBytes(packOf(pack), devices, device, shaderF16), roleBytes, targets, models };
   } finally {
     await browser.close();
   }
 }
 
+const mb = (bytes: number) => (bytes / MB).toFixed(0);
+
+function describeBreakdown(name: string, b: PssBreakdown): string {
+  const sizes = b.wasmMemorySizesBytes.length > 0 ? ` (memories of ${b.wasmMemorySizesBytes.map(mb).join(', ')} MB)` : '';
+  return `${name}: wasm ${mb(b.wasmBytes)}${sizes}, other anonymous ${mb(b.otherAnonBytes)}, shared memory ${mb(b.sharedMemoryBytes)}, files ${mb(b.fileBytes)} MB`;
+}
+
+/** The worker that runs a role's files has the role's name; the VAD runs in the listen worker. */
+const roleOfTarget = (label: string) => (label === 'listen' ? 'vad' : label) as ComponentRole;
+
+function describeTarget(target: TargetFigures, roleBytes: Partial<Record<ComponentRole, number>>): string {
+  const files = roleBytes[roleOfTarget(target.label)];
+  const { peak, live } = target;
+  const liveText = live ? `; live after GC at ready: JS ${mb(live.jsHeapBytes)}, buffers ${mb(live.arrayBufferBytes)}, wasm ${mb(live.wasmMemoryBytes)} MB` : '; did not answer at ready';
+  return `  ${target.label}${files === undefined ? '' : ` (files ${mb(files)} MB)`}: peak JS ${mb(peak.jsHeapBytes)}, buffers ${mb(peak.arrayBufferBytes)}, wasm ${mb(peak.wasmMemoryBytes)} MB${liveText}`;
+}
+
 function report(result: VisitResult): string {
-  const mb = (bytes: number) => (bytes / MB).toFixed(0);
   const { memory } = result;
   return [
     `${result.pack} on ${result.device}: every model ready in ${result.readyS.toFixed(1)} s, kept offline ${result.offlineS === null ? `not within ${OFFLINE_WAIT_MS / 1000} s more` : `at ${result.offlineS.toFixed(1)} s`}`,
     `  peak Pss of page+workers+GPU until ready ${mb(result.peakUntilReadyBytes)} MB = ${(result.peakUntilReadyBytes / result.filesBytes).toFixed(2)} x the ${mb(result.filesBytes)} MB of files that run`,
     `  peak Pss of page+workers+GPU until offline ${mb(memory.peakPageBytes)} MB (renderers ${mb(memory.atPeak.rendererBytes)}, GPU ${mb(memory.atPeak.gpuBytes)}); summed VmHWM ${mb(memory.summedHighWaterBytes)} MB; all Chromium processes (Pss) ${mb(memory.peakAllBytes)} MB; blank page ${mb(result.blankBytes)} MB`,
     `  until offline: peak ${(memory.peakPageBytes / result.filesBytes).toFixed(2)} x the files, peak above the blank page ${((memory.peakPageBytes - result.blankBytes) / result.filesBytes).toFixed(2)} x`,
+    `  split near the peak (Pss, MB): ${describeBreakdown('renderers', memory.breakdownAtPeak.renderer)}; ${describeBreakdown('GPU', memory.breakdownAtPeak.gpu)}`,
+    ...result.targets.map((target) => describeTarget(target, result.roleBytes)),
     ...result.models.map((model) => `  ${model.role}: ${model.badge}; ${model.selfCheck}`),
   ].join('\n');
 }

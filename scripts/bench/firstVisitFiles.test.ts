@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pack } from '../../src/models/manifest';
-import { runningDtype, runningFilesBytes } from './firstVisitFiles';
+import { roleFilesBytes, runningDtype, runningFilesBytes } from './firstVisitFiles';
 
 const file = (path: string, sizeBytes: number, dtype?: string) => ({ path, sizeBytes, sha256: null, verified: false, ...(dtype ? { dtype } : {}) });
 const source = { kind: 'generated', script: 'make:tiny-pack' };
@@ -41,5 +41,11 @@ describe('runningFilesBytes', () => {
     expect(runningFilesBytes(PACK, { asr: 'webgpu', llm: 'webgpu', tts: 'wasm' }, 'webgpu', true)).toBe(101_010_111);
     // Everything on wasm: the q8 encoder.
     expect(runningFilesBytes(PACK, {}, 'wasm', true)).toBe(100_111_011);
+  });
+});
+
+describe('roleFilesBytes', () => {
+  it('gives each component the files of its own device and dtype', () => {
+    expect(roleFilesBytes(PACK, { tts: 'wasm' }, 'webgpu', false)).toEqual({ vad: 1, asr: 10_110, llm: 100_000, tts: 100_000_000 });
   });
 });

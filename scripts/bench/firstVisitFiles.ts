@@ -16,14 +16,21 @@ export function runningDtype(component: ModelComponent, device: Device, shaderF1
 }
 
 /**
- * Bytes of the files that run, summed over the pack's components: the device the page reported for a role, else
- * `otherDevice` (components the panel does not list, such as the VAD and the ES4R graphs).
+ * Bytes of the files that run, per component: the device the page reported for a role, else `otherDevice`
+ * (components the panel does not list, such as the VAD and the ES4R graphs).
  */
-export function runningFilesBytes(pack: Pack, devices: Partial<Record<ComponentRole, Device>>, otherDevice: Device, shaderF16: boolean): number {
-  return COMPONENT_ROLES.reduce((sum, role) => {
+export function roleFilesBytes(pack: Pack, devices: Partial<Record<ComponentRole, Device>>, otherDevice: Device, shaderF16: boolean): Partial<Record<ComponentRole, number>> {
+  const bytes: Partial<Record<ComponentRole, number>> = {};
+  for (const role of COMPONENT_ROLES) {
     const component = pack.components[role];
-    if (!component) return sum;
+    if (!component) continue;
     const dtype = runningDtype(component, devices[role] ?? otherDevice, shaderF16);
-    return sum + component.files.filter((file) => fileRunsWith(file, [dtype])).reduce((bytes, file) => bytes + (file.sizeBytes ?? 0), 0);
-  }, 0);
+    bytes[role] = component.files.filter((file) => fileRunsWith(file, [dtype])).reduce((sum, file) => sum + (file.sizeBytes ?? 0), 0);
+  }
+  return bytes;
+}
+
+/** Bytes of the files that run, summed over the pack's components. */
+export function runningFilesBytes(pack: Pack, devices: Partial<Record<ComponentRole, Device>>, otherDevice: Device, shaderF16: boolean): number {
+  return Object.values(roleFilesBytes(pack, devices, otherDevice, shaderF16)).reduce((sum, bytes) => sum + bytes, 0);
 }

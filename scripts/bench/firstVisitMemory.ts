@@ -3,8 +3,11 @@
 // process), and each process's own resident high-water mark (VmHWM).
 import { readFileSync } from 'node:fs';
 import type { CDPSession } from '@playwright/test';
+import { addBreakdowns, breakdownTotal, EMPTY_BREAKDOWN, processBreakdown, type PssBreakdown } from './smapsBreakdown';
 
 const SAMPLE_MS = 200;
+/** Every this many samples, the renderers' and GPU process's Pss is also split by kind (smaps is slower to read). */
+const BREAKDOWN_EVERY = 5;
 
 const kbField = (text: string, field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(text)?.[1] ?? 0) * 1024;
 
@@ -26,11 +29,14 @@ export interface VisitMemory {
   summedHighWaterBytes: number;
   /** Largest sampled sum over every Chromium process (browser, network and storage utilities too). */
   peakAllBytes: number;
+  /** The split of the split samples' largest page+workers+GPU sum (within a second of the peak). */
+  breakdownAtPeak: { renderer: PssBreakdown; gpu: PssBreakdown };
 }
 
 export class ChromiumMemorySampler {
   private readonly highWater = new Map<number, { type: string; bytes: number }>();
-  private peak: VisitMemory = { peakPageBytes: 0, atPeak: { rendererBytes: 0, gpuBytes: 0 }, summedHighWaterBytes: 0, peakAllBytes: 0 };
+  private peak: VisitMemory = { peakPageBytes: 0, atPeak: { rendererBytes: 0, gpuBytes: 0 }, summedHighWaterBytes: 0, peakAllBytes: 0, breakdownAtPeak: { renderer: EMPTY_BREAKDOWN, gpu: EMPTY_BREAKDOWN } };
+  private samples = 0;
   private running = true;
   private readonly loop: Promise<void>;
 
@@ -60,6 +66,15 @@ export class ChromiumMemorySampler {
     }
     if (rendererBytes + gpuBytes > this.peak.peakPageBytes) this.peak = { ...this.peak, peakPageBytes: rendererBytes + gpuBytes, atPeak: { rendererBytes, gpuBytes } };
     this.peak.peakAllBytes = Math.max(this.peak.peakAllBytes, allBytes);
+    if (this.samples++ % BREAKDOWN_EVERY === 0) this.sampleBreakdown(processInfo);
+  }
+
+  private sampleBreakdown(processInfo: { type: string; id: number }[]): void {
+    const sumOf = (type: string) => processInfo.filter((p) => p.type === type).reduce((sum, { id }) => addBreakdowns(sum, processBreakdown(id) ?? EMPTY_BREAKDOWN), EMPTY_BREAKDOWN);
+    const renderer = sumOf('renderer');
+    const gpu = sumOf('GPU');
+    const { breakdownAtPeak } = this.peak;
+    if (breakdownTotal(renderer) + breakdownTotal(gpu) > breakdownTotal(breakdownAtPeak.renderer) + breakdownTotal(breakdownAtPeak.gpu)) this.peak.breakdownAtPeak = { renderer, gpu };
   }
 
   /** The largest page+workers+GPU sum sampled so far. */

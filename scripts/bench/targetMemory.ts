@@ -19,6 +19,16 @@ interface CdpReply {
   error?: { message: string };
 }
 
+export interface TargetInfo {
+  targetId: string;
+  type: string;
+  title: string;
+  url: string;
+}
+
+/** The app's page and its workers; Emscripten's pthread workers share their worker's wasm memory and sit in Atomics.wait. */
+export const isPageOrModelWorker = (target: TargetInfo) => (target.type === 'page' && target.url.startsWith('http')) || (target.type === 'worker' && target.title !== 'em-pthread');
+
 /**
  * One target (the page or a dedicated worker) reached through the browser's CDP session.
  * Playwright's CDPSession cannot address a worker directly, so messages go through
@@ -41,19 +51,15 @@ export class TargetMemory {
     });
   }
 
-  /**
-   * The page and each of its workers, labelled by worker name ('page' for the page). Emscripten's
-   * pthread workers share their worker's wasm memory and sit in Atomics.wait: left out.
-   */
+  /** The page and each of its workers, labelled by worker name ('page' for the page). */
   static async attachAll(browserSession: CDPSession): Promise<TargetMemory[]> {
-    const { targetInfos } = (await browserSession.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; title: string; url: string }[] };
-    const targets = targetInfos.filter((target) => (target.type === 'page' && target.url.startsWith('http')) || (target.type === 'worker' && target.title !== 'em-pthread'));
-    return Promise.all(
-      targets.map(async (target) => {
-        const { sessionId } = (await browserSession.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
-        return new TargetMemory(browserSession, sessionId, target.type === 'page' ? 'page' : target.title);
-      }),
-    );
+    const { targetInfos } = (await browserSession.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
+    return Promise.all(targetInfos.filter(isPageOrModelWorker).map((target) => TargetMemory.attach(browserSession, target)));
+  }
+
+  static async attach(browserSession: CDPSession, target: TargetInfo): Promise<TargetMemory> {
+    const { sessionId } = (await browserSession.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
+    return new TargetMemory(browserSession, sessionId, target.type === 'page' ? 'page' : target.title);
   }
 
   private async send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
@@ -69,8 +75,9 @@ export class TargetMemory {
     return result ?? {};
   }
 
-  async sample(): Promise<MemorySample> {
-    await this.send('HeapProfiler.collectGarbage');
+  /** Without `collectGarbage`, JS heap figures include garbage not yet collected (cheaper, for sampling during loads). */
+  async sample({ collectGarbage = true }: { collectGarbage?: boolean } = {}): Promise<MemorySample> {
+    if (collectGarbage) await this.send('HeapProfiler.collectGarbage');
     const usage = (await this.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
     return { jsHeapBytes: usage.usedSize, arrayBufferBytes: usage.backingStorageSize ?? 0, wasmMemoryBytes: await this.wasmMemoryBytes() };
   }
