@@ -15,7 +15,7 @@ import { turnAudio } from './bench/turnBudget/turnAudio';
 
 const USAGE =
   'npm run -s bench:turn -- [--pack scale-lite] [--turns 10] [--path text|speech] [--where node|page|both] [--device wasm|webgpu] ' +
-  '[--reply-tokens 40] [--gap-s 45] [--port 5192] [--speculation on|off] [--first-chunk-priority on|off] [--json]\n' +
+  '[--reply-tokens 64] [--gap-s 45] [--port 5192] [--speculation on|off] [--first-chunk-priority on|off] [--json]\n' +
   '  --json prints only JSON: one place\'s report ({"pack","device","turns":[...],"p50Ms","p90Ms","talkToListeningMs","peakMemoryMb",\n' +
   '  "plain":{"p50Ms","p90Ms"},"ratioP50",...}), or with --where both {"node":{...},"page":{...}}.\n' +
   '  --path defaults to speech when the pack has ES4R\'s speech path; --gap-s is the silence after each spoken turn (8 s for\n' +
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       path: { type: 'string' },
       where: { type: 'string', default: 'both' },
       device: { type: 'string', default: 'wasm' },
-      'reply-tokens': { type: 'string', default: '40' },
+      'reply-tokens': { type: 'string', default: '64' },
       'gap-s': { type: 'string' },
       port: { type: 'string', default: '5192' },
       speculation: { type: 'string', default: 'on' },

@@ -1,3 +1,4 @@
+import { FIXED_REPLY } from '../conversation/benchmarkReply';
 import { Conversation, type ConversationEvent, type ReplySettings, type SpeechEncoderPort, type SpeechSide, type Transcriber } from '../conversation/conversation';
 import type { Dialogue } from '../conversation/dialogue';
 import { SpeculativeTurns } from '../conversation/speculativeTurns';
@@ -89,8 +90,8 @@ export class ConversationFlow {
 
   private replySettings(): ReplySettings {
     const { tauDb, maxNewTokens, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention, benchmarkReplyTokens } = this.deps.store.getState().settings;
-    // Benchmarks time replies of one fixed length: random weights would stop anywhere.
-    const length = benchmarkReplyTokens ? { maxNewTokens: benchmarkReplyTokens, minNewTokens: benchmarkReplyTokens } : { maxNewTokens };
+    // Benchmarks time a realistic reply: random weights would write noise of any length.
+    const length = benchmarkReplyTokens ? { maxNewTokens: benchmarkReplyTokens, forcedReply: FIXED_REPLY } : { maxNewTokens };
     return { tauDb, ...length, maxPromptTokens, affectCuesInPrompt, cues, answerPath, dualAttention, crossAttention };
   }
 

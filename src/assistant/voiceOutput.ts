@@ -3,7 +3,6 @@ import { userTurns, type Dialogue } from '../conversation/dialogue';
 import { ReplyHearing } from '../conversation/replyHearing';
 import { ReplySpeech, type Synthesizer } from '../conversation/replySpeech';
 import { fuseStyles, voiceFor, type TurnStyle, type VoiceChoice } from '../conversation/voiceStyle';
-import { FixedReplyWords } from '../conversation/benchmarkReply';
 import type { Turn } from '../turns/turn';
 import { TTS_RATE_HZ, type Player } from '../audio/playback';
 import type { Actions } from '../state/actions';
@@ -40,7 +39,7 @@ export class VoiceOutput {
   private nextChunkId = 0;
   private player: Promise<Player> | null = null;
   /** `words`: the benchmark's fixed reply, spoken at the pace the model writes (null in use). */
-  private current: { replyId: number; speech: ReplySpeech; words: FixedReplyWords | null } | null = null;
+  private current: { replyId: number; speech: ReplySpeech } | null = null;
   /** Player chunks that open a reply: their first progress is the reply's playback start. */
   private readonly firstChunkIds = new Set<number>();
   /** The reply whose audio is queued or playing, until the player drains. */
@@ -143,7 +142,7 @@ export class VoiceOutput {
     const voices = models.chosenPackVoices();
     if (!models.ready('tts') || !voices) return;
     // Without the empathetic voice (a study condition), every reply takes the neutral preset and no per-turn style.
-    const { empatheticVoice, benchmarkReplyTokens } = store.getState().settings;
+    const { empatheticVoice } = store.getState().settings;
     const strategy = empatheticVoice ? (userTurns(dialogue).at(-1)?.strategy ?? 'neutral') : 'neutral';
     const voice = voiceFor(strategy, voices.presets);
     const useEncoder = empatheticVoice && models.styleEncoderReady() && this.turnStyles.length > 0;
@@ -164,7 +163,7 @@ export class VoiceOutput {
       },
       actions.conversationNoticeChanged,
     );
-    this.current = { replyId, speech, words: benchmarkReplyTokens ? new FixedReplyWords() : null };
+    this.current = { replyId, speech };
   }
 
   /** Follows the conversation: each reply is spoken while it is written. */
@@ -175,15 +174,12 @@ export class VoiceOutput {
         this.startSpeaking(event.replyId, dialogue);
         return;
       case 'replyText':
-        if (current?.replyId === event.replyId) current.speech.push(current.words ? current.words.push(event.textDelta) : event.textDelta);
+        if (current?.replyId === event.replyId) current.speech.push(event.textDelta);
         return;
       case 'replyEnded':
         if (current?.replyId !== event.replyId) return;
         if (event.outcome === 'interrupted') current.speech.cancel();
-        else {
-          if (current.words) current.speech.push(current.words.finish());
-          void current.speech.finish();
-        }
+        else void current.speech.finish();
         return;
       case 'transcribing':
         this.turnEndedMs = this.deps.clock.nowMs();

@@ -29,8 +29,8 @@ export interface ReplySettings {
   /** Speech-path ablations (docs/es4r.md): dual-level affective attention before Whisper, cross-attention over the text. */
   dualAttention: boolean;
   crossAttention: boolean;
-  /** Benchmarks only: end of turn suppressed until the reply has this many tokens (random weights write noise of any length). */
-  minNewTokens?: number;
+  /** Benchmarks only: the model writes this text, forced token by token within maxNewTokens (random weights write noise). */
+  forcedReply?: string;
 }
 
 /** The speech vectors of the user's turns, [tokens, hidden] row-major, with what they cost. */

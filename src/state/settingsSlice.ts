@@ -32,7 +32,7 @@ export interface Settings {
   crossAttention: boolean;
   /** Speak in the voice preset of the strategy (comfort / encourage / neutral); off = always the neutral voice, no per-turn style. */
   empatheticVoice: boolean;
-  /** Benchmarks only (bench:turn): every reply is exactly this many tokens and is spoken as a fixed reply, since random weights write noise; null in use. */
+  /** Benchmarks only (bench:turn): every reply is the fixed reply, forced token by token, at most this many tokens, since random weights write noise; null in use. */
   benchmarkReplyTokens: number | null;
 }
 

@@ -1,10 +1,12 @@
 // One user turn through the plain recipe (after transformers.js-examples' conversational-webgpu demo): transcribe the
 // raw audio with the ASR pipeline, append it to the chat, generate with the chat template and the KV cache of the
 // previous turns, and speak each whole sentence with one TTS call as it completes.
-import { TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
+import { LogitsProcessorList, TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
 import { commonPrefixLength, cropCache } from '../../../src/models/llm/kvCache';
 import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
-import { FixedReplyWords } from '../../../src/conversation/benchmarkReply';
+import { FIXED_REPLY } from '../../../src/conversation/benchmarkReply';
+import { ForcedTokensProcessor } from '../../../src/models/llm/forcedTokens';
+import { wordCount } from '../../eval/metrics/tokenize';
 import type { PlainModels } from './plainModelSet';
 import { SentenceSplitter } from './sentenceSplitter';
 
@@ -22,7 +24,8 @@ export interface PlainTurnMarks {
   transcript: string;
   promptTokens: number;
   prefilledTokens: number;
-  pacedWords: number;
+  /** Words of the reply it was made to write (the fixed reply, cut at the token cap). */
+  replyWords: number;
 }
 
 export class PlainAssistant {
@@ -44,10 +47,9 @@ export class PlainAssistant {
     const inputs = tokenizer.apply_chat_template(this.messages, { add_generation_prompt: true, return_dict: true }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
     const promptIds = (inputs.input_ids.tolist() as bigint[][])[0]!.map(Number);
     const promptTokens = promptIds.length;
-    // The demo hands its cache over whatever the new prompt is: on a real model its replies re-tokenise to the ids it
-    // generated and the cache covers the history. Random weights write sequences that do not re-tokenise alike, so the
-    // cache is cut to the prefix the new prompt shares: the plain recipe prefills what it would on real weights, or
-    // at most its last reply's tokens more, never less (a cache that is no prefix would misalign or crash).
+    // The demo hands its cache over whatever the new prompt is: its replies re-tokenise to the ids it generated (the
+    // forced fixed reply does too), so the cache covers the history. Cut to the prefix the new prompt shares all the
+    // same, so that a reply that re-tokenised otherwise would cost a re-prefill, never a misaligned cache.
     const sharedTokens = this.cache ? Math.min(commonPrefixLength(this.cache.ids, promptIds), promptTokens - 1) : 0;
     if (this.cache && sharedTokens === 0) await this.cache.pastKeyValues.dispose();
     const pastKeyValues = this.cache && sharedTokens > 0 ? await cropCache(this.cache.pastKeyValues, sharedTokens) : null;
@@ -63,9 +65,8 @@ export class PlainAssistant {
       transcript,
       promptTokens,
       prefilledTokens: promptTokens - cachedTokens,
-      pacedWords: 0,
+      replyWords: 0,
     };
-    const words = new FixedReplyWords();
     const splitter = new SentenceSplitter();
     let speaking: Promise<void> = Promise.resolve();
     const speak = (sentences: string[]) => {
@@ -80,32 +81,41 @@ export class PlainAssistant {
     const streamer = new TextStreamer(tokenizer, {
       skip_prompt: true,
       skip_special_tokens: true,
-      callback_function: () => {
+      callback_function: (text: string) => {
         marks.firstTextAtMs ??= performance.now();
+        speak(splitter.push(text));
       },
-      // The fixed reply goes on by one word per token, as ours does in its benchmark mode.
       token_callback_function: () => {
         marks.firstTokenAtMs ??= performance.now();
-        marks.firstTextAtMs ??= marks.firstTokenAtMs;
-        speak(splitter.push(words.push('')));
       },
     });
+    // Random weights write noise: the model is made to write the fixed reply, as ours is in its benchmark mode.
+    const forcing = new LogitsProcessorList();
+    forcing.push(new ForcedTokensProcessor([...tokenizer.encode(FIXED_REPLY, { add_special_tokens: false }), this.endOfTurnId()]));
     const { past_key_values, sequences } = (await llm.generate({
       ...inputs,
       ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
       do_sample: false,
       max_new_tokens: replyTokens,
-      min_new_tokens: replyTokens,
+      logits_processor: forcing,
       streamer,
       return_dict_in_generate: true,
     } as never)) as unknown as { past_key_values: DynamicCache; sequences: Tensor };
     const sequence = (sequences.tolist() as bigint[][])[0]!.map(Number);
     this.cache = { pastKeyValues: past_key_values, ids: sequence.slice(0, past_key_values.get_seq_length()) };
-    marks.pacedWords = words.wordsSpoken;
-    speak(splitter.push(words.finish()));
     speak(splitter.flush());
-    this.messages.push({ role: 'assistant', content: tokenizer.decode(sequence.slice(promptTokens), { skip_special_tokens: true }) });
+    const replyText = tokenizer.decode(sequence.slice(promptTokens), { skip_special_tokens: true });
+    marks.replyWords = wordCount(replyText);
+    this.messages.push({ role: 'assistant', content: replyText });
     await speaking;
     return marks;
+  }
+
+  /** The model's end-of-turn token, which ends the forced reply. */
+  private endOfTurnId(): number {
+    const eos = (this.models.llm.generation_config as { eos_token_id?: number | number[] } | null)?.eos_token_id;
+    const id = Array.isArray(eos) ? eos[0] : eos;
+    if (id === undefined) throw new Error('the plain recipe needs the model to name its end-of-turn token (generation_config.eos_token_id)');
+    return id;
   }
 }

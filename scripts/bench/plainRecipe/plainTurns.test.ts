@@ -29,7 +29,7 @@ const marks = (overrides: Partial<PlainTurnMarks> = {}): PlainTurnMarks => ({
   transcript: 'hello there',
   promptTokens: 40,
   prefilledTokens: 12,
-  pacedWords: 5,
+  replyWords: 5,
   ...overrides,
 });
 
@@ -71,7 +71,7 @@ describe('plainTurnResult', () => {
     // 10000 - 476 = 9524 ms; first audio at 10800.
     expect(result.endOfSpeechToFirstAudioMs).toBeCloseTo(1276, 9);
     expect(result.stagesMs).toMatchObject({ endOfTurnWait: 476, asrOther: 200, promptBuild: 10, prefill: 190, firstToken: 0, firstClause: 100, ttsFirstChunk: 300 });
-    expect(result).toMatchObject({ promptTokens: 40, prefilledTokens: 12, pacedWords: 5, asrTokens: null, speculativeHiddenMs: null });
+    expect(result).toMatchObject({ promptTokens: 40, prefilledTokens: 12, replyWords: 5, asrTokens: null, speculativeHiddenMs: null });
   });
 
   it('is no timing when the reply gave no audio or the transcript was empty', () => {

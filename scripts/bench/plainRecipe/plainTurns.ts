@@ -61,7 +61,7 @@ export function plainTurnResult(segment: PlainSegment, voicedEndMs: number, hand
     { speechEndAtMs, handedAtMs, transcribedAtMs: marks.transcribedAtMs, firstTextAtMs: marks.firstTextAtMs, firstClauseAtMs: marks.firstSentenceAtMs, firstAudioAtMs: marks.firstAudioAtMs },
     { promptBuildMs: marks.generateAtMs - marks.transcribedAtMs, prefillMs: marks.firstTokenAtMs - marks.generateAtMs },
   );
-  return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: marks.promptTokens, prefilledTokens: marks.prefilledTokens, asrTokens: null, pacedWords: marks.pacedWords, speculativeHiddenMs: null };
+  return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: marks.promptTokens, prefilledTokens: marks.prefilledTokens, asrTokens: null, replyWords: marks.replyWords, speculativeHiddenMs: null };
 }
 
 /** Yields after each segment answered: its timing, or null when it is no whole spoken turn or gave no audio. */

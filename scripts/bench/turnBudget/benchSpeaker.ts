@@ -1,5 +1,5 @@
 // The page's way of voicing a reply (speechSession: strategy preset, the turns' fused style, ReplySpeech over the
-// chunker) in Node, speaking the fixed reply at the model's pace and noting when the first clause and audio came.
+// chunker) in Node, speaking the reply as the model writes it and noting when the first clause and audio came.
 import type { ConversationEvent } from '../../../src/conversation/conversation';
 import { userTurns, type Dialogue } from '../../../src/conversation/dialogue';
 import { ReplySpeech } from '../../../src/conversation/replySpeech';
@@ -8,19 +8,16 @@ import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
 import type { Turn } from '../../../src/turns/turn';
 import type { NodeVoice } from '../../cli/loadPackInNode';
 import type { DecodeGate } from '../../../src/models/llm/decodeGate';
-import { FixedReplyWords } from '../../../src/conversation/benchmarkReply';
 
 export interface SpeechMarks {
   /** performance.now() of the first chunk handed to the TTS, and of its audio coming back; null until they happen. */
   firstClauseAtMs: number | null;
   firstAudioAtMs: number | null;
   firstClauseText: string | null;
-  /** Fixed words spoken at the token pace before the reply ended: its generated tokens, up to the fixed reply's length. */
-  pacedWords: number;
 }
 
 export class BenchSpeaker {
-  private speech: { speech: ReplySpeech; words: FixedReplyWords; marks: SpeechMarks } | null = null;
+  private speech: { speech: ReplySpeech; marks: SpeechMarks } | null = null;
   private done: Promise<void> = Promise.resolve();
   private readonly turnStyles: Promise<TurnStyle | null>[] = [];
 
@@ -40,12 +37,8 @@ export class BenchSpeaker {
     const current = this.speech;
     if (event.type === 'replyStarted') this.start(dialogue);
     if (!current) return;
-    if (event.type === 'replyText') current.speech.push(current.words.push(event.textDelta));
-    if (event.type === 'replyEnded') {
-      current.marks.pacedWords = current.words.wordsSpoken;
-      current.speech.push(current.words.finish());
-      this.done = current.speech.finish();
-    }
+    if (event.type === 'replyText') current.speech.push(event.textDelta);
+    if (event.type === 'replyEnded') this.done = current.speech.finish();
   }
 
   /** The marks of the reply being spoken (live: they fill in as it is spoken). */
@@ -63,8 +56,7 @@ export class BenchSpeaker {
     const choice = voiceFor(strategy, this.voice.presets);
     const base = blendVoices(this.voice.tables, choice.voiceMix);
     const styles = Promise.all(this.turnStyles).then((all) => all.filter((s): s is TurnStyle => s !== null && s.energy > 0));
-    const marks: SpeechMarks = { firstClauseAtMs: null, firstAudioAtMs: null, firstClauseText: null, pacedWords: 0 };
-    const words = new FixedReplyWords();
+    const marks: SpeechMarks = { firstClauseAtMs: null, firstAudioAtMs: null, firstClauseText: null };
     const speech = new ReplySpeech(
       {
         synthesize: async (text, signal) => {
@@ -88,6 +80,6 @@ export class BenchSpeaker {
       },
       (notice) => process.stderr.write(`bench:turn: ${notice}\n`),
     );
-    this.speech = { speech, words, marks };
+    this.speech = { speech, marks };
   }
 }

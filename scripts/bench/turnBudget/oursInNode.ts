@@ -2,6 +2,7 @@
 // through the same Conversation loop as `converse` (ASR, cues, text or speech path, LLM) and the page's way of voicing,
 // with the page's speculative end of turn (ASR and prefill from the pause on, committed when the wait confirms it).
 // One turn per step, so that the bench can alternate our turns with the plain recipe's under the same load.
+import { FIXED_REPLY } from '../../../src/conversation/benchmarkReply';
 import { ALL_CUES_ON } from '../../../src/conversation/affectCues';
 import { Conversation, DEFAULT_MAX_PROMPT_TOKENS, type ConversationEvent, type ReplySettings, type SpeechSide, type Transcriber } from '../../../src/conversation/conversation';
 import type { AnswerPath, AssistantTurn } from '../../../src/conversation/dialogue';
@@ -17,6 +18,7 @@ import { speechReply } from '../../../src/models/llm/speechReply';
 import { SileroVad } from '../../../src/models/vad/sileroVad';
 import type { NodeModels } from '../../cli/loadPackInNode';
 import { loadVadModel } from '../../cli/loadVadModel';
+import { wordCount } from '../../eval/metrics/tokenize';
 import { BenchSpeaker } from './benchSpeaker';
 import { listenTimed, matchTurns } from './listenTimed';
 import type { TurnAudio } from './turnAudio';
@@ -24,7 +26,7 @@ import { llmInnerTimings, turnStages, type TurnResult } from './turnResult';
 
 export interface OursOptions {
   answerPath: AnswerPath;
-  /** Every reply is exactly this many tokens long (min = max new tokens). */
+  /** Every reply is the fixed reply, forced, cut at this many tokens. */
   replyTokens: number;
   /** Run the page's speculative end of turn (off: each turn's work starts when the end-of-turn wait is over). */
   speculate: boolean;
@@ -57,7 +59,7 @@ export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, opt
     affectCuesInPrompt: true,
     tauDb: DEFAULT_TAU_DB,
     maxNewTokens: options.replyTokens,
-    minNewTokens: options.replyTokens,
+    forcedReply: FIXED_REPLY,
     maxPromptTokens: DEFAULT_MAX_PROMPT_TOKENS,
     answerPath: options.answerPath,
     dualAttention: true,
@@ -151,7 +153,7 @@ export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, opt
       promptTokens: reply.prompt?.tokens ?? null,
       prefilledTokens: reply.prompt?.prefilledTokens ?? null,
       asrTokens,
-      pacedWords: marks.pacedWords,
+      replyWords: wordCount(reply.text),
       speculativeHiddenMs: figures?.hiddenMs ?? null,
     };
     const speculated = figures

@@ -57,7 +57,7 @@ function pageTurnResult(turn: PageTurn, micStartedAtMs: number, voicedEndMs: num
     { speechEndAtMs: micStartedAtMs + voicedEndMs, handedAtMs: handed, transcribedAtMs: transcribed, firstTextAtMs: firstText, firstClauseAtMs: firstClause, firstAudioAtMs: firstAudio, playbackAtMs: playback },
     { asrEncoderMs: (turn.asrTimingsMs.features ?? 0) + (turn.asrTimingsMs.encoder ?? 0), asrDecodingMs: turn.asrTimingsMs.decoder ?? 0, ...llmInnerTimings(turn.reply.timingsMs) },
   );
-  return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: turn.reply.promptTokens, prefilledTokens: turn.reply.prefilledTokens, asrTokens: null, pacedWords: null, speculativeHiddenMs: turn.reply.timingsMs.speculativeHiddenMs ?? null };
+  return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: turn.reply.promptTokens, prefilledTokens: turn.reply.prefilledTokens, asrTokens: null, replyWords: null, speculativeHiddenMs: turn.reply.timingsMs.speculativeHiddenMs ?? null };
 }
 
 /** The plain recipe in its own bench page once ours is done; null (logged) if it failed, so ours is still reported. */

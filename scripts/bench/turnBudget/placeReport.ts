@@ -50,8 +50,8 @@ export function formatPlace(report: PlaceReport): string {
   const stages = [...new Set([...report.turns, ...(report.plain?.turns ?? [])].flatMap((turn) => Object.keys(turn.stagesMs)))];
   const lines: string[] = [];
   lines.push(`${report.where} | pack ${report.pack} | ${report.device} | ${report.answerPath} path | replies of ${report.replyTokens} tokens`);
-  const header = ['turn', 'total', ...stages, 'prompt', 'prefilled', 'asrTok', 'paced', 'hidden'];
-  const row = (label: string, turn: TurnResult) => [label, ms(turn.endOfSpeechToFirstAudioMs), ...stages.map((s) => ms(turn.stagesMs[s])), String(turn.promptTokens ?? '-'), String(turn.prefilledTokens ?? '-'), String(turn.asrTokens ?? '-'), String(turn.pacedWords ?? '-'), ms(turn.speculativeHiddenMs)];
+  const header = ['turn', 'total', ...stages, 'prompt', 'prefilled', 'asrTok', 'words', 'hidden'];
+  const row = (label: string, turn: TurnResult) => [label, ms(turn.endOfSpeechToFirstAudioMs), ...stages.map((s) => ms(turn.stagesMs[s])), String(turn.promptTokens ?? '-'), String(turn.prefilledTokens ?? '-'), String(turn.asrTokens ?? '-'), String(turn.replyWords ?? '-'), ms(turn.speculativeHiddenMs)];
   const summaryRow = (label: string, summary: LatencySummary, value: 'p50Ms' | 'p90Ms') => [label, ms(summary[value]), ...stages.map((s) => (value === 'p50Ms' ? ms(summary.stagesP50Ms[s]) : '')), '', '', '', '', ''];
   const rows: string[][] = [header];
   report.turns.forEach((turn, i) => rows.push(row(`ours ${i + 1}`, turn)));
@@ -63,7 +63,7 @@ export function formatPlace(report: PlaceReport): string {
   const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   for (const r of rows) lines.push(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
   lines.push('(ms from the last voiced sample of the user\'s turn; stage columns split each total, p50 rows give each stage\'s own p50;');
-  lines.push(' prompt/prefilled: the prompt\'s tokens and those run for this reply; paced: fixed words spoken at the token pace; hidden: speculative work inside the wait)');
+  lines.push(' prompt/prefilled: the prompt\'s tokens and those run for this reply; words: the words of the reply (the fixed reply, forced); hidden: speculative work inside the wait)');
   lines.push(`load ms: ${Object.entries(report.loadMs).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
   lines.push(`peak memory MB: ${Object.entries(report.peakMemoryMb).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
   if (report.talkToListeningMs !== null) lines.push(`Talk -> listening: ${ms(report.talkToListeningMs)} ms`);

@@ -11,8 +11,8 @@ export interface TurnResult {
   prefilledTokens: number | null;
   /** Tokens the ASR decoder wrote. */
   asrTokens: number | null;
-  /** Words of the fixed reply spoken at the token pace (one per generated token, at most all 43): the pace the chunker saw. */
-  pacedWords: number | null;
+  /** Words of the reply the model was made to write (the fixed reply, cut at the reply's token cap); null where not known. */
+  replyWords: number | null;
   /** Of the end-of-turn wait, the time the page's speculative end of turn spent on the turn's ASR and prefill; null where it does not run. */
   speculativeHiddenMs: number | null;
 }

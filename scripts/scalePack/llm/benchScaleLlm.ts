@@ -5,6 +5,7 @@
 import { env, Tensor } from '@huggingface/transformers';
 import { llmFamily } from '../../../src/models/llm/llmFamily';
 import { ReplyEngine } from '../../../src/models/llm/replyEngine';
+import { FIXED_REPLY } from '../../../src/conversation/benchmarkReply';
 import { DEFAULT_MODELS_DIR } from '../../models/paths';
 
 const TYPICAL_REPLY =
@@ -65,10 +66,10 @@ const decodeMeanMs = decodeMs.reduce((a, b) => a + b, 0) / decodeMs.length;
 
 const engine = new ReplyEngine(bundle);
 const chat = [{ role: 'user', content: 'I had a rough day at work and I feel drained.' }];
-const first = await engine.generate(chat, { maxNewTokens: 8, minNewTokens: 8, onToken: () => {} });
+const first = await engine.generate(chat, { maxNewTokens: 8, forcedText: FIXED_REPLY, onToken: () => {} });
 const second = await engine.generate([...chat, { role: 'assistant', content: first.text }, { role: 'user', content: 'Thanks. What could I do tonight?' }], {
   maxNewTokens: 8,
-  minNewTokens: 8,
+  forcedText: FIXED_REPLY,
   onToken: () => {},
 });
 

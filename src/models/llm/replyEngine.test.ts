@@ -251,12 +251,23 @@ describe('ReplyEngine (tiny Qwen2, ChatML, onnxruntime-node)', () => {
     await expect(Promise.all([reply(engine, comfortChat), reply(engine, comfortChat)])).rejects.toThrow(/already generating/);
   });
 
-  it('minNewTokens holds off the end of turn: with maxNewTokens alike, the reply has exactly that many tokens', async () => {
-    const forced = await new ReplyEngine(bundle).generate(comfortChat, { maxNewTokens: 30, minNewTokens: 30, onToken: () => {} });
-    expect(forced).toMatchObject({ tokens: 30, stopReason: 'maxTokens' });
-    expect(forced.text.startsWith(COMFORT)).toBe(true);
-    const atLeast = await new ReplyEngine(bundle).generate(comfortChat, { maxNewTokens: 60, minNewTokens: 20, onToken: () => {} });
-    expect(atLeast.tokens).toBeGreaterThan(20);
+  it('forcedText makes the model write that text and end its turn, or stop at maxNewTokens, streamed as usual', async () => {
+    // Greedy on this prompt the designed model writes COMFORT; forced, it writes ENCOURAGE's tokens, then <|im_end|>.
+    const deltas: string[] = [];
+    const forced = await new ReplyEngine(bundle).generate(comfortChat, { maxNewTokens: 40, forcedText: ENCOURAGE, onToken: (delta) => deltas.push(delta) });
+    expect(forced).toMatchObject({ text: ENCOURAGE, tokens: ENCOURAGE_TOKENS, stopReason: 'eos' });
+    expect(deltas.join('')).toBe(ENCOURAGE);
+    const cut = await new ReplyEngine(bundle).generate(comfortChat, { maxNewTokens: 4, forcedText: ENCOURAGE, onToken: () => {} });
+    expect(cut).toMatchObject({ text: 'you can do this', tokens: 4, stopReason: 'maxTokens' });
+  });
+
+  it('a forced reply is kept in the cache like a written one: the next turn prefills only what follows it', async () => {
+    const engine = new ReplyEngine(bundle);
+    await engine.generate(comfortChat, { maxNewTokens: 40, forcedText: ENCOURAGE, onToken: () => {} });
+    const next: ChatMessage[] = [...comfortChat, { role: 'assistant', content: ENCOURAGE }, { role: 'user', content: 'Please encourage me.' }];
+    const answer = await engine.generate(next, { maxNewTokens: 40, onToken: () => {} });
+    // Cached: the first prompt and the forced reply but its last sampled token (<|im_end|>, never fed).
+    expect(answer.prefilledTokens).toBe(promptLength(next) - (promptLength(comfortChat) + ENCOURAGE_TOKENS - 1));
   });
 
   it('rejects with an error raised mid-generation, then starts the next reply without the cache', async () => {

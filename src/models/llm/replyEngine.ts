@@ -1,5 +1,6 @@
-import { DynamicCache, InterruptableStoppingCriteria, Tensor, TextStreamer } from '@huggingface/transformers';
+import { DynamicCache, InterruptableStoppingCriteria, LogitsProcessorList, Tensor, TextStreamer } from '@huggingface/transformers';
 import type { DecodeGate } from './decodeGate';
+import { ForcedTokensProcessor } from './forcedTokens';
 import { commonPrefixLength, cropCache } from './kvCache';
 import type { LlmBundle } from './llmFamily';
 
@@ -11,10 +12,11 @@ export interface ChatMessage {
 export interface ReplyOptions {
   maxNewTokens: number;
   /**
-   * End of turn is suppressed until this many tokens are out: benchmarks time replies of a fixed length from random
-   * weights. With it, onToken('') also marks every generated token, since noise may form no whole word for a long time.
+   * Benchmarks only: the model writes exactly this text (its tokens forced one per step, the model run in full each
+   * step), then ends its turn, within maxNewTokens. Random weights would write noise of any length that does not
+   * re-tokenise to itself, which no real reply does.
    */
-  minNewTokens?: number;
+  forcedText?: string;
   /** Called with each piece of decoded text as soon as whole words are formed (special tokens skipped). */
   onToken(textDelta: string): void;
   signal?: AbortSignal;
@@ -286,7 +288,7 @@ export class ReplyEngine {
     { pastKeyValues, cachedTokens }: { pastKeyValues: DynamicCache | undefined; cachedTokens: number },
     startMs: number,
     prefillStartMs: number,
-    { maxNewTokens, minNewTokens, onToken, signal }: ReplyOptions,
+    { maxNewTokens, forcedText, onToken, signal }: ReplyOptions,
   ): Promise<Reply> {
     const { model, tokenizer } = this.bundle;
     const stopper = new InterruptableStoppingCriteria();
@@ -299,8 +301,6 @@ export class ReplyEngine {
       callback_function: onToken,
       token_callback_function: () => {
         firstTokenAtMs ??= performance.now();
-        // Benchmarks (minNewTokens set) pace their fixed spoken reply by tokens: an empty delta marks each one.
-        if (minNewTokens) onToken('');
       },
     });
     let output: GenerateOutput;
@@ -310,7 +310,7 @@ export class ReplyEngine {
         ...inputs,
         ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
         max_new_tokens: maxNewTokens,
-        ...(minNewTokens ? { min_new_tokens: minNewTokens } : {}),
+        ...(forcedText === undefined ? {} : { logits_processor: this.forcing(forcedText) }),
         do_sample: false,
         streamer,
         stopping_criteria: stopper,
@@ -339,6 +339,15 @@ export class ReplyEngine {
       stopReason: this.stopReason(generated, stopper.interrupted),
       timingsMs: { promptBuild: prefillStartMs - startMs, prompt: firstMs - prefillStartMs, firstToken: firstMs - startMs, total: endMs - startMs },
     };
+  }
+
+  /** The forced text's tokens, then the end of turn. */
+  private forcing(text: string): LogitsProcessorList {
+    const [endOfTurn] = this.eosIds;
+    if (endOfTurn === undefined) throw new Error('a forced reply needs the model to name its end-of-turn token (generation_config.eos_token_id)');
+    const list = new LogitsProcessorList();
+    list.push(new ForcedTokensProcessor([...this.bundle.tokenizer.encode(text, { add_special_tokens: false }), endOfTurn]));
+    return list;
   }
 
   /** Makes every forward pass of generate() wait for the gate; returns the undo. */

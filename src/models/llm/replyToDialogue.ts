@@ -32,7 +32,7 @@ export async function replyToDialogue(
     onText(plan.text);
     return { text: plan.text, stopReason: 'eos', prompt: null, timingsMs: {} };
   }
-  const reply = await engine.generate(plan.messages, { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(settings.minNewTokens ? { minNewTokens: settings.minNewTokens } : {}), ...(signal ? { signal } : {}) });
+  const reply = await engine.generate(plan.messages, { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(settings.forcedReply === undefined ? {} : { forcedText: settings.forcedReply }), ...(signal ? { signal } : {}) });
   return {
     text: reply.text,
     stopReason: reply.stopReason,

@@ -78,7 +78,7 @@ export async function speechReply(
   const generateStartMs = performance.now();
   const reply = await engine.generateFromEmbeds(
     { embeds: prefix, hiddenSize: H, rowIds, lastTokenId },
-    { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(settings.minNewTokens ? { minNewTokens: settings.minNewTokens } : {}), ...(signal ? { signal } : {}) },
+    { maxNewTokens: settings.maxNewTokens, onToken: onText, ...(settings.forcedReply === undefined ? {} : { forcedText: settings.forcedReply }), ...(signal ? { signal } : {}) },
   );
   return {
     text: reply.text,
