@@ -11,7 +11,7 @@ export interface ProcessMemory {
   wasmMemoryBytes: number;
 }
 
-/** V8 reserves 8 GiB of address space per 32-bit wasm memory; the accessible (rw) head of it is the memory's size. */
+/** V8 reserves 8 GiB of address space per 32-bit wasm memory; the accessible (rw) head of it is the memory's size (the inaccessible rest may merge with a neighbouring reservation). */
 const WASM_RESERVATION_BYTES = 8 * 2 ** 30;
 
 /** Sum of the wasm memories' sizes from /proc/<pid>/maps: an rw mapping followed, contiguously, by the rest of its reservation. */
@@ -29,7 +29,7 @@ function wasmMemoryBytes(pid: number): number {
   let total = 0;
   ranges.forEach((range, i) => {
     const next = ranges[i + 1];
-    const isWasm = range.perms.startsWith('rw') && next?.perms === '---p' && next.start === range.end && next.end - range.start === BigInt(WASM_RESERVATION_BYTES);
+    const isWasm = range.perms.startsWith('rw') && next?.perms === '---p' && next.start === range.end && next.end - range.start >= BigInt(WASM_RESERVATION_BYTES);
     if (isWasm) total += Number(range.end - range.start);
   });
   return total;

@@ -15,16 +15,19 @@ const SMAPS = [
   mapping('7300010000-7300020000', '---p', '', 0),
   mapping('7400000000-7400010000', 'rw-s', '/memfd:cache-body (deleted)', 12),
   mapping('7500000000-7500010000', 'rw-p', '[heap]', 4),
+  // The last wasm memory: its reservation's rest merged with a larger inaccessible neighbour.
+  mapping('7600000000-7600010000', 'rw-p', '', 16),
+  mapping('7600010000-7a00000000', '---p', '', 0),
 ].join('');
 
 describe('breakdownSmaps', () => {
   it('splits Pss into wasm memories, files, shared memory and the rest', () => {
     expect(breakdownSmaps(SMAPS)).toEqual({
-      wasmBytes: 40 * 1024,
+      wasmBytes: (40 + 16) * 1024,
       fileBytes: 100 * 1024,
       sharedMemoryBytes: 12 * 1024,
       otherAnonBytes: (8 + 4) * 1024,
-      wasmMemorySizesBytes: [0x20000],
+      wasmMemorySizesBytes: [0x20000, 0x10000],
     });
   });
 });

@@ -12,7 +12,10 @@ export interface PssBreakdown {
   wasmMemorySizesBytes: number[];
 }
 
-/** V8 reserves 8 GiB of address space per 32-bit wasm memory; the accessible (rw) head of it is the memory's size. */
+/**
+ * V8 reserves 8 GiB of address space per 32-bit wasm memory; the accessible (rw) head of it is the memory's size. The
+ * inaccessible rest may merge with a neighbouring reservation, so it spans at least that.
+ */
 const WASM_RESERVATION_BYTES = 8n * 2n ** 30n;
 
 interface Mapping {
@@ -48,7 +51,7 @@ export function breakdownSmaps(smaps: string): PssBreakdown {
   const breakdown: PssBreakdown = { wasmBytes: 0, fileBytes: 0, sharedMemoryBytes: 0, otherAnonBytes: 0, wasmMemorySizesBytes: [] };
   mappings.forEach((mapping, i) => {
     const next = mappings[i + 1];
-    const isWasm = mapping.perms.startsWith('rw') && next?.perms === '---p' && next.start === mapping.end && next.end - mapping.start === WASM_RESERVATION_BYTES;
+    const isWasm = mapping.perms.startsWith('rw') && next?.perms === '---p' && next.start === mapping.end && next.end - mapping.start >= WASM_RESERVATION_BYTES;
     if (isWasm) {
       breakdown.wasmBytes += mapping.pssBytes;
       breakdown.wasmMemorySizesBytes.push(Number(mapping.end - mapping.start));
