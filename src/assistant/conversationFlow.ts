@@ -48,9 +48,7 @@ export class ConversationFlow {
       transcribe: (turn, signal) => transcriber.transcribe({ pcm16k: turn.pcm16k, logMel: { data: turn.logMel, nMels: turn.nMels, frameCount: turn.frameCount } }, signal),
       prefill: (turn, transcript, signal) => {
         const settings = this.replySettings();
-        // The model that will answer: the speech path's prompt shares the text prompt's start and history.
-        const role = settings.answerPath !== 'text' && this.speechSide().available ? 'speech_llm' : 'llm';
-        return models.client(role).call('prefill', { dialogue: promptDialogueFor(this.conversation.current, turn, transcript, settings), settings }, { signal });
+        return models.client(this.answeringRole(settings)).call('prefill', { dialogue: promptDialogueFor(this.conversation.current, turn, transcript, settings), settings }, { signal });
       },
       now: () => deps.clock.nowMs(),
     });
@@ -72,6 +70,30 @@ export class ConversationFlow {
 
   get dialogue(): Dialogue {
     return this.conversation.current;
+  }
+
+  /** The model that will answer: the speech path's prompt shares the text prompt's start and history. */
+  private answeringRole(settings: ReplySettings): 'llm' | 'speech_llm' {
+    return settings.answerPath !== 'text' && this.speechSide().available ? 'speech_llm' : 'llm';
+  }
+
+  /**
+   * Once a reply is spoken, the start every next prompt shares (the history up to it) is prefilled while the user
+   * listens and speaks: on the speech path the last prompt's speech vectors leave the history, so the reply written
+   * after them would otherwise be prefilled again at the end of the next turn. After the voice is done with the reply,
+   * so that its synthesis keeps the cores.
+   */
+  private prefillHistoryAfter(replyId: number): void {
+    const { models, voice } = this.deps;
+    void voice.synthesisSettled().then(() => {
+      const latest = this.conversation.current.turns.at(-1);
+      // A newer turn came meanwhile: its own prefill covers this.
+      if (latest?.kind !== 'assistant' || latest.id !== replyId || !this.modelsReady()) return;
+      const settings = this.replySettings();
+      const role = this.answeringRole(settings);
+      // Only a head start: if it fails, the next reply prefills all it needs and reports what went wrong.
+      if (models.ready(role)) void models.client(role).call('prefill', { dialogue: this.conversation.current, settings }).catch(() => undefined);
+    });
   }
 
   private speechSide(): SpeechSide {
@@ -113,6 +135,7 @@ export class ConversationFlow {
       case 'replyEnded':
         if (event.notice) actions.conversationNoticeChanged(event.notice);
         actions.replyTimed(event.replyId, event.timingsMs);
+        this.prefillHistoryAfter(event.replyId);
         return;
       case 'replyStarted': {
         const figures = this.transcribedFigures;

@@ -40,6 +40,8 @@ export class VoiceOutput {
   private player: Promise<Player> | null = null;
   /** `words`: the benchmark's fixed reply, spoken at the pace the model writes (null in use). */
   private current: { replyId: number; speech: ReplySpeech } | null = null;
+  /** Settles once the latest ended reply has no more chunks to synthesize (all done, or cancelled). */
+  private synthesis: Promise<void> = Promise.resolve();
   /** Player chunks that open a reply: their first progress is the reply's playback start. */
   private readonly firstChunkIds = new Set<number>();
   /** The reply whose audio is queued or playing, until the player drains. */
@@ -178,8 +180,10 @@ export class VoiceOutput {
         return;
       case 'replyEnded':
         if (current?.replyId !== event.replyId) return;
-        if (event.outcome === 'interrupted') current.speech.cancel();
-        else void current.speech.finish();
+        if (event.outcome === 'interrupted') {
+          current.speech.cancel();
+          this.synthesis = Promise.resolve();
+        } else this.synthesis = current.speech.finish().catch(() => undefined);
         return;
       case 'transcribing':
         this.turnEndedMs = this.deps.clock.nowMs();
@@ -196,6 +200,11 @@ export class VoiceOutput {
   }
 
   /** A fresh speech onset: a reply that starts playing from now on is not heard before the user's turn. */
+  /** Resolves when the reply that ended last needs the voice model no more: its chunks are synthesized or dropped. */
+  synthesisSettled(): Promise<void> {
+    return this.synthesis;
+  }
+
   userSpeechStarted(): void {
     this.hearing.userSpoke(this.deps.clock.nowMs());
   }

@@ -4,6 +4,7 @@ import { appendAssistantTurn, appendUserTurn, newDialogue, type Dialogue } from 
 import {
   ASK_TO_REPEAT_REPLIES,
   STRATEGY_GUIDANCE,
+  buildHistoryPrefix,
   buildReplyPlan,
   systemPrompt,
   type ReplyOptions,
@@ -153,6 +154,30 @@ describe('buildReplyPlan: messages', () => {
   it('requires the latest turn to be a user turn', () => {
     expect(() => buildReplyPlan(appendAssistantTurn(twoTurnDialogue(), { text: 'Hi' }), options)).toThrow(RangeError);
     expect(() => buildReplyPlan(newDialogue(), options)).toThrow(RangeError);
+  });
+});
+
+describe('buildHistoryPrefix', () => {
+  it('is the next prompt without its new user message: the messages before it, word for word', () => {
+    const answered = appendAssistantTurn(twoTurnDialogue(), { text: 'I am sorry he did that.' });
+    const prefix = buildHistoryPrefix(answered, options);
+    const next = messagesOf(buildReplyPlan(user(answered, 'I still feel shaky.', calmCues), options));
+    expect(prefix).toEqual(next.slice(0, -1));
+    expect(prefix!.at(-1)).toEqual({ role: 'assistant', content: 'I am sorry he did that.' });
+  });
+
+  it('is null when the dialogue does not end with a reply the history keeps', () => {
+    expect(buildHistoryPrefix(twoTurnDialogue(), options)).toBeNull();
+    // An empty cut-off reply: the next user turn merges into the last user message.
+    expect(buildHistoryPrefix(appendAssistantTurn(twoTurnDialogue(), { text: '', interrupted: true }), options)).toBeNull();
+  });
+
+  it('leaves out the oldest turns the last prompt left out', () => {
+    const dialogue = appendAssistantTurn(twoTurnDialogue(), { text: 'I am sorry he did that.' });
+    const fullTokens = buildHistoryPrefix(dialogue, options)!.reduce((sum, m) => sum + m.content.length, 0);
+    const trimmed = buildHistoryPrefix(dialogue, { ...options, budgetTokens: fullTokens - 1 });
+    expect(trimmed!.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
+    expect(trimmed![1]!.content).toMatch(/^My boss yelled/u);
   });
 });
 

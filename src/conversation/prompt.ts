@@ -153,6 +153,17 @@ export function buildReplyPlan(dialogue: Dialogue, options: ReplyOptions): Reply
   return { kind: 'generate', messages: trimmed.messages, droppedTurns: trimmed.droppedTurns, overBudget: trimmed.overBudget };
 }
 
+/**
+ * After a reply, the start that the next turn's prompt will share, whatever the user says: the system prompt and the
+ * history up to that reply, trimmed as the last prompt was. Null when the dialogue does not end with a reply the
+ * history keeps (the next prompt would merge the new turn into the last user message instead).
+ */
+export function buildHistoryPrefix(dialogue: Dialogue, options: ReplyOptions): ChatMessage[] | null {
+  const messages = mergeSameRole([{ role: 'system', content: systemPrompt(options.affectCuesInPrompt) }, ...historyMessages(dialogue.turns)]);
+  if (messages.at(-1)?.role !== 'assistant') return null;
+  return trimToBudget(messages, options.countPromptTokens, options.budgetTokens, previousDroppedTurns(dialogue)).messages;
+}
+
 /** How many of the oldest turns the last reply's prompt left out (0 when none did or no reply had a prompt). */
 function previousDroppedTurns(dialogue: Dialogue): number {
   for (let i = dialogue.turns.length - 1; i >= 0; i--) {

@@ -14,7 +14,8 @@ export type LlmWorkerApi = ModelWorkerApi & {
    * Prefills the text prompt `reply` would read for this dialogue, without replying (null: the turn gets a fixed
    * reply, no prompt). A reply that follows reuses the cache; one to a changed dialogue reuses the common prefix.
    * On a speech_llm it readies the speech path alike: the speech prompt shares the text prompt's start, instruction
-   * and text history, so its reply then runs only the speech vectors and the suffix.
+   * and text history, so its reply then runs only the speech vectors and the suffix. For a dialogue that ends with a
+   * reply: the history up to it, which every next prompt starts with (null when there is none).
    * Cancel stops between chunks of 128 tokens. Calls queue behind each other and behind a running reply.
    */
   prefill: Method<{ dialogue: Dialogue; settings: ReplySettings }, PrefillResult | null>;

@@ -167,6 +167,12 @@ function sharedPrefix(a: readonly number[], b: readonly number[]): number {
   return i;
 }
 
+/** Where the last occurrence of `run` starts in `ids`, or -1. */
+function lastIndexOfRun(ids: readonly number[], run: readonly number[]): number {
+  for (let start = ids.length - run.length; start >= 0; start--) if (run.every((id, i) => ids[start + i] === id)) return start;
+  return -1;
+}
+
 /** What the cache holds after a reply: its prompt and its reply's tokens but the last (sampled, never fed). */
 function keptAfter(bundle: LlmBundle, seen: Observed): number[] {
   const replyIds = bundle.tokenizer.encode(seen.reply.text, { add_special_tokens: false });
@@ -317,6 +323,35 @@ describe('the KV cache over a real conversation (tiny pack, cues on)', () => {
     expect(replies[2]!.prompt!.prefilledTokens).toBe(seen.promptIds.length - shared);
     expect(positionsRead(seen)).toBe(seen.promptIds.length - shared);
     await expectSameAsFresh(models.llm, seen);
+  });
+
+  it('after a reply, prefilling the history readies the next turn: on the speech path the reply is not prefilled again at turn end', async () => {
+    const settings: ReplySettings = { ...SETTINGS, answerPath: 'speech' };
+    const { dialogue: earlier, replies } = await converse(settings);
+    const dialogue = appendUserTurn(earlier, { transcript: 'i feel better now', startMs: 30_000, endMs: 32_000, energyDb: -20, strategy: 'neutral', deltaDb: 0, cues: userTurns(earlier)[0]!.cues });
+    const { engine, observed, release } = observedEngine(models.speech!.llm);
+    try {
+      await prefillSystemPrompt(engine);
+      // The last prompt held the last turn's speech vectors: the reply after them is cached at the wrong positions.
+      const warmed = await prefillDialogue(engine, models.speech!.llm, earlier, settings);
+      expect(warmed).toMatchObject({ cancelled: false });
+      const vectors = await models.speech!.encoder.encode([speechLogMel, speechLogMel], (window) => encodeWindow(models.asr, window, MEL_BINS), { dualAttention: true });
+      const result = await speechReply(engine, models.speech!.llm, models.speech!.crossAttention, dialogue, settings, vectors, () => {});
+      const seen = observed[0]!;
+      const lastReplyIds = models.speech!.llm.tokenizer.encode(replies.at(-1)!.text, { add_special_tokens: false });
+      const replyEnd = lastIndexOfRun(seen.promptIds, lastReplyIds) + lastReplyIds.length;
+      expect(replyEnd).toBeGreaterThan(lastReplyIds.length);
+      // Cached before the turn: everything up to and past the last reply; prefilled at turn end: the rest alone.
+      expect(warmed!.cachedTokens).toBeGreaterThan(replyEnd);
+      expect(result.prompt!.prefilledTokens).toBe(seen.promptIds.length - warmed!.cachedTokens);
+      expect(positionsRead(seen)).toBe(result.prompt!.prefilledTokens);
+      // The new user message begins right after the cached part: its words are all read at turn end.
+      const userIds = models.speech!.llm.tokenizer.encode('i feel better now', { add_special_tokens: false });
+      expect(lastIndexOfRun(seen.promptIds, userIds)).toBeGreaterThanOrEqual(warmed!.cachedTokens);
+      await expectSameAsFresh(models.speech!.llm, seen);
+    } finally {
+      release();
+    }
   });
 
   it("the worker's prefill of a turn's text prompt readies the speech path too: its reply then prefills only the speech vectors and the suffix", async () => {

@@ -72,6 +72,7 @@ export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, opt
   const speechEngine = speech ? new ReplyEngine(speech.llm, decodeGate) : null;
   // As llm.worker does at load: every prompt starts with the system prompt, cached before the first turn.
   for (const loaded of [engine, speechEngine]) if (loaded) await prefillSystemPrompt(loaded);
+  const answeringModel = (): [ReplyEngine, NodeModels['llm']] => (settings.answerPath !== 'text' && speech && speechEngine ? [speechEngine, speech.llm] : [engine, models.llm]);
   const speaker = new BenchSpeaker(models.tts, options.firstChunkPriority ? decodeGate : null);
   let turnLog: TurnLog = { transcribedAtMs: null, firstTextAtMs: null, asrTimingsMs: {}, replyTimingsMs: {} };
   let asrTokens: number | null = null;
@@ -94,10 +95,7 @@ export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, opt
   // As conversationSession's: the turn so far is transcribed and its prompt prefilled on the model that will answer.
   const speculation = new SpeculativeTurns({
     transcribe: (turn) => recognizer.transcribe({ pcm16k: turn.pcm16k, logMel: { data: turn.logMel, nMels: turn.nMels, frameCount: turn.frameCount } }),
-    prefill: (turn, transcript, signal) => {
-      const [answering, bundle] = settings.answerPath !== 'text' && speech && speechEngine ? [speechEngine, speech.llm] : [engine, models.llm];
-      return prefillDialogue(answering, bundle, promptDialogueFor(conversation.current, turn, transcript, settings), settings, signal);
-    },
+    prefill: (turn, transcript, signal) => prefillDialogue(...answeringModel(), promptDialogueFor(conversation.current, turn, transcript, settings), settings, signal),
     now: () => performance.now(),
   });
   const conversation: Conversation = new Conversation(
@@ -130,6 +128,8 @@ export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, opt
     await conversation.handleTurn(turn);
     await conversation.settled();
     await speaker.finished();
+    // As the page does once a reply is spoken: the history up to it is prefilled while the user listens and speaks.
+    const historyPrefill = await prefillDialogue(...answeringModel(), conversation.current, settings);
     const figures = committed ? await committed.figures : null;
     if (spoken < 0) {
       log(`a turn heard at ${(turn.startMs / 1000).toFixed(2)}-${(turn.endMs / 1000).toFixed(2)} s is no whole spoken turn (a split or a false start); answered, not timed`);
@@ -159,7 +159,11 @@ export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, opt
     const speculated = figures
       ? `; speculation: transcript in ${figures.asrMs.toFixed(0)} ms, prefill of ${figures.prefilledTokens ?? '-'} tokens in ${figures.prefillMs?.toFixed(0) ?? '-'} ms, ${figures.hiddenMs.toFixed(0)} of ${figures.waitMs.toFixed(0)} ms hidden`
       : `; no speculation${pause ? ' committed' : ''}`;
-    log(`ours turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio; first clause "${marks.firstClauseText}"${speculated}`);
+    const nextTurn = audio.turns[spoken + 1];
+    const prefilledHistory = historyPrefill
+      ? `; then the history up to the reply: ${historyPrefill.prefilledTokens} tokens prefilled in ${historyPrefill.ms.toFixed(0)} ms${nextTurn ? ` (the next turn is spoken for ${(nextTurn.voicedEndMs - nextTurn.voicedStartMs).toFixed(0)} ms)` : ''}`
+      : '';
+    log(`ours turn ${spoken + 1}: ${totalMs.toFixed(0)} ms to first audio; first clause "${marks.firstClauseText}"${speculated}${prefilledHistory}`);
     yield result;
   }
 }

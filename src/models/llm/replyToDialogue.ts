@@ -1,6 +1,6 @@
 import type { ReplierResult, ReplySettings } from '../../conversation/conversation';
-import type { Dialogue } from '../../conversation/dialogue';
-import { buildReplyPlan, systemPrompt } from '../../conversation/prompt';
+import type { ChatMessage, Dialogue } from '../../conversation/dialogue';
+import { buildHistoryPrefix, buildReplyPlan, systemPrompt } from '../../conversation/prompt';
 import type { PrefillResult, ReplyEngine } from './replyEngine';
 import type { LlmBundle } from './llmFamily';
 
@@ -52,10 +52,17 @@ export function prefillSystemPrompt(engine: ReplyEngine, affectCuesInPrompt = tr
 /**
  * Prefills the prompt that replyToDialogue would build for this dialogue, without replying: a reply that follows
  * reuses it; one to a dialogue that changed meanwhile reuses the prefix they share. Null for a turn that gets
- * the fixed ask-to-repeat reply (no prompt).
+ * the fixed ask-to-repeat reply (no prompt). For a dialogue that ends with a reply, the start every next prompt shares
+ * (buildHistoryPrefix), prefilled while the user listens and speaks; null when there is none.
  */
 export async function prefillDialogue(engine: ReplyEngine, bundle: LlmBundle, dialogue: Dialogue, settings: ReplySettings, signal?: AbortSignal): Promise<PrefillResult | null> {
-  const plan = buildReplyPlan(dialogue, { ...settings, budgetTokens: promptBudgetTokens(bundle, settings), countPromptTokens: (messages) => engine.promptTokens(messages) });
+  const options = { ...settings, budgetTokens: promptBudgetTokens(bundle, settings), countPromptTokens: (messages: readonly ChatMessage[]) => engine.promptTokens(messages) };
+  const withSignal = signal ? { signal } : {};
+  if (dialogue.turns.at(-1)?.kind === 'assistant') {
+    const prefix = buildHistoryPrefix(dialogue, options);
+    return prefix ? engine.prefill(prefix, { asPrefix: true, ...withSignal }) : null;
+  }
+  const plan = buildReplyPlan(dialogue, options);
   if (plan.kind === 'askToRepeat') return null;
-  return engine.prefill(plan.messages, signal ? { signal } : {});
+  return engine.prefill(plan.messages, withSignal);
 }
