@@ -2,6 +2,7 @@
 import { FADE_OUT_MS, DUCK_RAMP_MS } from '../src/audio/playback/playerCore';
 import { SileroVad } from '../src/models/vad/sileroVad';
 import { analyzeBargeIn } from '../src/turns/bargeIn/analyzeBargeIn';
+import type { ResidualPredictor } from '../src/turns/bargeIn/echoGate';
 import { VAD_CHUNK_SAMPLES } from '../src/models/vad/vadContract';
 import { LISTEN_BATCH_FRAMES } from '../src/turns/listenBatch';
 import { loadVadModel } from './cli/loadVadModel';
@@ -94,7 +95,13 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
   }
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--details]';
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate|lower] [--one-band-margin-db DB] [--details]';
+const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate', 'lower'];
+function residualPredictorOf(name: string): ResidualPredictor {
+  const predictor = PREDICTORS.find((known) => known === name);
+  if (!predictor) throw new Error(`--residual-predictor takes ${PREDICTORS.join(', ')} (usage: ${USAGE})`);
+  return predictor;
+}
 const { values } = parseCliArgs({
   usage: USAGE,
   positionals: [],
@@ -102,6 +109,8 @@ const { values } = parseCliArgs({
     'batch-frames': { type: 'string', default: String(LISTEN_BATCH_FRAMES) },
     'confirm-margin-db': { type: 'string' },
     'onset-frames': { type: 'string' },
+    'residual-predictor': { type: 'string' },
+    'one-band-margin-db': { type: 'string' },
     details: { type: 'boolean', default: false },
   },
 });
@@ -109,9 +118,13 @@ const batchFrames = Number(values['batch-frames']);
 if (!(Number.isInteger(batchFrames) && batchFrames >= 1)) throw new Error(`--batch-frames must be a positive integer (usage: ${USAGE})`);
 const details = values.details;
 // Settings to sweep; unset ones keep the product's defaults.
-const gate = values['confirm-margin-db'] === undefined ? {} : { confirmMarginDb: Number(values['confirm-margin-db']) };
+const gate = {
+  ...(values['confirm-margin-db'] === undefined ? {} : { confirmMarginDb: Number(values['confirm-margin-db']) }),
+  ...(values['one-band-margin-db'] === undefined ? {} : { confirmOneBandMarginDb: Number(values['one-band-margin-db']) }),
+  ...(values['residual-predictor'] === undefined ? {} : { residualPredictor: residualPredictorOf(values['residual-predictor']) }),
+};
 const bargeIn = values['onset-frames'] === undefined ? {} : { onsetFrames: Number(values['onset-frames']) };
-if (Object.values({ ...gate, ...bargeIn }).some((value) => !Number.isFinite(value))) throw new Error(`--confirm-margin-db and --onset-frames take numbers (usage: ${USAGE})`);
+if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`--confirm-margin-db and --onset-frames take numbers (usage: ${USAGE})`);
 
 const vad = await SileroVad.create(loadVadModel());
 const tally: Tally = {

@@ -82,10 +82,11 @@ export class BargeInListener {
     const delayMs = this.gate.path.delayMs;
     this.residual.canceller.setDelay(delayMs === null ? null : (delayMs * SAMPLE_RATE_HZ) / 1000);
     const residual = this.residual.cancel(batch, this.lastUserLike || this.machine.ducked || this.machine.confirmed);
+    const estimate = !this.residual.canceller.delayKnown ? null : this.residual.estimateLogMel;
     for (let i = 0; i < batch.energy.length; i++) {
       const frame = batch.firstFrame + i;
       const at = i * this.nMels;
-      const { playing, userLike, clearlyUser } = this.gate.judge(frame, batch.logMel, at, this.nMels, residual.logMel, at);
+      const { playing, userLike, clearlyUser } = this.gate.judge(frame, batch.logMel, at, this.nMels, residual.logMel, at, estimate);
       this.lastUserLike = userLike;
       // A frame ducks by the gate's margin and counts toward confirmation only by its larger one.
       this.frames.push({ centreMs: msOfSample(frame * HOP_SAMPLES), playing, userLike, confirmable: clearlyUser, knownAtSample: frame * HOP_SAMPLES + FRAME_LOOKAHEAD_SAMPLES });

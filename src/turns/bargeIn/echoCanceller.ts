@@ -146,6 +146,11 @@ export class EchoCanceller {
     };
   }
 
+  /** Whether the bulk delay is known: until then the microphone passes through and the estimate is zero. */
+  get delayKnown(): boolean {
+    return this.delayBlocks !== null;
+  }
+
   /** Writes played samples (16 kHz) at microphone sample `firstSample`: a gap is silence, samples before the newest written are ignored. */
   writeReference(firstSample: number, pcm: Float32Array): void {
     const capacity = this.reference.length;

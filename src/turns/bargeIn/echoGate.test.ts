@@ -109,7 +109,7 @@ describe('EchoGate', () => {
     user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 2), 5 * RATE_HZ);
     const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -2));
     const fractions = (confirmMarginDb: number): { clear: number; userLike: number; clearNotUserLike: number } => {
-      const verdicts = judgeAll(new EchoGate({ confirmMarginDb }), reference, mix(echo, user, floor));
+      const verdicts = judgeAll(new EchoGate({ confirmMarginDb, confirmOneBandMarginDb: Number.POSITIVE_INFINITY }), reference, mix(echo, user, floor));
       const speaking = verdicts.filter((_, frame) => userFrames[frame]);
       return {
         clear: speaking.filter((v) => v.clearlyUser).length / speaking.length,
@@ -125,6 +125,25 @@ describe('EchoGate', () => {
     expect(at18.clear).toBeLessThan(0.4);
     expect(at18.userLike).toBeGreaterThan(0.9);
     expect(at18.clearNotUserLike).toBe(0);
+  });
+
+  it('counts a frame whose one band alone stands confirmOneBandMarginDb over the echo: a low hum 20 dB over it, not the echo', () => {
+    const echo = delayed(reference, 0.12 * RATE_HZ, -12);
+    // A 150 Hz tone lies in the lowest of the gate's bands alone; gated on and off in 200 ms steps from 5 s.
+    const hum = new Float32Array(reference.length);
+    for (let i = 5 * RATE_HZ; i < hum.length; i++) if (Math.floor(i / (0.2 * RATE_HZ)) % 2 === 0) hum[i] = 0.3 * Math.sin((2 * Math.PI * 150 * i) / RATE_HZ);
+    const humFrames = logMelFrames(hum).map((logMel, frame) => frame > 5 * 100 && logMel.some((value) => value > -2));
+    const clearWith = (confirmOneBandMarginDb: number) => {
+      const verdicts = judgeAll(new EchoGate({ confirmOneBandMarginDb }), reference, mix(echo, hum, floor));
+      const during = verdicts.filter((_, frame) => humFrames[frame]);
+      const echoOnly = verdicts.filter((_, frame) => frame > 200 && frame < 5 * 100 - 3);
+      return { during: during.filter((v) => v.clearlyUser).length / during.length, echoOnly: echoOnly.filter((v) => v.clearlyUser).length };
+    };
+    const twoBands = clearWith(Number.POSITIVE_INFINITY);
+    expect(twoBands.during).toBeLessThan(0.1);
+    const oneBand = clearWith(14);
+    expect(oneBand.during).toBeGreaterThan(0.8);
+    expect(oneBand.echoOnly).toBe(0);
   });
 
   it('before anything played, nothing is echo: a voice is the user and nothing is playing', () => {

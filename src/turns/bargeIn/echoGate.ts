@@ -14,6 +14,8 @@ export interface EchoGateConfig {
   confirmMarginDb: number;
   /** A frame is the user's when at least this many bands are. */
   minUserBands: number;
+  /** A frame also counts toward confirming when one band alone exceeds the echo by this much (a vowel's low band, over quiet echo). */
+  confirmOneBandMarginDb: number;
   /** The reference keeps a reverberation tail that decays this fast (slower than most rooms: errs toward echo). */
   tailDecayDbPerFrame: number;
   /** Microphone history the delay is estimated over. */
@@ -33,13 +35,26 @@ export interface EchoGateConfig {
   learnUpdates: number;
   /** Reference band power below this is silence (log10 mel floor is 1e-10). */
   silencePower: number;
+  /**
+   * What predicts the residual echo: the reference through the learned gain with its reverberation tail, the
+   * canceller's own echo estimate through a learned per-band leakage (once settled), or the lower of the two.
+   */
+  residualPredictor: ResidualPredictor;
+  /** Quantile of the residual-to-estimate ratio the leakage tracks, and where it starts (the canceller removes nothing yet). */
+  leakQuantile: number;
+  initialLeakDb: number;
+  /** The echo estimate keeps a tail that decays this fast: the room's reverb beyond the canceller's taps follows it. */
+  estimateTailDecayDbPerFrame: number;
 }
+
+export type ResidualPredictor = 'reference' | 'estimate' | 'lower';
 
 export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze({
   maxDelayMs: 600,
   marginDb: 6,
   confirmMarginDb: 8,
   minUserBands: 2,
+  confirmOneBandMarginDb: 14,
   tailDecayDbPerFrame: 0.8,
   delayWindowMs: 3000,
   delayEveryMs: 500,
@@ -50,6 +65,10 @@ export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze(
   settledStepDb: 0.2,
   learnUpdates: 150,
   silencePower: 1e-8,
+  residualPredictor: 'reference',
+  leakQuantile: 0.8,
+  initialLeakDb: 0,
+  estimateTailDecayDbPerFrame: 1.5,
 });
 
 /** What the gate says about one microphone frame. */
@@ -93,6 +112,7 @@ export class EchoGate {
   private readonly tailDecay: number;
   private readonly marginFactor: number;
   private readonly confirmMarginFactor: number;
+  private readonly oneBandFactor: number;
   /** Reference per frame: band powers, their reverberant tail, and the broadband level in dB. */
   private readonly refBands: Float64Array;
   private readonly refTail: Float64Array;
@@ -104,6 +124,12 @@ export class EchoGate {
   private micEnd = 0;
   private readonly gainDb = new Float64Array(ECHO_GATE_BANDS);
   private readonly gainUpdates = new Int32Array(ECHO_GATE_BANDS);
+  /** Residual echo over the canceller's echo estimate, per band (dB), and the estimate with its tail. */
+  private readonly leakDb = new Float64Array(ECHO_GATE_BANDS);
+  private readonly leakUpdates = new Int32Array(ECHO_GATE_BANDS);
+  private readonly estimateTail = new Float64Array(ECHO_GATE_BANDS);
+  private readonly estimateBands = new Float64Array(ECHO_GATE_BANDS);
+  private readonly estimateDecay: number;
   private readonly noise = new Float64Array(ECHO_GATE_BANDS).fill(-1);
   private readonly mic = new Float64Array(ECHO_GATE_BANDS);
   private readonly scratch = new Float64Array(ECHO_GATE_BANDS);
@@ -128,11 +154,14 @@ export class EchoGate {
     this.tailDecay = 10 ** (-tailDecayDbPerFrame / 10);
     this.marginFactor = 10 ** (marginDb / 10);
     this.confirmMarginFactor = 10 ** (confirmMarginDb / 10);
+    this.oneBandFactor = 10 ** (this.config.confirmOneBandMarginDb / 10);
     this.refBands = new Float64Array(this.capacity * ECHO_GATE_BANDS);
     this.refTail = new Float64Array(this.capacity * ECHO_GATE_BANDS);
     this.refDb = new Float64Array(this.capacity).fill(toDb(0));
     this.micDb = new Float64Array(this.window);
     this.gainDb.fill(this.config.initialGainDb);
+    this.leakDb.fill(this.config.initialLeakDb);
+    this.estimateDecay = 10 ** (-this.config.estimateTailDecayDbPerFrame / 10);
   }
 
   /** The path learned so far. */
@@ -166,8 +195,9 @@ export class EchoGate {
    * Judges microphone frame `frame` (frames come in order, one call each) from its log10 power mel: the delay is
    * found on the microphone as heard (`logMel`), the verdict taken on `residualLogMel`, the microphone with the
    * echo a canceller removed (the same frame when there is none); the gain learned is then what echo it left.
+   * `estimateLogMel` (at `residualOffset`): the canceller's echo estimate for the frame, null while it removes nothing.
    */
-  judge(frame: number, logMel: Float32Array, offset: number, nMels: number, residualLogMel: Float32Array = logMel, residualOffset = offset): FrameVerdict {
+  judge(frame: number, logMel: Float32Array, offset: number, nMels: number, residualLogMel: Float32Array = logMel, residualOffset = offset, estimateLogMel: Float32Array | null = null): FrameVerdict {
     bandPowersOf(logMel, offset, nMels, this.mic);
     let micPower = 0;
     for (let b = 0; b < ECHO_GATE_BANDS; b++) micPower += this.mic[b]!;
@@ -184,18 +214,27 @@ export class EchoGate {
     const playing = this.referenceHeard(frame);
     let userBands = 0;
     let clearBands = 0;
+    let loudBands = 0;
     const expected = this.expectedReference(frame, this.scratch);
+    const useEstimate = estimateLogMel !== null && this.config.residualPredictor !== 'reference' && this.delayFrames !== null;
+    if (estimateLogMel !== null) this.trackEstimate(estimateLogMel, residualOffset, nMels);
+    else this.estimateTail.fill(0);
     // Before a delay is found the canceller passes the microphone through and the full-level echo assumed here is
     // steady: the duck margin confirms (headphones never give a delay, and the user must still get through).
     const confirmFactor = this.delayFrames === null ? this.marginFactor : this.confirmMarginFactor;
     for (let b = 0; b < ECHO_GATE_BANDS; b++) {
-      const explained = 10 ** (this.gainDb[b]! / 10) * expected[b]! + NOISE_HEADROOM * this.noise[b]!;
+      const fromReference = 10 ** (this.gainDb[b]! / 10) * expected[b]!;
+      const fromEstimate = useEstimate && this.leakUpdates[b]! >= this.config.learnUpdates ? 10 ** (this.leakDb[b]! / 10) * this.estimateTail[b]! : fromReference;
+      const echo = this.config.residualPredictor === 'lower' ? Math.min(fromReference, fromEstimate) : fromEstimate;
+      const explained = echo + NOISE_HEADROOM * this.noise[b]!;
       if (this.mic[b]! > explained * this.marginFactor) userBands++;
       if (this.mic[b]! > explained * confirmFactor) clearBands++;
+      if (this.mic[b]! > explained * this.oneBandFactor) loudBands++;
     }
     const userLike = userBands >= this.config.minUserBands;
     if (this.delayFrames !== null) this.learnGain(frame, userLike);
-    return { playing, userLike, clearlyUser: clearBands >= this.config.minUserBands };
+    if (useEstimate) this.learnLeak(userLike);
+    return { playing, userLike, clearlyUser: clearBands >= this.config.minUserBands || (this.delayFrames !== null && loudBands > 0) };
   }
 
   private slot(frame: number): number {
@@ -269,6 +308,27 @@ export class EchoGate {
       const ratioDb = toDb(Math.max(this.mic[b]! - this.noise[b]!, 0) / reference);
       this.gainDb[b]! += ratioDb > this.gainDb[b]! ? step * gainQuantile : -step * (1 - gainQuantile);
       this.gainUpdates[b]!++;
+    }
+  }
+
+  /** The estimate's band powers with a reverberation tail. */
+  private trackEstimate(estimateLogMel: Float32Array, offset: number, nMels: number): void {
+    bandPowersOf(estimateLogMel, offset, nMels, this.estimateBands);
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) this.estimateTail[b] = Math.max(this.estimateBands[b]!, this.estimateTail[b]! * this.estimateDecay);
+  }
+
+  /** Quantile tracking of residual/estimate per band on frames where the estimate stands over the noise. */
+  private learnLeak(userLike: boolean): void {
+    const { leakQuantile, learnStepDb, settledStepDb, learnUpdates } = this.config;
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) {
+      const estimate = this.estimateTail[b]!;
+      if (estimate <= this.noise[b]!) continue;
+      const settled = this.leakUpdates[b]! >= learnUpdates;
+      if (userLike && !settled) continue;
+      const step = (settled ? settledStepDb : learnStepDb) * (userLike ? 0.1 : 1);
+      const ratioDb = toDb(Math.max(this.mic[b]! - this.noise[b]!, 0) / estimate);
+      this.leakDb[b]! += ratioDb > this.leakDb[b]! ? step * leakQuantile : -step * (1 - leakQuantile);
+      this.leakUpdates[b]!++;
     }
   }
 

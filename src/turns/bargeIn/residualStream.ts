@@ -19,6 +19,8 @@ const BATCH_END_PHASE = CENTER_PAD_SAMPLES % HOP_SAMPLES;
 export class ResidualStream {
   readonly canceller: EchoCanceller;
   private readonly framer: StreamingFrameFeatures;
+  /** Frames of the echo estimate (microphone minus residual): what the residual echo follows in time and frequency. */
+  private readonly estimateFramer: StreamingFrameFeatures;
   private readonly nMels: number;
   private pcm = new Float32Array(0);
   /** Samples past the batch's last block end, given out as they are and held back from the canceller until the next batch. */
@@ -27,6 +29,10 @@ export class ResidualStream {
   private logMel = new Float32Array(0);
   private energy = new Float32Array(0);
   private frames = 0;
+  private estimatePcm = new Float32Array(0);
+  private estimateLogMelAll = new Float32Array(0);
+  private estimateFrames = 0;
+  private estimateValid = false;
   private nextSample = 0;
   private passThrough = false;
 
@@ -43,6 +49,21 @@ export class ResidualStream {
         this.frames++;
       },
     });
+    this.estimateFramer = new StreamingFrameFeatures({
+      nMels,
+      onFrame: (_, logMel) => {
+        if (this.estimateFrames * nMels < this.estimateLogMelAll.length) this.estimateLogMelAll.set(logMel, this.estimateFrames * nMels);
+        this.estimateFrames++;
+      },
+    });
+  }
+
+  /**
+   * Log10 power mel of the echo estimate for the frames of the last batch cancel() returned (a view reused by the next
+   * call), or null when that batch passed through unchanged.
+   */
+  get estimateLogMel(): Float32Array | null {
+    return this.estimateValid ? this.estimateLogMelAll.subarray(0, this.estimateFrames * this.nMels) : null;
   }
 
   /** Played PCM at 16 kHz, placed at microphone sample `firstSample`. */
@@ -55,6 +76,7 @@ export class ResidualStream {
    * canceller passes through. `userPresent`: the user seemed to speak lately (the canceller stops learning).
    */
   cancel(batch: FeatureBatch, userPresent: boolean): FeatureBatch {
+    this.estimateValid = false;
     if (this.passThrough || batch.firstSample !== this.nextSample || batch.nMels !== this.nMels) {
       this.passThrough = true;
       return batch;
@@ -66,7 +88,9 @@ export class ResidualStream {
     if (this.energy.length < frameCount) {
       this.energy = new Float32Array(frameCount);
       this.logMel = new Float32Array(frameCount * this.nMels);
+      this.estimateLogMelAll = new Float32Array(frameCount * this.nMels);
     }
+    if (this.estimatePcm.length < samples) this.estimatePcm = new Float32Array(samples);
     this.nextSample += samples;
     const hold = (((batch.firstSample + samples - BATCH_END_PHASE) % B) + B) % B;
     // out: the residual of the samples held last time (given out already, complete no block: 0 written), then the batch's.
@@ -90,6 +114,10 @@ export class ResidualStream {
       this.passThrough = true;
       return batch;
     }
+    for (let i = 0; i < samples; i++) this.estimatePcm[i] = batch.pcm16k[i]! - residual[i]!;
+    this.estimateFrames = 0;
+    this.estimateFramer.push(this.estimatePcm, 0, samples);
+    this.estimateValid = this.estimateFrames === frameCount;
     return {
       pcm16k: residual,
       firstSample: batch.firstSample,
