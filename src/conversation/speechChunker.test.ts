@@ -43,6 +43,27 @@ describe('SpeechChunker', () => {
     expect(chunks).toEqual(['Well, I hear you,', 'and that sounds hard.', "Let's talk, slowly, about it.", 'Okay?']);
   });
 
+  it('ends the first chunk before a word that opens a new phrase, once it holds three words, and only the first', () => {
+    const reply = "I'm so sorry you're going through this, it sounds hard. It makes sense because you're tired.";
+    const expected = ["I'm so sorry", "you're going through this, it sounds hard.", "It makes sense because you're tired."];
+    expect(chunkDeltas([reply]).chunks).toEqual(expected);
+    expect(chunkDeltas([...reply]).chunks).toEqual(expected);
+    expect(chunkDeltas(randomDeltas(reply, 7)).chunks).toEqual(expected);
+    // Too few words before the opener; pronouns, "that" and "and", which open no phrase of their own; an opener before it.
+    expect(chunkDeltas(["It's okay, really."]).chunks).toEqual(["It's okay, really."]);
+    expect(chunkDeltas(['I hear you and I love that song so much.']).chunks).toEqual(['I hear you and I love that song so much.']);
+    expect(chunkDeltas(['Thank you because it’s kind.']).chunks).toEqual(['Thank you because it’s kind.']);
+    expect(chunkDeltas(['You did well when it mattered.']).chunks).toEqual(['You did well', 'when it mattered.']);
+  });
+
+  it('waits for the whole next word before ending the first chunk at it', () => {
+    const chunker = new SpeechChunker();
+    expect(chunker.push("I'm so sorry you")).toEqual([]);
+    // "you" might still become "yourself": only "you're" opens a phrase.
+    expect(chunker.push("'re")).toEqual([]);
+    expect(chunker.push(' going')).toEqual(["I'm so sorry"]);
+  });
+
   it('does not cut after abbreviations, initials or inside numbers', () => {
     const { chunks } = chunkDeltas(['Ask Dr. Smith and J. R. Tolkien, e.g. about the U.S. plan. It costs 3.5 dollars, i.e. little. It is 1,000 at 3:30 now.'], {
       firstChunkMinWords: 100,

@@ -5,7 +5,10 @@ export interface ChunkSpan {
 }
 
 export interface SpeechChunkerOptions {
-  /** The first chunk may end at a clause boundary once it holds this many words, to start speaking sooner. */
+  /**
+   * The first chunk may end at a clause boundary, or before a word that opens a new phrase, once it holds this many
+   * words, to start speaking sooner.
+   */
   firstChunkMinWords?: number;
   /** Longest chunk; a longer sentence is cut at a clause, else a word boundary (Kokoro takes <= 510 phonemes). */
   maxChunkChars?: number;
@@ -22,6 +25,16 @@ const CLOSERS = new Set(['"', "'", ')', ']', '”', '’', '»']);
 const ABBREVIATIONS = new Set([
   'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'etc', 'e.g', 'i.e', 'cf', 'approx', 'ca', 'fig', 'mt', 'ft', 'inc', 'ltd', 'co',
 ]);
+/**
+ * Words that open a new phrase whatever comes before them, so the first chunk may end just before one: subject-verb
+ * contractions ("I'm so sorry | you're going through this") and subordinating conjunctions. Pronouns alone, "that"
+ * and "and" are not: they are as often objects, determiners or inside a phrase ("I hear you", "I love that song").
+ */
+const PHRASE_OPENERS = new Set([
+  "i'm", "i've", "i'll", "you're", "you've", "you'll", "we're", "we've", "they're", "they've", "it's", "that's", "there's", "he's", "she's",
+  'because', 'although', 'though', 'while', 'when', 'whenever', 'if', 'since', 'unless', 'until', 'whether',
+]);
+const WORD_CHAR = /[\p{L}'’]/u;
 const LETTER = /\p{L}/u;
 const SPEAKABLE = /[\p{L}\p{N}]/u;
 
@@ -129,9 +142,29 @@ export class SpeechChunker {
         i = end - 1;
       } else if (isFirst && this.isClauseEnd(i, final) && countWords(text, start, i + 1) >= this.firstChunkMinWords) {
         return i + 1;
+      } else if (isFirst && isSpace(char) && LETTER.test(text[i - 1] ?? '') && countWords(text, start, i) >= this.firstChunkMinWords && !this.endsWithOpener(i)) {
+        const opens = this.phraseOpensAfter(i, final);
+        if (opens === null) return null;
+        if (opens) return i;
       }
     }
     return final ? text.length : null;
+  }
+
+  /** Whether the word ending at `end` opens a phrase itself ("thank you because | it's kind" is no cut). */
+  private endsWithOpener(end: number): boolean {
+    return PHRASE_OPENERS.has(wordBefore(this.fullText, end).toLowerCase().replace(/’/gu, "'"));
+  }
+
+  /** Whether the word after the space at `index` opens a new phrase; null until that word is complete. */
+  private phraseOpensAfter(index: number, final: boolean): boolean | null {
+    const text = this.fullText;
+    let start = index;
+    while (isSpace(text[start])) start++;
+    let end = start;
+    while (end < text.length && WORD_CHAR.test(text[end]!)) end++;
+    if (end >= text.length && !final) return null;
+    return PHRASE_OPENERS.has(text.slice(start, end).toLowerCase().replace(/’/gu, "'"));
   }
 
   /** A clause mark followed by a space (so "1,000" and "3:30" are not cuts), or an em dash. */
