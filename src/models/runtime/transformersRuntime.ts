@@ -16,6 +16,9 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
   env.useBrowserCache = true;
   // One cache for every model file, ours and transformers.js', so offline availability is one question.
   env.cacheKey = MODEL_CACHE_NAME;
+  // transformers.js would keep its own copy of the 27 MB runtime binary in every worker; the service worker already
+  // keeps it offline, and onnxruntime then compiles it streaming from its URL.
+  env.useWasmCache = false;
   const onnxWasm = env.backends.onnx.wasm;
   if (onnxWasm) {
     onnxWasm.wasmPaths = ORT_WASM_PATHS;
