@@ -65,6 +65,34 @@ describe('model worker load handler', () => {
     expect(turns).toEqual(['lock', 'unlock']);
   });
 
+  it('loads only inside the load lock it is given, so two workers never load at once', async () => {
+    let queue = Promise.resolve();
+    // A one-at-a-time lock, as the page's Web Lock is across workers.
+    const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+      const turn = queue.then(work);
+      queue = turn.then(() => undefined, () => undefined);
+      return turn;
+    };
+    const events: string[] = [];
+    const tracing = (name: string): ModelFamily<{ device: string; id: number }> => {
+      const family = fakeFamily(0, []);
+      return {
+        ...family,
+        async load(...args) {
+          events.push(`${name} starts`);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          events.push(`${name} loaded`);
+          return family.load(...args);
+        },
+      };
+    };
+    const wasmOnly = { ...REQUEST, preference: 'wasm' as const };
+    const first = createModelHandlers(tracing('asr'), { current: null }, { findGpu: async () => GPU, loadExclusive: oneAtATime });
+    const second = createModelHandlers(tracing('llm'), { current: null }, { findGpu: async () => GPU, loadExclusive: oneAtATime });
+    await Promise.all([first.load(wasmOnly, context([])), second.load(wasmOnly, context([]))]);
+    expect(events).toEqual(['asr starts', 'asr loaded', 'llm starts', 'llm loaded']);
+  });
+
   it('uses a remembered verdict, and releases the previous model before loading again', async () => {
     const disposed: string[] = [];
     const slot: ModelSlot<{ device: string; id: number }> = { current: null };

@@ -1,7 +1,7 @@
 import { detectGpu, type GpuInfo } from '../models/device/gpuInfo';
 import { loadWithFallback, type Exclusive, type ModelFamily } from '../models/loadModel';
 import { withWebGpuFault } from '../models/selfCheck/injectFault';
-import { selfCheckExclusive } from '../models/selfCheck/selfCheckLock';
+import { MODEL_LOAD_LOCK, pageExclusive, SELF_CHECK_LOCK } from '../models/device/pageLocks';
 import { verdictKey } from '../models/selfCheck/verdict';
 import type { ModelWorkerApi } from './modelApi';
 import type { Handlers } from './protocol';
@@ -19,15 +19,18 @@ export interface ModelHandlerOptions {
   findGpu?(): Promise<GpuInfo | null>;
   /** How self-checks take turns; by default a Web Lock shared by the page's workers. */
   exclusive?: Exclusive;
+  /** How loads take turns, so that no two models' transient copies overlap; by default a Web Lock shared by the page's workers. */
+  loadExclusive?: Exclusive;
 }
 
 /** `load` for any model family: device choice, fallback, self-check, progress per file. */
 export function createModelHandlers<M extends object>(family: ModelFamily<M>, slot: ModelSlot<M>, options: ModelHandlerOptions = {}): Handlers<ModelWorkerApi> {
   const findGpu = options.findGpu ?? detectGpu;
-  const exclusive = options.exclusive ?? selfCheckExclusive();
+  const exclusive = options.exclusive ?? pageExclusive(SELF_CHECK_LOCK);
+  const loadExclusive = options.loadExclusive ?? pageExclusive(MODEL_LOAD_LOCK);
   const faulty = withWebGpuFault(family);
   return {
-    async load(request, context) {
+    load: (request, context) => loadExclusive(async () => {
       const startMs = performance.now();
       options.prepare?.(request.pack);
       const gpu = await findGpu();
@@ -61,6 +64,6 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
         loadMs: performance.now() - startMs,
         warmUpMs: loaded.warmUpMs,
       };
-    },
+    }),
   };
 }
