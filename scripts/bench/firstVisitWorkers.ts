@@ -71,11 +71,15 @@ export class WorkerMemoryWatch {
   async stop(): Promise<TargetFigures[]> {
     this.running = false;
     await this.loop;
+    // A worker's title (its name) may still be empty when it is first seen.
+    const { targetInfos } = (await this.browserSession.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
+    const titles = new Map(targetInfos.map((info) => [info.targetId, info.title]));
     const figures: TargetFigures[] = [];
-    for (const watched of this.watched.values()) {
+    for (const [targetId, watched] of this.watched) {
       if (!watched) continue;
       const live = await watched.target.sample().catch(() => null);
-      figures.push({ label: watched.target.label, peak: live ? maxSample(watched.peak, live) : watched.peak, live });
+      const label = watched.target.label || titles.get(targetId) || 'a worker without a name';
+      figures.push({ label, peak: live ? maxSample(watched.peak, live) : watched.peak, live });
     }
     return figures;
   }
