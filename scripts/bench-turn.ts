@@ -15,7 +15,7 @@ import { turnAudio } from './bench/turnBudget/turnAudio';
 
 const USAGE =
   'npm run -s bench:turn -- [--pack scale-lite] [--turns 10] [--path text|speech] [--where node|page|both] [--device wasm|webgpu] ' +
-  '[--reply-tokens 64] [--gap-s 45] [--port 5192] [--speculation on|off] [--first-chunk-priority on|off] [--json]\n' +
+  '[--reply-tokens 64] [--gap-s 45] [--port 5192] [--speculation on|off] [--first-chunk-priority on|off] [--profile-cpu] [--json]\n' +
   '  --json prints only JSON: one place\'s report ({"pack","device","turns":[...],"p50Ms","p90Ms","talkToListeningMs","peakMemoryMb",\n' +
   '  "plain":{"p50Ms","p90Ms"},"ratioP50",...}), or with --where both {"node":{...},"page":{...}}.\n' +
   '  --path defaults to speech when the pack has ES4R\'s speech path; --gap-s is the silence after each spoken turn (8 s for\n' +
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '5192' },
       speculation: { type: 'string', default: 'on' },
       'first-chunk-priority': { type: 'string', default: 'on' },
+      'profile-cpu': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
   const reports: Partial<Record<'node' | 'page', PlaceReport>> = {};
   // Loaded only now: the runtimes and the browser driver take seconds to import, which a usage error should not wait for.
   if (where !== 'page') reports.node = await (await import('./bench/turnBudget/nodePlace')).benchInNode({ pack, components, device, answerPath, replyTokens, speculate, firstChunkPriority, audio, log });
-  if (where !== 'node') reports.page = await (await import('./bench/turnBudget/pagePlace')).benchInPage({ pack, components, device, answerPath, replyTokens, audio, port, log });
+  if (where !== 'node') reports.page = await (await import('./bench/turnBudget/pagePlace')).benchInPage({ pack, components, device, answerPath, replyTokens, audio, port, profileCpu: values['profile-cpu'], log });
   if (values.json) {
     const json = where === 'both' ? reports : reports[where];
     process.stdout.write(`${JSON.stringify(json)}\n`);

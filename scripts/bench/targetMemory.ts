@@ -51,10 +51,10 @@ export class TargetMemory {
     });
   }
 
-  /** The page and each of its workers, labelled by worker name ('page' for the page). */
-  static async attachAll(browserSession: CDPSession): Promise<TargetMemory[]> {
+  /** The page and each of its workers (by default not the pthreads), labelled by worker name ('page' for the page). */
+  static async attachAll(browserSession: CDPSession, which: (target: TargetInfo) => boolean = isPageOrModelWorker): Promise<TargetMemory[]> {
     const { targetInfos } = (await browserSession.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
-    return Promise.all(targetInfos.filter(isPageOrModelWorker).map((target) => TargetMemory.attach(browserSession, target)));
+    return Promise.all(targetInfos.filter(which).map((target) => TargetMemory.attach(browserSession, target)));
   }
 
   static async attach(browserSession: CDPSession, target: TargetInfo): Promise<TargetMemory> {
@@ -62,7 +62,8 @@ export class TargetMemory {
     return new TargetMemory(browserSession, sessionId, target.type === 'page' ? 'page' : target.title);
   }
 
-  private async send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  /** One DevTools command to this target, answered or timed out. */
+  async send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const reply = new Promise<CdpReply>((resolve, reject) => {

@@ -9,6 +9,7 @@ import type { Settings } from '../../../src/state/settingsSlice';
 import { plainInPage, type PlainInPage } from '../plainRecipe/plainInPage';
 import { processMemory } from '../processMemory';
 import { TargetMemory } from '../targetMemory';
+import { TargetCpu } from './targetCpu';
 import { matchTurns } from './listenTimed';
 import { PAGE_THREADS_PER_MODEL } from './nodeThreads';
 import { readSession, recordMicStart, waitForModelsReady, type PageTurn } from './pageSession';
@@ -26,6 +27,8 @@ export interface PageBenchOptions {
   replyTokens: number;
   audio: TurnAudio;
   port: number;
+  /** Profile the page and every worker over our turns and log each one's busy time (costs some CPU itself). */
+  profileCpu?: boolean;
   log: (line: string) => void;
 }
 
@@ -97,6 +100,7 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
     // The first sample of each target starts watching its wasm memories grow.
     for (const target of await TargetMemory.attachAll(cdp)) await target.sample();
     const talkToListeningMs = await pressTalk(page);
+    const cpu = options.profileCpu ? await TargetCpu.start(cdp) : null;
     const recordingMs = (audio.samples.length / audio.sampleRateHz) * 1000;
     log(`page: Talk -> listening ${talkToListeningMs.toFixed(0)} ms; the microphone plays ${(recordingMs / 1000).toFixed(0)} s of turns`);
     await page.waitForTimeout(recordingMs);
@@ -109,6 +113,11 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
     await page
       .waitForFunction(() => !window.__es4r!.getState().dialogue.turns.some((turn) => turn.kind === 'assistant' && turn.streaming), null, { timeout: LAST_REPLY_MS, polling: 250 })
       .catch(() => log('page: the last reply was still being written; memory is sampled anyway'));
+    if (cpu) {
+      for (const { label, busyMs, top } of await cpu.stop()) {
+        log(`page cpu: ${label} busy ${(busyMs / 1000).toFixed(1)} s; ${top.map(({ name, selfMs }) => `${name} ${(selfMs / 1000).toFixed(1)} s`).join(', ')}`);
+      }
+    }
     const session = await readSession(page);
     if (session.notice) log(`page: the app says: ${session.notice}`);
 
