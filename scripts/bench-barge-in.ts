@@ -95,8 +95,8 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
   }
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate|lower] [--one-band-margin-db DB] [--details]';
-const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate', 'lower'];
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--one-band-margin-db DB] [--details]';
+const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate'];
 function residualPredictorOf(name: string): ResidualPredictor {
   const predictor = PREDICTORS.find((known) => known === name);
   if (!predictor) throw new Error(`--residual-predictor takes ${PREDICTORS.join(', ')} (usage: ${USAGE})`);
@@ -111,6 +111,7 @@ const { values } = parseCliArgs({
     'onset-frames': { type: 'string' },
     'residual-predictor': { type: 'string' },
     'one-band-margin-db': { type: 'string' },
+    'leak-quantile': { type: 'string' },
     details: { type: 'boolean', default: false },
   },
 });
@@ -121,10 +122,11 @@ const details = values.details;
 const gate = {
   ...(values['confirm-margin-db'] === undefined ? {} : { confirmMarginDb: Number(values['confirm-margin-db']) }),
   ...(values['one-band-margin-db'] === undefined ? {} : { confirmOneBandMarginDb: Number(values['one-band-margin-db']) }),
+  ...(values['leak-quantile'] === undefined ? {} : { leakQuantile: Number(values['leak-quantile']) }),
   ...(values['residual-predictor'] === undefined ? {} : { residualPredictor: residualPredictorOf(values['residual-predictor']) }),
 };
 const bargeIn = values['onset-frames'] === undefined ? {} : { onsetFrames: Number(values['onset-frames']) };
-if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`--confirm-margin-db and --onset-frames take numbers (usage: ${USAGE})`);
+if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`--confirm-margin-db and --onset-frames take numbers (usage: ${USAGE})`);
 
 const vad = await SileroVad.create(loadVadModel());
 const tally: Tally = {
@@ -155,7 +157,7 @@ console.log(`speech onset -> confirmed: ${p(tally.confirmAfterSpeechMs)}`);
 console.log(`speech onset -> voice stopped: ${p(tally.stopAfterSpeechMs)}`);
 const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
 console.log(`echo canceller ERLE at the end of the echo alone, by echo gain: ${[...tally.erleDbByGain].map(([gainDb, erle]) => `${gainDb} dB: ${mean(erle).toFixed(1)} dB`).join(', ')}`);
-console.log(`echo canceller CPU: ${cost.cancellerMsPerS.toFixed(1)} ms per s of audio, plus ${cost.residualFeaturesMsPerS.toFixed(1)} ms per s for the residual's features`);
+console.log(`echo canceller CPU: ${cost.cancellerMsPerS.toFixed(1)} ms per s of audio, plus ${cost.residualFeaturesMsPerS.toFixed(1)} ms per s for the features of the residual and of the echo estimate`);
 const goals: [string, boolean][] = [
   ['0 false barge-ins from echo alone and from bursts', tally.falseFromEcho + tally.falseFromBursts === 0],
   ['every barge-in confirmed', tally.missed.length === 0],

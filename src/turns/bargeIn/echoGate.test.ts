@@ -146,6 +146,32 @@ describe('EchoGate', () => {
     expect(oneBand.echoOnly).toBe(0);
   });
 
+  it('predicts the residual echo from the canceller\'s estimate: a user under the reference\'s envelope is heard in more frames, echo alone in none', () => {
+    // A canceller leaving 15 dB: the residual echo is its estimate (the echo) 15 dB down, wobbling +-3 dB; the user 3 dB over it.
+    const echo = delayed(reference, 0.12 * RATE_HZ, -6);
+    const wobble = syllables(reference.length, 5);
+    const residualEcho = echo.map((x, n) => x * 10 ** (-15 / 20) * (1 + 0.4 * Math.sign(wobble[n]!)));
+    const user = new Float32Array(reference.length);
+    user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 10 ** (-18 / 20)), 5 * RATE_HZ);
+    const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -4));
+    const run = (residualPredictor: 'reference' | 'estimate', withUser: boolean): FrameVerdict[] => {
+      const gate = new EchoGate({ residualPredictor });
+      const refFrames = logMelFrames(reference);
+      const micFrames = logMelFrames(mix(echo, withUser ? user : new Float32Array(user.length), floor));
+      const residualFrames = logMelFrames(mix(residualEcho, withUser ? user : new Float32Array(user.length), floor));
+      const estimateFrames = logMelFrames(echo);
+      return micFrames.map((logMel, frame) => {
+        gate.writeReference(frame, refFrames[frame]!, N_MELS);
+        return gate.judge(frame, logMel, 0, N_MELS, residualFrames[frame]!, 0, estimateFrames[frame]!);
+      });
+    };
+    const heard = (verdicts: FrameVerdict[]): number => verdicts.filter((v, frame) => userFrames[frame] && v.userLike).length / userFrames.filter(Boolean).length;
+    const byReference = heard(run('reference', true));
+    const byEstimate = heard(run('estimate', true));
+    expect(byEstimate).toBeGreaterThan(byReference + 0.1);
+    expect(run('estimate', false).slice(300).filter((v) => v.clearlyUser).length).toBe(0);
+  });
+
   it('before anything played, nothing is echo: a voice is the user and nothing is playing', () => {
     const gate = new EchoGate();
     const verdicts = judgeAll(gate, new Float32Array(RATE_HZ), mix(syllables(RATE_HZ, 3), floor.subarray(0, RATE_HZ)));

@@ -36,18 +36,22 @@ export interface EchoGateConfig {
   /** Reference band power below this is silence (log10 mel floor is 1e-10). */
   silencePower: number;
   /**
-   * What predicts the residual echo: the reference through the learned gain with its reverberation tail, the
-   * canceller's own echo estimate through a learned per-band leakage (once settled), or the lower of the two.
+   * What predicts the residual echo: the reference through the learned gain with its reverberation tail, or the
+   * canceller's own echo estimate through a learned per-band leakage, once that has settled (the reference until then).
+   * The estimate follows the room's own envelope in time and frequency: the user under the echo is seen sooner.
    */
   residualPredictor: ResidualPredictor;
-  /** Quantile of the residual-to-estimate ratio the leakage tracks, and where it starts (the canceller removes nothing yet). */
+  /**
+   * Quantile of the residual-to-estimate ratio the leakage tracks (0.7: the fastest stops with 0 false barge-ins in the
+   * bench; 0.8 stopped later, 0.9 much later), and where it starts (the canceller removes nothing yet).
+   */
   leakQuantile: number;
   initialLeakDb: number;
   /** The echo estimate keeps a tail that decays this fast: the room's reverb beyond the canceller's taps follows it. */
   estimateTailDecayDbPerFrame: number;
 }
 
-export type ResidualPredictor = 'reference' | 'estimate' | 'lower';
+export type ResidualPredictor = 'reference' | 'estimate';
 
 export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze({
   maxDelayMs: 600,
@@ -65,8 +69,8 @@ export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze(
   settledStepDb: 0.2,
   learnUpdates: 150,
   silencePower: 1e-8,
-  residualPredictor: 'reference',
-  leakQuantile: 0.8,
+  residualPredictor: 'estimate',
+  leakQuantile: 0.7,
   initialLeakDb: 0,
   estimateTailDecayDbPerFrame: 1.5,
 });
@@ -144,6 +148,7 @@ export class EchoGate {
       throw new RangeError(`EchoGate: need 0 <= maxDelayMs < delayWindowMs and delayEveryMs > 0`);
     }
     if (!(gainQuantile > 0 && gainQuantile < 1)) throw new RangeError(`EchoGate: gainQuantile must lie in (0, 1), got ${gainQuantile}`);
+    if (!(this.config.leakQuantile > 0 && this.config.leakQuantile < 1)) throw new RangeError(`EchoGate: leakQuantile must lie in (0, 1), got ${this.config.leakQuantile}`);
     if (!(Number.isInteger(minUserBands) && minUserBands >= 1 && minUserBands <= ECHO_GATE_BANDS)) {
       throw new RangeError(`EchoGate: minUserBands must be an integer in 1..${ECHO_GATE_BANDS}, got ${minUserBands}`);
     }
@@ -216,7 +221,7 @@ export class EchoGate {
     let clearBands = 0;
     let loudBands = 0;
     const expected = this.expectedReference(frame, this.scratch);
-    const useEstimate = estimateLogMel !== null && this.config.residualPredictor !== 'reference' && this.delayFrames !== null;
+    const useEstimate = estimateLogMel !== null && this.config.residualPredictor === 'estimate' && this.delayFrames !== null;
     if (estimateLogMel !== null) this.trackEstimate(estimateLogMel, residualOffset, nMels);
     else this.estimateTail.fill(0);
     // Before a delay is found the canceller passes the microphone through and the full-level echo assumed here is
@@ -224,8 +229,7 @@ export class EchoGate {
     const confirmFactor = this.delayFrames === null ? this.marginFactor : this.confirmMarginFactor;
     for (let b = 0; b < ECHO_GATE_BANDS; b++) {
       const fromReference = 10 ** (this.gainDb[b]! / 10) * expected[b]!;
-      const fromEstimate = useEstimate && this.leakUpdates[b]! >= this.config.learnUpdates ? 10 ** (this.leakDb[b]! / 10) * this.estimateTail[b]! : fromReference;
-      const echo = this.config.residualPredictor === 'lower' ? Math.min(fromReference, fromEstimate) : fromEstimate;
+      const echo = useEstimate && this.leakUpdates[b]! >= this.config.learnUpdates ? 10 ** (this.leakDb[b]! / 10) * this.estimateTail[b]! : fromReference;
       const explained = echo + NOISE_HEADROOM * this.noise[b]!;
       if (this.mic[b]! > explained * this.marginFactor) userBands++;
       if (this.mic[b]! > explained * confirmFactor) clearBands++;
