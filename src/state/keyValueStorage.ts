@@ -14,3 +14,23 @@ export function memoryStorage(initial: Record<string, string> = {}): KeyValueSto
     removeItem: (key) => void items.delete(key),
   };
 }
+
+/**
+ * Writes only what changed. The store saves its settings on every state change (the input meter alone changes ~33 times a
+ * second), and each localStorage write is synchronous work on the page's main thread.
+ */
+export function skippingUnchangedWrites(storage: KeyValueStorage): KeyValueStorage {
+  const written = new Map<string, string>();
+  return {
+    getItem: (key) => storage.getItem(key),
+    setItem: (key, value) => {
+      if (written.get(key) === value) return;
+      storage.setItem(key, value);
+      written.set(key, value);
+    },
+    removeItem: (key) => {
+      written.delete(key);
+      storage.removeItem(key);
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { createConversationSlice, type ConversationSlice } from './conversationSlice';
 import { createDialogueSlice, type DialogueSlice } from './dialogueSlice';
-import type { KeyValueStorage } from './keyValueStorage';
+import { skippingUnchangedWrites, type KeyValueStorage } from './keyValueStorage';
 import { createMicSlice, type MicSlice } from './micSlice';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
@@ -30,7 +30,7 @@ export function createAppStore(storage: KeyValueStorage): AppStore {
       {
         name: SETTINGS_STORAGE_KEY,
         version: SETTINGS_VERSION,
-        storage: createJSONStorage(() => storage),
+        storage: createJSONStorage(() => skippingUnchangedWrites(storage)),
         // Only the user's settings outlive a reload.
         partialize: (state) => ({ settings: state.settings }),
         // Settings saved by an older build keep their values; new fields take their defaults.
