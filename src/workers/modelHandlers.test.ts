@@ -65,7 +65,7 @@ describe('model worker load handler', () => {
     expect(turns).toEqual(['lock', 'unlock']);
   });
 
-  it('loads only inside the load lock it is given, so two workers never load at once', async () => {
+  it('creates sessions only inside the load lock it is given, so two workers never load at once', async () => {
     let queue = Promise.resolve();
     // A one-at-a-time lock, as the page's Web Lock is across workers.
     const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {

@@ -1,6 +1,7 @@
 import { detectGpu, type GpuInfo } from '../models/device/gpuInfo';
 import { loadWithFallback, type Exclusive, type ModelFamily } from '../models/loadModel';
 import { withWebGpuFault } from '../models/selfCheck/injectFault';
+import { withLoadTurns } from '../models/device/loadTurns';
 import { MODEL_LOAD_LOCK, pageExclusive, SELF_CHECK_LOCK } from '../models/device/pageLocks';
 import { verdictKey } from '../models/selfCheck/verdict';
 import type { ModelWorkerApi } from './modelApi';
@@ -19,7 +20,7 @@ export interface ModelHandlerOptions {
   findGpu?(): Promise<GpuInfo | null>;
   /** How self-checks take turns; by default a Web Lock shared by the page's workers. */
   exclusive?: Exclusive;
-  /** How loads take turns, so that no two models' transient copies overlap; by default a Web Lock shared by the page's workers. */
+  /** How model loads take turns, so that no two models' transient copies overlap; by default a Web Lock shared by the page's workers. */
   loadExclusive?: Exclusive;
 }
 
@@ -27,10 +28,10 @@ export interface ModelHandlerOptions {
 export function createModelHandlers<M extends object>(family: ModelFamily<M>, slot: ModelSlot<M>, options: ModelHandlerOptions = {}): Handlers<ModelWorkerApi> {
   const findGpu = options.findGpu ?? detectGpu;
   const exclusive = options.exclusive ?? pageExclusive(SELF_CHECK_LOCK);
-  const loadExclusive = options.loadExclusive ?? pageExclusive(MODEL_LOAD_LOCK);
-  const faulty = withWebGpuFault(family);
+  const inTurn = withLoadTurns(family, options.loadExclusive ?? pageExclusive(MODEL_LOAD_LOCK));
+  const faulty = withWebGpuFault(inTurn);
   return {
-    load: (request, context) => loadExclusive(async () => {
+    async load(request, context) {
       const startMs = performance.now();
       options.prepare?.(request.pack);
       const gpu = await findGpu();
@@ -39,7 +40,7 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
       slot.current = null;
       if (previous) await family.dispose(previous);
       const loaded = await loadWithFallback(
-        request.injectFault ? faulty : family,
+        request.injectFault ? faulty : inTurn,
         {
           modelId: request.modelId,
           dtypes: request.dtypes,
@@ -64,6 +65,6 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
         loadMs: performance.now() - startMs,
         warmUpMs: loaded.warmUpMs,
       };
-    }),
+    },
   };
 }
