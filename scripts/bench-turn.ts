@@ -15,7 +15,7 @@ import { turnAudio } from './bench/turnBudget/turnAudio';
 
 const USAGE =
   'npm run -s bench:turn -- [--pack scale-lite] [--turns 10] [--path text|speech] [--where node|page|both] [--device wasm|webgpu] ' +
-  '[--reply-tokens 64] [--gap-s 45] [--port 5192] [--speculation on|off] [--first-chunk-priority on|off] [--profile-cpu] [--json]\n' +
+  '[--reply-tokens 64] [--gap-s 45] [--port 5192] [--speculation on|off] [--first-chunk-priority on|off] [--app dist|dev] [--profile-cpu] [--json]\n' +
   '  --json prints only JSON: one place\'s report ({"pack","device","turns":[...],"p50Ms","p90Ms","talkToListeningMs","peakMemoryMb",\n' +
   '  "plain":{"p50Ms","p90Ms"},"ratioP50",...}), or with --where both {"node":{...},"page":{...}}.\n' +
   '  --path defaults to speech when the pack has ES4R\'s speech path; --gap-s is the silence after each spoken turn (8 s for\n' +
@@ -23,7 +23,9 @@ const USAGE =
   '  onnxruntime-node\'s WebGPU EP in Node (SwiftShader here) and WebGPU in the page; --speculation off (Node only) starts each\n' +
   '  turn\'s work when the end-of-turn wait is over, to measure what the speculative end of turn hides; --first-chunk-priority\n' +
   '  off (Node only) lets the LLM go on decoding while the reply\'s first chunk is synthesized. The plain recipe alternates\n' +
-  '  with ours turn by turn in Node; in the page it runs after ours, in its own bench page over the same recording.';
+  '  with ours turn by turn in Node; in the page it runs after ours, in its own bench page over the same recording. In the\n' +
+  '  page ours runs the production build, which the bench builds and serves on --port + 1 (--app dev: the dev server\'s\n' +
+  '  modules, React in development mode); --profile-cpu logs each page and worker thread\'s sampled busy time over our turns.';
 
 const WHERE = ['node', 'page', 'both'] as const;
 
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
       speculation: { type: 'string', default: 'on' },
       'first-chunk-priority': { type: 'string', default: 'on' },
       'profile-cpu': { type: 'boolean', default: false },
+      app: { type: 'string', default: 'dist' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -87,6 +90,8 @@ async function main(): Promise<void> {
   if (priority !== 'on' && priority !== 'off') throw usageError(USAGE, `--first-chunk-priority must be on or off, got "${priority}"`);
   const firstChunkPriority = priority === 'on';
   const pack = values.pack;
+  if (values.app !== 'dist' && values.app !== 'dev') throw usageError(USAGE, `--app must be dist or dev, got "${values.app}"`);
+  const app = values.app;
   // The page's first audio takes ~5 s on the tiny pack and 20-40 s on scale-lite (2 cores, wasm); the gap must outlast it.
   const gapS = values['gap-s'] !== undefined ? integer('gap-s', values['gap-s'], 1) : pack === 'tiny' ? 8 : 45;
 
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
   const reports: Partial<Record<'node' | 'page', PlaceReport>> = {};
   // Loaded only now: the runtimes and the browser driver take seconds to import, which a usage error should not wait for.
   if (where !== 'page') reports.node = await (await import('./bench/turnBudget/nodePlace')).benchInNode({ pack, components, device, answerPath, replyTokens, speculate, firstChunkPriority, audio, log });
-  if (where !== 'node') reports.page = await (await import('./bench/turnBudget/pagePlace')).benchInPage({ pack, components, device, answerPath, replyTokens, audio, port, profileCpu: values['profile-cpu'], log });
+  if (where !== 'node') reports.page = await (await import('./bench/turnBudget/pagePlace')).benchInPage({ pack, components, device, answerPath, replyTokens, audio, port, profileCpu: values['profile-cpu'], app, log });
   if (values.json) {
     const json = where === 'both' ? reports : reports[where];
     process.stdout.write(`${JSON.stringify(json)}\n`);

@@ -1,7 +1,9 @@
 // bench:turn in the page: the app served by Vite, headless Chromium whose fake microphone plays the bench's recording in
 // real time, the benchmark setting (forced reply length, fixed spoken reply), and the page's own marks per turn.
 import { chromium, type Browser } from '@playwright/test';
-import { createServer } from 'vite';
+import { join } from 'node:path';
+import { build, createServer } from 'vite';
+import { createDistServer } from '../../serve-dist.mjs';
 import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../../../e2e/support/chromium';
 import type { AnswerPath } from '../../../src/conversation/dialogue';
 import type { Pack } from '../../../src/models/manifest';
@@ -29,6 +31,8 @@ export interface PageBenchOptions {
   port: number;
   /** Profile the page and every worker over our turns and log each one's busy time (costs some CPU itself). */
   profileCpu?: boolean;
+  /** Which app ours runs: the production build, as users get it (built by the bench), or the dev server's modules. */
+  app?: 'dist' | 'dev';
   log: (line: string) => void;
 }
 
@@ -74,13 +78,24 @@ async function plainAfterOurs(browser: Browser, baseUrl: string, serverRoot: str
   }
 }
 
+/** Builds the app as `npm run build` does, into a folder of the bench's own (dist/ may be stale or in use), and serves it with the models. */
+async function serveBuiltApp(port: number, log: (line: string) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  const distDir = join(process.cwd(), 'node_modules', `.bench-turn-dist-${port}`);
+  log('page: building the app (vite build)');
+  await build({ logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+  const server = createDistServer({ distDir, modelsDir: join(process.cwd(), 'public', 'models') }, log);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 export async function benchInPage(options: PageBenchOptions): Promise<PlaceReport> {
   const { pack, device, answerPath, replyTokens, audio, port, log } = options;
   process.env.VITE_CACHE_DIR ??= `node_modules/.vite-${port}`;
   // No file watching and no HMR: an edit elsewhere in the tree must not reload the page mid-session.
   const server = await createServer({ logLevel: 'warn', server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null } });
   await server.listen();
-  const url = `http://127.0.0.1:${port}/`;
+  const built = options.app === 'dev' ? null : await serveBuiltApp(port + 1, log);
+  const url = built?.url ?? `http://127.0.0.1:${port}/`;
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${audio.wavPath}%noloop`, ...(device === 'webgpu' ? WEBGPU_ARGS : [])],
@@ -154,7 +169,8 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
         log(`page turn ${spoken + 1}: ${result.endOfSpeechToFirstAudioMs.toFixed(0)} ms to first audio`);
       }
     });
-    const plain = await plainAfterOurs(browser, url, server.config.root, options);
+    // The plain recipe's bench page is served by the dev server: it is in no build.
+    const plain = await plainAfterOurs(browser, `http://127.0.0.1:${port}/`, server.config.root, options);
     const plainSummary = plain ? { ...summarize(plain.turns), turns: plain.turns } : null;
     const summary = summarize(turns);
     return {
@@ -175,7 +191,7 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
       plain: plainSummary,
       ratioP50: ratioOf(summary, plainSummary),
       notes: [
-        'headless Chromium through the fake microphone in real time; first audio is when the player starts it (playbackStart)',
+        `headless Chromium through the fake microphone in real time; first audio is when the player starts it (playbackStart); ours runs ${built ? 'the production build (vite build)' : "the dev server's modules (--app dev)"}`,
         'memory after the session and a forced GC per target; wasm heaps never shrink, so theirs is the peak; plain*: its page\'s renderer after its run, ours closed',
         plain
           ? `the plain recipe ran in the page after ours, not interleaved: a fresh context, one module worker (transformers.js on onnxruntime-web, ${device === 'webgpu' ? 'WebGPU' : `wasm with ${PAGE_THREADS_PER_MODEL} threads`}), as the demo runs it`
@@ -186,5 +202,6 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
   } finally {
     await browser.close();
     await server.close();
+    await built?.close();
   }
 }
