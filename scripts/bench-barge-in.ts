@@ -95,7 +95,7 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
   }
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--one-band-margin-db DB] [--details]';
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--details]';
 const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate'];
 function residualPredictorOf(name: string): ResidualPredictor {
   const predictor = PREDICTORS.find((known) => known === name);
@@ -112,6 +112,7 @@ const { values } = parseCliArgs({
     'residual-predictor': { type: 'string' },
     'one-band-margin-db': { type: 'string' },
     'leak-quantile': { type: 'string' },
+    'confirm-leak-quantile': { type: 'string' },
     details: { type: 'boolean', default: false },
   },
 });
@@ -123,10 +124,11 @@ const gate = {
   ...(values['confirm-margin-db'] === undefined ? {} : { confirmMarginDb: Number(values['confirm-margin-db']) }),
   ...(values['one-band-margin-db'] === undefined ? {} : { confirmOneBandMarginDb: Number(values['one-band-margin-db']) }),
   ...(values['leak-quantile'] === undefined ? {} : { leakQuantile: Number(values['leak-quantile']) }),
+  ...(values['confirm-leak-quantile'] === undefined ? {} : { confirmLeakQuantile: Number(values['confirm-leak-quantile']) }),
   ...(values['residual-predictor'] === undefined ? {} : { residualPredictor: residualPredictorOf(values['residual-predictor']) }),
 };
 const bargeIn = values['onset-frames'] === undefined ? {} : { onsetFrames: Number(values['onset-frames']) };
-if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`--confirm-margin-db and --onset-frames take numbers (usage: ${USAGE})`);
+if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.confirmLeakQuantile, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`--confirm-margin-db and --onset-frames take numbers (usage: ${USAGE})`);
 
 const vad = await SileroVad.create(loadVadModel());
 const tally: Tally = {

@@ -154,8 +154,8 @@ describe('EchoGate', () => {
     const user = new Float32Array(reference.length);
     user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 10 ** (-18 / 20)), 5 * RATE_HZ);
     const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -4));
-    const run = (residualPredictor: 'reference' | 'estimate', withUser: boolean): FrameVerdict[] => {
-      const gate = new EchoGate({ residualPredictor });
+    const run = (residualPredictor: 'reference' | 'estimate', withUser: boolean, confirmLeakQuantile = 0.6): FrameVerdict[] => {
+      const gate = new EchoGate({ residualPredictor, confirmLeakQuantile });
       const refFrames = logMelFrames(reference);
       const micFrames = logMelFrames(mix(echo, withUser ? user : new Float32Array(user.length), floor));
       const residualFrames = logMelFrames(mix(residualEcho, withUser ? user : new Float32Array(user.length), floor));
@@ -170,6 +170,9 @@ describe('EchoGate', () => {
     const byEstimate = heard(run('estimate', true));
     expect(byEstimate).toBeGreaterThan(byReference + 0.1);
     expect(run('estimate', false).slice(300).filter((v) => v.clearlyUser).length).toBe(0);
+    // Confirmation's own, lower quantile: a tighter prediction counts more of the user's frames.
+    const confirmed = (verdicts: FrameVerdict[]): number => verdicts.filter((v, frame) => userFrames[frame] && v.clearlyUser).length;
+    expect(confirmed(run('estimate', true, 0.6))).toBeGreaterThan(confirmed(run('estimate', true, 0.9)));
   });
 
   it('before anything played, nothing is echo: a voice is the user and nothing is playing', () => {
