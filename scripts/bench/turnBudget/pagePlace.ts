@@ -82,7 +82,15 @@ async function plainAfterOurs(browser: Browser, baseUrl: string, serverRoot: str
 async function serveBuiltApp(port: number, log: (line: string) => void): Promise<{ url: string; close: () => Promise<void> }> {
   const distDir = join(process.cwd(), 'node_modules', `.bench-turn-dist-${port}`);
   log('page: building the app (vite build)');
-  await build({ logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+  // As `npm run build` runs it: a NODE_ENV left at development (by a dev server, say) would bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ mode: 'production', logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   const server = createDistServer({ distDir, modelsDir: join(process.cwd(), 'public', 'models') }, log);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
@@ -92,9 +100,9 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
   const { pack, device, answerPath, replyTokens, audio, port, log } = options;
   process.env.VITE_CACHE_DIR ??= `node_modules/.vite-${port}`;
   // No file watching and no HMR: an edit elsewhere in the tree must not reload the page mid-session.
+  const built = options.app === 'dev' ? null : await serveBuiltApp(port + 1, log);
   const server = await createServer({ logLevel: 'warn', server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null } });
   await server.listen();
-  const built = options.app === 'dev' ? null : await serveBuiltApp(port + 1, log);
   const url = built?.url ?? `http://127.0.0.1:${port}/`;
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
