@@ -2,6 +2,7 @@
 import { prepareCapture, startCapture } from '../audio/capture';
 import { createPlayer } from '../audio/playback';
 import { detectGpu } from '../models/device/gpuInfo';
+import { compileOrtWasm } from '../models/runtime/sharedOrtWasm';
 import type { ModelRole } from '../state/modelsSlice';
 import { createAppStore } from '../state/store';
 import type { AssistantPorts } from './ports';
@@ -18,6 +19,7 @@ const START_MODEL_WORKER: Record<ModelRole, () => Worker> = {
 export function browserPorts(): AssistantPorts {
   const modelsUrl = `${import.meta.env.BASE_URL}models/`;
   const deviceMemoryGb = (navigator as { deviceMemory?: number }).deviceMemory;
+  let ortRuntime: Promise<WebAssembly.Module | null> | null = null;
   return {
     workers: {
       model: (role) => START_MODEL_WORKER[role](),
@@ -34,6 +36,8 @@ export function browserPorts(): AssistantPorts {
       caches: typeof caches === 'undefined' ? null : caches,
       deviceMemoryBytes: deviceMemoryGb ? deviceMemoryGb * 2 ** 30 : null,
       detectGpu: () => detectGpu(),
+      // On the first model load, not before: the voice detector's worker compiles its own at once, for Talk.
+      ortRuntime: () => (ortRuntime ??= compileOrtWasm().catch(() => null)),
     },
     page: { href: location.href, automation: navigator.webdriver, userAgent: navigator.userAgent },
   };

@@ -226,9 +226,20 @@ export class ModelHost {
     const client = this.client(role) as unknown as WorkerClient<ModelWorkerApi>;
     const lastUpdateMs = new Map<string, number>();
     try {
+      const ortRuntime = await this.deps.models.ortRuntime();
       const result = await client.call(
         'load',
-        { pack, modelId, dtypes: component.dtype, preference: store.getState().settings.devicePreference, fingerprint: fingerprint(component), verdicts: verdicts.read(), recheck, injectFault: this.faultInjectedInto(role) },
+        {
+          pack,
+          modelId,
+          dtypes: component.dtype,
+          preference: store.getState().settings.devicePreference,
+          fingerprint: fingerprint(component),
+          verdicts: verdicts.read(),
+          recheck,
+          injectFault: this.faultInjectedInto(role),
+          ...(ortRuntime ? { ortRuntime } : {}),
+        },
         {
           onProgress: ({ stage: file, loadedBytes = 0, totalBytes }) => {
             const nowMs = clock.nowMs();

@@ -46,6 +46,8 @@ export interface ModelSource {
   caches: CacheStorage | null;
   deviceMemoryBytes: number | null;
   detectGpu(): Promise<GpuInfo | null>;
+  /** onnxruntime's wasm runtime compiled once for every model worker (sharedOrtWasm.ts); null: each compiles its own. */
+  ortRuntime(): Promise<WebAssembly.Module | null>;
 }
 
 export interface PageContext {

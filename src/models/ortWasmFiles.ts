@@ -1,14 +1,7 @@
 import * as ort from 'onnxruntime-web';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortGlueUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { ORT_WASM_PATHS } from './ortWasmPaths';
 
-/**
- * The wasm runtime the app itself serves (onnxruntime-web's default is a CDN). The asyncify
- * build is the one `onnxruntime-web/webgpu` (transformers.js' import) loads, so the page
- * fetches one runtime; vite.config.ts aliases the bare import to that entry.
- */
-export const ORT_WASM_PATHS = { wasm: ortWasmUrl, mjs: ortGlueUrl };
-
+/** onnxruntime-web (the direct import, as the voice detector's worker uses it) on the app's own runtime files. */
 export function useSelfHostedOrtWasm(numThreads: number): void {
   ort.env.wasm.wasmPaths = ORT_WASM_PATHS;
   ort.env.wasm.numThreads = numThreads;

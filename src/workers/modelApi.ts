@@ -17,6 +17,8 @@ export interface ModelLoadRequest {
   recheck: boolean;
   /** Test hook (offered by the page only under automation): corrupt this model's WebGPU output to exercise the fallback. */
   injectFault?: boolean;
+  /** onnxruntime's wasm runtime as the page compiled it once for every worker; absent: the worker compiles its own. */
+  ortRuntime?: WebAssembly.Module;
 }
 
 export interface ModelLoadResult {

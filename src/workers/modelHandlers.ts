@@ -4,7 +4,7 @@ import { withWebGpuFault } from '../models/selfCheck/injectFault';
 import { withLoadTurns } from '../models/device/loadTurns';
 import { MODEL_LOAD_LOCK, pageExclusive, SELF_CHECK_LOCK } from '../models/device/pageLocks';
 import { verdictKey } from '../models/selfCheck/verdict';
-import type { ModelWorkerApi } from './modelApi';
+import type { ModelLoadRequest, ModelWorkerApi } from './modelApi';
 import type { Handlers } from './protocol';
 
 /** The loaded model of a worker, for the family-specific handlers that use it. */
@@ -13,8 +13,8 @@ export interface ModelSlot<M> {
 }
 
 export interface ModelHandlerOptions {
-  /** Runs before each load, e.g. to point transformers.js at the pack. */
-  prepare?(pack: string): void;
+  /** Runs before each load, e.g. to point transformers.js at the pack and hand onnxruntime the page's compiled runtime. */
+  prepare?(request: ModelLoadRequest): void;
   /** Turns a runtime's load error into the one the user should see. */
   explainError?(error: unknown): unknown;
   findGpu?(): Promise<GpuInfo | null>;
@@ -33,7 +33,7 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
   return {
     async load(request, context) {
       const startMs = performance.now();
-      options.prepare?.(request.pack);
+      options.prepare?.(request);
       const gpu = await findGpu();
       const key = gpu ? verdictKey(gpu.adapterKey, request.fingerprint) : null;
       const previous = slot.current;

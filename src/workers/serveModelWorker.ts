@@ -2,7 +2,8 @@ import type { ModelFamily } from '../models/loadModel';
 import { configureTransformers, explainLoadError } from '../models/runtime/transformersRuntime';
 import { createModelHandlers, type ModelSlot } from './modelHandlers';
 import { serve } from './serve';
-import type { GpuDeviceTestApi, ModelWorkerApi } from './modelApi';
+import type { GpuDeviceTestApi, ModelLoadRequest, ModelWorkerApi } from './modelApi';
+import { useSharedOrtWasm } from '../models/runtime/sharedOrtWasm';
 import { requireModel } from './requireModel';
 import { EVENT_ID, type Api, type Handlers, type Reply, type Request } from './protocol';
 import { DeviceLossWatch, isLosableDevice } from '../models/device/deviceLoss';
@@ -30,7 +31,11 @@ export function serveModelWorker<M extends object, Extra extends Api>(family: Mo
   // A lost device cannot run again: the page replaces this worker and loads its model anew.
   const deviceWatch = new DeviceLossWatch((loss) => post({ id: EVENT_ID, type: 'event', payload: { kind: 'deviceLost', ...loss } }));
   const { handlers: ownHandlers, afterLoad } = familyWorker(slot);
-  const modelHandlers = createModelHandlers(family, slot, { prepare: (pack) => configureTransformers(pack, WASM_THREADS), explainError: explainLoadError });
+  const prepare = ({ pack, ortRuntime }: ModelLoadRequest) => {
+    if (ortRuntime) useSharedOrtWasm(ortRuntime);
+    configureTransformers(pack, WASM_THREADS);
+  };
+  const modelHandlers = createModelHandlers(family, slot, { prepare, explainError: explainLoadError });
   const handlers = {
     ...modelHandlers,
     async load(request, context) {

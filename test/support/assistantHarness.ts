@@ -184,7 +184,7 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN }: Harne
     clock: { nowMs: () => performance.now(), wallMs: () => Date.now() },
     storage,
     audio: fakeAudio(microphone, player),
-    models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => null },
+    models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => null, ortRuntime: async () => null },
     page: { href, automation: false, userAgent: 'node-test' },
   };
   const assistant = createAssistant(ports, { random: () => 0.5 });

@@ -1,7 +1,7 @@
 import { env } from '@huggingface/transformers';
 import { assertModelResponse, ModelFileError } from '../fetchModelFile';
 import { MODEL_CACHE_NAME } from '../cachedModelFile';
-import { ORT_WASM_PATHS } from '../ortWasmFiles';
+import { ORT_WASM_PATHS } from '../ortWasmPaths';
 import { packRemedy } from './packRemedy';
 
 /**
