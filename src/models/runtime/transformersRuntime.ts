@@ -3,6 +3,7 @@ import { assertModelResponse, ModelFileError } from '../fetchModelFile';
 import { MODEL_CACHE_NAME } from '../cachedModelFile';
 import { ORT_WASM_PATHS } from '../ortWasmPaths';
 import { packRemedy } from './packRemedy';
+import { localKeyedCache, localKeyFor } from './localKeyedCache';
 
 /**
  * transformers.js in the page: models only from /models/ on this origin, the wasm runtime
@@ -14,8 +15,13 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
   env.allowLocalModels = true;
   env.localModelPath = `${import.meta.env.BASE_URL}models/`;
   env.useBrowserCache = true;
-  // One cache for every model file, ours and transformers.js', so offline availability is one question.
+  // One cache for every model file, ours and transformers.js', each under the URL it is served from, so offline
+  // availability is one question and a file is stored once.
   env.cacheKey = MODEL_CACHE_NAME;
+  if (typeof caches !== 'undefined') {
+    env.useCustomCache = true;
+    env.customCache = localKeyedCache(() => caches.open(MODEL_CACHE_NAME), (key) => localKeyFor(key, env.remoteHost, env.localModelPath));
+  }
   // transformers.js would keep its own copy of the 27 MB runtime binary in every worker; the service worker already
   // keeps it offline, and onnxruntime then compiles it streaming from its URL.
   env.useWasmCache = false;
