@@ -3,6 +3,7 @@
 // process), and each process's own resident high-water mark (VmHWM).
 import { readFileSync } from 'node:fs';
 import type { CDPSession } from '@playwright/test';
+import { SampleLoop } from './sampleLoop';
 import { addBreakdowns, breakdownTotal, EMPTY_BREAKDOWN, processBreakdown, type PssBreakdown } from './smapsBreakdown';
 
 const SAMPLE_MS = 200;
@@ -37,18 +38,10 @@ export class ChromiumMemorySampler {
   private readonly highWater = new Map<number, { type: string; bytes: number }>();
   private peak: VisitMemory = { peakPageBytes: 0, atPeak: { rendererBytes: 0, gpuBytes: 0 }, summedHighWaterBytes: 0, peakAllBytes: 0, breakdownAtPeak: { renderer: EMPTY_BREAKDOWN, gpu: EMPTY_BREAKDOWN } };
   private samples = 0;
-  private running = true;
-  private readonly loop: Promise<void>;
+  private readonly loop: SampleLoop;
 
   constructor(private readonly browserSession: CDPSession) {
-    this.loop = this.run();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      await this.sample();
-      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
-    }
+    this.loop = new SampleLoop(() => this.sample(), SAMPLE_MS);
   }
 
   private async sample(): Promise<void> {
@@ -84,8 +77,7 @@ export class ChromiumMemorySampler {
 
   /** Stops sampling after one last sample; the peaks. */
   async stop(): Promise<VisitMemory> {
-    this.running = false;
-    await this.loop;
+    await this.loop.stop();
     await this.sample();
     const pageProcesses = [...this.highWater.values()].filter(({ type }) => type === 'renderer' || type === 'GPU');
     return { ...this.peak, summedHighWaterBytes: pageProcesses.reduce((sum, { bytes }) => sum + bytes, 0) };

@@ -2,6 +2,7 @@
 // as soon as it appears (so its wasm memories are seen from their first growth) and sampled without a forced GC; a
 // target busy in a long wasm call (a session being created, a warm-up) is skipped until it answers.
 import type { CDPSession } from '@playwright/test';
+import { SampleLoop } from './sampleLoop';
 import { isPageOrModelWorker, TargetMemory, type MemorySample, type TargetInfo } from './targetMemory';
 
 const SAMPLE_MS = 1000;
@@ -28,19 +29,15 @@ interface Watched {
 
 export class WorkerMemoryWatch {
   private readonly watched = new Map<string, Watched | null>();
-  private running = true;
-  private readonly loop: Promise<void>;
+  private readonly loop: SampleLoop;
 
   constructor(private readonly browserSession: CDPSession) {
-    this.loop = this.run();
+    this.loop = new SampleLoop(() => this.round(), SAMPLE_MS);
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      await this.attachNew().catch(() => undefined);
-      for (const watched of this.watched.values()) if (watched && !watched.busy) void this.sampleOne(watched);
-      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
-    }
+  private async round(): Promise<void> {
+    await this.attachNew().catch(() => undefined);
+    for (const watched of this.watched.values()) if (watched && !watched.busy) void this.sampleOne(watched);
   }
 
   private async attachNew(): Promise<void> {
@@ -69,8 +66,7 @@ export class WorkerMemoryWatch {
 
   /** Stops sampling; each target's peaks and, after a forced GC, what stays live. */
   async stop(): Promise<TargetFigures[]> {
-    this.running = false;
-    await this.loop;
+    await this.loop.stop();
     // A worker's title (its name) may still be empty when it is first seen.
     const { targetInfos } = (await this.browserSession.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
     const titles = new Map(targetInfos.map((info) => [info.targetId, info.title]));

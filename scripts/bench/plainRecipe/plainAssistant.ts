@@ -1,11 +1,11 @@
 // One user turn through the plain recipe (after transformers.js-examples' conversational-webgpu demo): transcribe the
 // raw audio with the ASR pipeline, append it to the chat, generate with the chat template and the KV cache of the
 // previous turns, and speak each whole sentence with one TTS call as it completes.
-import { LogitsProcessorList, TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
+import { TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
 import { commonPrefixLength, cropCache } from '../../../src/models/llm/kvCache';
 import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
 import { FIXED_REPLY } from '../../../src/conversation/benchmarkReply';
-import { ForcedTokensProcessor } from '../../../src/models/llm/forcedTokens';
+import { forcedReply } from '../../../src/models/llm/forcedTokens';
 import { wordCount } from '../../eval/metrics/tokenize';
 import type { PlainModels } from './plainModelSet';
 import { SentenceSplitter } from './sentenceSplitter';
@@ -89,15 +89,13 @@ export class PlainAssistant {
         marks.firstTokenAtMs ??= performance.now();
       },
     });
-    // Random weights write noise: the model is made to write the fixed reply, as ours is in its benchmark mode.
-    const forcing = new LogitsProcessorList();
-    forcing.push(new ForcedTokensProcessor([...tokenizer.encode(FIXED_REPLY, { add_special_tokens: false }), this.endOfTurnId()]));
     const { past_key_values, sequences } = (await llm.generate({
       ...inputs,
       ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
       do_sample: false,
       max_new_tokens: replyTokens,
-      logits_processor: forcing,
+      // Random weights write noise: the model is made to write the fixed reply, as ours is in its benchmark mode.
+      logits_processor: forcedReply(tokenizer, llm.generation_config, FIXED_REPLY),
       streamer,
       return_dict_in_generate: true,
     } as never)) as unknown as { past_key_values: DynamicCache; sequences: Tensor };
@@ -109,13 +107,5 @@ export class PlainAssistant {
     this.messages.push({ role: 'assistant', content: replyText });
     await speaking;
     return marks;
-  }
-
-  /** The model's end-of-turn token, which ends the forced reply. */
-  private endOfTurnId(): number {
-    const eos = (this.models.llm.generation_config as { eos_token_id?: number | number[] } | null)?.eos_token_id;
-    const id = Array.isArray(eos) ? eos[0] : eos;
-    if (id === undefined) throw new Error('the plain recipe needs the model to name its end-of-turn token (generation_config.eos_token_id)');
-    return id;
   }
 }

@@ -1,4 +1,4 @@
-import { LogitsProcessor, type Tensor } from '@huggingface/transformers';
+import { LogitsProcessor, LogitsProcessorList, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
 
 /**
  * Benchmarks only: generate() must pick ids[k] at its k-th step, then keeps to the last id. The model still runs in
@@ -26,4 +26,19 @@ export class ForcedTokensProcessor extends LogitsProcessor {
     }
     return logits;
   }
+}
+
+/** The ids a model's generation config ends a turn with (none when it names none). */
+export function endOfTurnIds(generationConfig: unknown): number[] {
+  const eos = (generationConfig as { eos_token_id?: number | number[] } | null)?.eos_token_id;
+  return eos === undefined ? [] : Array.isArray(eos) ? eos : [eos];
+}
+
+/** generate()'s logits processors for a forced reply: `text`'s tokens, then the model's end of turn. */
+export function forcedReply(tokenizer: PreTrainedTokenizer, generationConfig: unknown, text: string): LogitsProcessorList {
+  const [endOfTurn] = endOfTurnIds(generationConfig);
+  if (endOfTurn === undefined) throw new Error('a forced reply needs the model to name its end-of-turn token (generation_config.eos_token_id)');
+  const list = new LogitsProcessorList();
+  list.push(new ForcedTokensProcessor([...tokenizer.encode(text, { add_special_tokens: false }), endOfTurn]));
+  return list;
 }

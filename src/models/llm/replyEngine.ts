@@ -1,6 +1,6 @@
-import { DynamicCache, InterruptableStoppingCriteria, LogitsProcessorList, Tensor, TextStreamer } from '@huggingface/transformers';
+import { DynamicCache, InterruptableStoppingCriteria, Tensor, TextStreamer } from '@huggingface/transformers';
 import type { DecodeGate } from './decodeGate';
-import { ForcedTokensProcessor } from './forcedTokens';
+import { endOfTurnIds, forcedReply } from './forcedTokens';
 import { commonPrefixLength, cropCache } from './kvCache';
 import type { LlmBundle } from './llmFamily';
 
@@ -144,8 +144,7 @@ export class ReplyEngine {
     private readonly bundle: LlmBundle,
     private readonly gate: DecodeGate | null = null,
   ) {
-    const eos = (bundle.model.generation_config as { eos_token_id?: number | number[] } | null)?.eos_token_id;
-    this.eosIds = new Set(eos === undefined ? [] : Array.isArray(eos) ? eos : [eos]);
+    this.eosIds = new Set(endOfTurnIds(bundle.model.generation_config));
   }
 
   async generate(messages: ChatMessage[], options: ReplyOptions): Promise<Reply> {
@@ -310,7 +309,7 @@ export class ReplyEngine {
         ...inputs,
         ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
         max_new_tokens: maxNewTokens,
-        ...(forcedText === undefined ? {} : { logits_processor: this.forcing(forcedText) }),
+        ...(forcedText === undefined ? {} : { logits_processor: forcedReply(tokenizer, model.generation_config, forcedText) }),
         do_sample: false,
         streamer,
         stopping_criteria: stopper,
@@ -339,15 +338,6 @@ export class ReplyEngine {
       stopReason: this.stopReason(generated, stopper.interrupted),
       timingsMs: { promptBuild: prefillStartMs - startMs, prompt: firstMs - prefillStartMs, firstToken: firstMs - startMs, total: endMs - startMs },
     };
-  }
-
-  /** The forced text's tokens, then the end of turn. */
-  private forcing(text: string): LogitsProcessorList {
-    const [endOfTurn] = this.eosIds;
-    if (endOfTurn === undefined) throw new Error('a forced reply needs the model to name its end-of-turn token (generation_config.eos_token_id)');
-    const list = new LogitsProcessorList();
-    list.push(new ForcedTokensProcessor([...this.bundle.tokenizer.encode(text, { add_special_tokens: false }), endOfTurn]));
-    return list;
   }
 
   /** Makes every forward pass of generate() wait for the gate; returns the undo. */

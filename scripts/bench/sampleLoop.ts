@@ -1,0 +1,20 @@
+/** Runs `step` every `everyMs` (after each round ends) until stopped: a sampler's heartbeat. */
+export class SampleLoop {
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(step: () => Promise<void>, everyMs: number) {
+    this.loop = (async () => {
+      while (this.running) {
+        await step();
+        await new Promise((resolve) => setTimeout(resolve, everyMs));
+      }
+    })();
+  }
+
+  /** Resolves once the round in progress has ended; no round starts after it. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+}
