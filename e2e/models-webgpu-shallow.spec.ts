@@ -11,7 +11,7 @@ test.use({ launchOptions: chromiumLaunch([...BASE_CHROMIUM_ARGS, ...WEBGPU_ARGS]
 /** Whisper-tiny's encoder runs its 1500 positions at full width on SwiftShader: about a minute on a loaded 2-core machine. */
 const LOAD_TIMEOUT_MS = 420_000;
 
-test('the scale-shallow pack: Whisper-tiny (encoder fp32, decoder q4) stays on WebGPU, a faulty SmolLM2-360M moves to wasm in q4', async ({ page }) => {
+test('the scale-shallow pack: Whisper-tiny (encoder fp32, decoder q4) stays on WebGPU, a faulty SmolLM2-360M moves to wasm in its wasm dtype, int8', async ({ page }) => {
   test.setTimeout(600_000);
   const packPath = join(process.cwd(), 'public', 'models', SHALLOW_PACK_FILE);
   if (!existsSync(packPath)) throw new Error(`${packPath} is missing: run \`npm run make:scale-shallow\` first.`);
@@ -29,7 +29,7 @@ test('the scale-shallow pack: Whisper-tiny (encoder fp32, decoder q4) stays on W
   await expect(models.pack).toHaveAttribute('data-pack', SHALLOW_PACK_NAME);
 
   await models.expectReady('llm', 'wasm', LOAD_TIMEOUT_MS);
-  await expect(models.model('llm')).toContainText('wasm · q4');
+  await expect(models.model('llm')).toContainText('wasm · int8');
   await expect(models.reason('llm')).toContainText('WebGPU output differs from wasm');
   await expect(models.selfCheck('llm')).toHaveAttribute('data-outcome', 'failed');
   await expect(models.selfCheck('llm')).toContainText(/q4 on both: relative error .* > 0\.05/);

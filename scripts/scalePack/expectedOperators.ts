@@ -15,6 +15,11 @@ function llmOperators(a: LlmArchitecture, layout: 'text' | 'embeds' = 'text'): O
   return { MatMulNBits: 7 * a.layers + (quantizedHead ? 1 : 0), Softmax: a.layers };
 }
 
+/** int8: the same projections and the LM head as MatMulInteger, one activation quantizer per distinct input (4 a layer, and the head's). */
+function llmInt8Operators(a: LlmArchitecture): OperatorCounts {
+  return { MatMulInteger: 7 * a.layers + 1, DynamicQuantizeLinear: 4 * a.layers + 1, Softmax: a.layers };
+}
+
 /** Encoder: q, k, v, out, fc1, fc2 per layer (+ scores and context MatMuls in float), two convs. */
 function whisperEncoderOperators(a: WhisperArchitecture, quantized: boolean): OperatorCounts {
   return quantized ? { MatMulInteger: 6 * a.encoderLayers, ConvInteger: 2 } : { MatMul: 8 * a.encoderLayers, Conv: 2 };
@@ -39,16 +44,34 @@ export const EXPECTED_OPERATORS: Record<string, Record<string, OperatorCounts>> 
     'onnx/encoder_model_quantized.onnx': whisperEncoderOperators(WHISPER_BASE, true),
     'onnx/decoder_model_merged_q4.onnx': whisperDecoderOperators(WHISPER_BASE),
   },
-  'scale/SmolLM2-360M-Instruct': { 'onnx/model_q4.onnx': llmOperators(SMOLLM2_360M), 'onnx/model_q4f16.onnx': llmOperators(SMOLLM2_360M) },
-  'scale/Qwen2.5-0.5B-Instruct': { 'onnx/model_q4.onnx': llmOperators(QWEN25_05B), 'onnx/model_q4f16.onnx': llmOperators(QWEN25_05B) },
-  'scale/SmolLM2-360M-Instruct-embeds': { 'onnx/decoder_model_merged_q4.onnx': llmOperators(SMOLLM2_360M, 'embeds') },
-  'scale/Qwen2.5-0.5B-Instruct-embeds': { 'onnx/decoder_model_merged_q4.onnx': llmOperators(QWEN25_05B, 'embeds') },
+  'scale/SmolLM2-360M-Instruct': {
+    'onnx/model_int8.onnx': llmInt8Operators(SMOLLM2_360M),
+    'onnx/model_q4.onnx': llmOperators(SMOLLM2_360M),
+    'onnx/model_q4f16.onnx': llmOperators(SMOLLM2_360M),
+  },
+  'scale/Qwen2.5-0.5B-Instruct': {
+    'onnx/model_int8.onnx': llmInt8Operators(QWEN25_05B),
+    'onnx/model_q4.onnx': llmOperators(QWEN25_05B),
+    'onnx/model_q4f16.onnx': llmOperators(QWEN25_05B),
+  },
+  'scale/SmolLM2-360M-Instruct-embeds': {
+    'onnx/decoder_model_merged_int8.onnx': llmInt8Operators(SMOLLM2_360M),
+    'onnx/decoder_model_merged_q4.onnx': llmOperators(SMOLLM2_360M, 'embeds'),
+  },
+  'scale/Qwen2.5-0.5B-Instruct-embeds': {
+    'onnx/decoder_model_merged_int8.onnx': llmInt8Operators(QWEN25_05B),
+    'onnx/decoder_model_merged_q4.onnx': llmOperators(QWEN25_05B, 'embeds'),
+  },
   'scale/whisper-tiny-shallow': {
     'onnx/encoder_model.onnx': whisperEncoderOperators(WHISPER_TINY_SHALLOW, false),
     'onnx/encoder_model_quantized.onnx': whisperEncoderOperators(WHISPER_TINY_SHALLOW, true),
     'onnx/decoder_model_merged_q4.onnx': whisperDecoderOperators(WHISPER_TINY_SHALLOW),
   },
-  'scale/SmolLM2-360M-Instruct-shallow': { 'onnx/model_q4.onnx': llmOperators(SMOLLM2_360M_SHALLOW), 'onnx/model_q4f16.onnx': llmOperators(SMOLLM2_360M_SHALLOW) },
+  'scale/SmolLM2-360M-Instruct-shallow': {
+    'onnx/model_int8.onnx': llmInt8Operators(SMOLLM2_360M_SHALLOW),
+    'onnx/model_q4.onnx': llmOperators(SMOLLM2_360M_SHALLOW),
+    'onnx/model_q4f16.onnx': llmOperators(SMOLLM2_360M_SHALLOW),
+  },
   'scale/Kokoro-82M-v1.0-ONNX': {
     'onnx/model.onnx': { LSTM: KOKORO_LSTMS },
     'onnx/model_quantized.onnx': { DynamicQuantizeLSTM: KOKORO_LSTMS },

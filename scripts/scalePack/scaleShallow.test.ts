@@ -42,7 +42,7 @@ describe('the scale-shallow set', () => {
     });
   });
 
-  it("writes scale-lite's files per dtype: fp32 and q8 encoders, the q4 merged decoder with its use_cache_branch If, q4 and q4f16 LLMs in 4-bit blocks of 32", async () => {
+  it("writes scale-lite's files per dtype: fp32 and q8 encoders, the q4 merged decoder with its use_cache_branch If, q4 and q4f16 LLMs in 4-bit blocks of 32, the int8 LLM on signed 8-bit weights", async () => {
     const decoder = await graph('scale/whisper-tiny-shallow/onnx/decoder_model_merged_q4.onnx');
     expect(decoder.input!.map((input) => input.name)).toContain('use_cache_branch');
     expect(decoder.node!.filter((node) => node.opType === 'If').map((node) => node.input)).toEqual([['use_cache_branch']]);
@@ -57,13 +57,19 @@ describe('the scale-shallow set', () => {
         expect([attribute('bits'), attribute('block_size')]).toEqual([4, 32]);
       }
     }
+    const int8 = await graph('scale/SmolLM2-360M-Instruct-shallow/onnx/model_int8.onnx');
+    const integerMatMuls = int8.node!.filter((node) => node.opType === 'MatMulInteger');
+    expect(integerMatMuls).toHaveLength(8);
+    const weights = new Map(int8.initializer!.map((tensor) => [tensor.name, tensor]));
+    // onnx TensorProto.DataType INT8 = 3: MatMulInteger's B and its zero point, as quantize_dynamic(weight_type=QInt8) writes them.
+    for (const node of integerMatMuls) expect([weights.get(node.input![1]!)?.dataType, weights.get(node.input![3]!)?.dataType]).toEqual([3, 3]);
   });
 
   it('describes a pack the manifest schema accepts, each file listed at its size', async () => {
     const manifest = await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'));
     const pack = packSchema.parse(await shallowPack(manifest, modelsDir, written));
     expect(pack.components.asr.dtype).toEqual({ webgpu: { encoder_model: 'fp32', decoder_model_merged: 'q4' }, wasm: { encoder_model: 'q8', decoder_model_merged: 'q4' } });
-    expect(pack.components.llm.dtype).toEqual({ webgpu: 'q4f16', webgpuNoF16: 'q4', wasm: 'q4' });
+    expect(pack.components.llm.dtype).toEqual({ webgpu: 'q4f16', webgpuNoF16: 'q4', wasm: 'int8' });
     for (const file of [...pack.components.asr.files, ...pack.components.llm.files]) expect((await stat(join(modelsDir, file.path))).size).toBe(file.sizeBytes);
   });
 });

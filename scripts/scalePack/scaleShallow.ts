@@ -32,7 +32,7 @@ export const SCALE_SHALLOW: readonly ShallowModel[] = [
       architecture: SMOLLM2_360M_SHALLOW,
       tokenizer: { ...SMOLLM2_TOKENIZER, bpeTokens: SHALLOW_LLM_VOCAB - SMOLLM2_TOKENIZER.bpeOffset },
     }),
-    dtypes: { webgpu: 'q4f16', webgpuNoF16: 'q4', wasm: 'q4' },
+    dtypes: { webgpu: 'q4f16', webgpuNoF16: 'q4', wasm: 'int8' },
   },
 ];
 

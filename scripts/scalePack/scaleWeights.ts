@@ -1,11 +1,11 @@
 // Weights and linear layers of a scale-pack graph in one of the published dtypes, with the operators the public
 // exports use for them: fp32 MatMul; q8 as onnxruntime's dynamic quantizer writes it (DynamicQuantizeLinear ->
-// MatMulInteger / ConvInteger -> Cast -> Mul); q4 and q4f16 as MatMulNBits (block 32, symmetric: no zero points),
+// MatMulInteger / ConvInteger -> Cast -> Mul) with uint8 weights, int8 the same with signed weights; q4 and q4f16 as MatMulNBits (block 32, symmetric: no zero points),
 // q4f16 with float16 activations.
 import { attr, type GraphBuilder } from '../tinyPack/onnxGraph';
 import { tensorSeed, toFloat16, WeightRandom } from './weights';
 
-export type WeightFormat = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+export type WeightFormat = 'fp32' | 'fp16' | 'q8' | 'int8' | 'q4' | 'q4f16';
 
 export const Q4_BLOCK_SIZE = 32;
 const ONNX_FLOAT = 1;
@@ -101,6 +101,7 @@ export class ScaleWeights {
         y = this.g.op('MatMul', [x, this.float(`${name}.weight`, [k, n], amplitude, { countAsParameters: false })]);
         break;
       case 'q8':
+      case 'int8':
         y = this.dynamicQ8MatMul(x, name, k, n, amplitude);
         break;
       case 'q4':
@@ -162,9 +163,11 @@ export class ScaleWeights {
 
   private dynamicQ8MatMul(x: string, name: string, k: number, n: number, amplitude: number): string {
     const [xq, xScale, xZero] = this.quantizeInput(x);
-    const w = this.g.init(`${name}.weight_quantized`, 'uint8', [k, n], this.random(`${name}.weight`).bytes(k * n));
+    // Random bytes are uniform codes either way: uint8 around the zero point 128, int8 around 0.
+    const signed = this.format === 'int8';
+    const w = this.g.init(`${name}.weight_quantized`, signed ? 'int8' : 'uint8', [k, n], this.random(`${name}.weight`).bytes(k * n));
     const wScale = this.g.init(`${name}.weight_scale`, 'float32', [], Float32Array.of(amplitude / 128));
-    const wZero = this.g.init(`${name}.weight_zero_point`, 'uint8', [], Uint8Array.of(128));
+    const wZero = this.g.init(`${name}.weight_zero_point`, signed ? 'int8' : 'uint8', [], Uint8Array.of(signed ? 0 : 128));
     const integer = this.g.op('MatMulInteger', [xq, w, xZero, wZero]);
     return this.g.op('Mul', [this.g.op('Cast', [integer], { to: attr.i(ONNX_FLOAT) }), this.g.op('Mul', [xScale, wScale])]);
   }

@@ -4,7 +4,7 @@ const { onnx } = onnxProto;
 type TensorProto = InstanceType<typeof onnx.TensorProto>;
 type GraphProto = InstanceType<typeof onnx.GraphProto>;
 
-export type ElemType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8';
+export type ElemType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
 /** A dimension: a fixed size, or a symbolic name such as 'batch_size'. */
 export type Dim = number | string;
 
@@ -15,6 +15,7 @@ const ELEM_TYPE: Record<ElemType, number> = {
   int32: onnx.TensorProto.DataType.INT32,
   bool: onnx.TensorProto.DataType.BOOL,
   uint8: onnx.TensorProto.DataType.UINT8,
+  int8: onnx.TensorProto.DataType.INT8,
 };
 
 /** Typed attribute values: ONNX distinguishes 1 (INT) from 1.0 (FLOAT), so callers say which. */

@@ -3,13 +3,17 @@
 // transformer optimizer or the genai model builder, which these exports do not use). RMSNorm is the exporter's
 // Pow -> ReduceMean -> Add(eps) -> Sqrt -> Div(1, .) -> Mul -> Mul(weight); RoPE is Slice/Neg/Concat rotate_half;
 // GQA repeats the KV heads with Unsqueeze -> Expand -> Reshape; SiLU is Sigmoid x Mul; linear layers are
-// MatMulNBits (block 32) in q4/q4f16 and MatMul in fp32.
+// MatMulNBits (block 32) in q4/q4f16, MatMulInteger on int8 weights in int8 (the dynamic quantizer's, which leaves
+// the embedding Gather in fp32), and MatMul in fp32.
 import { attr, GraphBuilder } from '../../tinyPack/onnxGraph';
 import { extraOpsets, Q4_BLOCK_SIZE, ScaleWeights } from '../scaleWeights';
 import { tensorSeed, WeightRandom } from '../weights';
 import type { LlmArchitecture } from './architectures';
 
-export type LlmFormat = 'fp32' | 'q4' | 'q4f16';
+export type LlmFormat = 'fp32' | 'int8' | 'q4' | 'q4f16';
+
+/** 4-bit formats keep a q4 copy of the tied table as the LM head, and the Gather reads its dequantised codes. */
+const isQ4 = (format: LlmFormat): boolean => format === 'q4' || format === 'q4f16';
 
 export interface BuiltGraph {
   bytes: Uint8Array;
@@ -173,6 +177,11 @@ function decoderLayer(ctx: Ctx, l: number, residual: string, rope: { cos: string
 
 /** logits = normed x tied table^T, as the export writes the LM head for this architecture and format. */
 function lmHead({ g, w, a }: Ctx, x: string, table: TiedTable, tableName: string | null): string {
+  if (w.format === 'int8') {
+    // The quantizer turns the head's own [hidden, vocab] initializer into int8; the table is tied, so counted once.
+    w.parameters -= a.hidden * a.vocab;
+    return w.linear(x, { name: 'lm_head', inFeatures: a.hidden, outFeatures: a.vocab });
+  }
   if (table.q4) {
     const blocks = a.hidden / Q4_BLOCK_SIZE;
     const packed = g.init('lm_head.weight_Q4', 'uint8', [a.vocab, blocks, Q4_BLOCK_SIZE / 2], table.q4.packed);
@@ -197,7 +206,7 @@ export function buildDecoder(a: LlmArchitecture, format: LlmFormat, seed: number
   const w = new ScaleWeights(g, seed, format);
   const ctx: Ctx = { g, w, a };
   // A decoder fed with embeddings has no table of its own: its head is a separate weight, quantised in q4 formats.
-  const quantizedHead = format !== 'fp32' && (input === 'embeds' || a.lmHead === 'quantizedCopy');
+  const quantizedHead = isQ4(format) && (input === 'embeds' || a.lmHead === 'quantizedCopy');
   const table = tiedTable(a, seed, quantizedHead);
   let x: string;
   let tableName: string | null = null;
@@ -236,7 +245,7 @@ export function buildDecoder(a: LlmArchitecture, format: LlmFormat, seed: number
 export function buildEmbedTokens(a: LlmArchitecture, format: LlmFormat, seed: number): BuiltGraph {
   const g = new GraphBuilder();
   const w = new ScaleWeights(g, seed, format);
-  const table = w.float('model.embed_tokens.weight', [a.vocab, a.hidden], tiedTable(a, seed, format !== 'fp32').values);
+  const table = w.float('model.embed_tokens.weight', [a.vocab, a.hidden], tiedTable(a, seed, isQ4(format)).values);
   const inputIds = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
   g.output('inputs_embeds', w.floatType, ['batch_size', 'sequence_length', a.hidden], g.op('Gather', [table, inputIds], { axis: attr.i(0) }));
   return { bytes: g.model(`${a.name}-embed_tokens`), parameters: w.parameters, opHistogram: g.opHistogram() };

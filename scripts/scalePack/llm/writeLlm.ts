@@ -40,7 +40,7 @@ async function writeTextFiles(modelDir: string, spec: ScaleLlmSpec, config: Reco
 }
 
 /** The decoder-only layout transformers.js loads for text chat: onnx/model_{dtype}.onnx. */
-export function scaleLlm(modelId: string, spec: ScaleLlmSpec, formats: LlmFormat[] = ['q4', 'q4f16']): ScaleModel {
+export function scaleLlm(modelId: string, spec: ScaleLlmSpec, formats: LlmFormat[] = ['int8', 'q4', 'q4f16']): ScaleModel {
   return {
     modelId,
     async write(modelDir: string, seed: number): Promise<WrittenScaleModel> {
@@ -62,7 +62,7 @@ export function scaleLlm(modelId: string, spec: ScaleLlmSpec, formats: LlmFormat
  * (see scripts/tinyPack/llmEmbeds.ts for why it poses as Gemma3ForConditionalGeneration). q4 only by default: the
  * speech path feeds float32 inputs_embeds, which a q4f16 decoder (float16 inputs) would refuse.
  */
-export function scaleLlmEmbeds(modelId: string, spec: ScaleLlmSpec, formats: LlmFormat[] = ['q4']): ScaleModel {
+export function scaleLlmEmbeds(modelId: string, spec: ScaleLlmSpec, formats: LlmFormat[] = ['int8', 'q4']): ScaleModel {
   return {
     modelId,
     async write(modelDir: string, seed: number): Promise<WrittenScaleModel> {

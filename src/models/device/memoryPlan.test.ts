@@ -22,6 +22,14 @@ describe('memory plan of the real packs', () => {
     expect(plan.problems).toEqual([]);
   });
 
+  it('counts a file whose size the hub does not list yet as the largest listed dtype of the same graph', () => {
+    const plan = planPack(manifest, 'lite', { deviceMemoryBytes: 8 * GIB, gpu: null, preference: 'auto' });
+    const files = manifest.packs.lite!.components.llm.files;
+    expect(files.find((file) => file.dtype === 'int8')?.sizeBytes).toBeNull();
+    // On wasm the lite LLM runs int8, listed without a size: it counts as its q4 file (the larger of q4 and q4f16).
+    expect(plan.models.find((model) => model.role === 'llm')).toMatchObject({ device: 'wasm', filesBytes: files.find((file) => file.dtype === 'q4')!.sizeBytes });
+  });
+
   it('says the quality pack needs WebGPU on wasm, and picks an installed pack that fits', () => {
     const noGpu = { deviceMemoryBytes: 8 * GIB, gpu: null, preference: 'auto' as const };
     const plan = planPack(manifest, 'quality', noGpu);

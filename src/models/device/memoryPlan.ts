@@ -2,7 +2,7 @@
 // browser offers (navigator.deviceMemory, the 4 GB wasm32 heap of each worker, the adapter's buffer limits).
 import { chooseDevice, type Device, type DevicePreference } from './chooseDevice';
 import type { GpuInfo } from './gpuInfo';
-import { fileRunsWith, type Manifest, type ModelComponent } from '../manifest';
+import { fileRunsWith, moduleOfFile, type Manifest, type ModelComponent, type ModelFile } from '../manifest';
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
@@ -45,8 +45,16 @@ export interface PackPlan {
 const ROLES = ['asr', 'llm', 'tts', 'speech_llm'] as const;
 const gb = (bytes: number) => `${(bytes / GIB).toFixed(1)} GB`;
 
+/** A size the hub has not listed yet counts as the largest listed dtype of the same graph: an estimate, never 0. */
+function sizeOrEstimate(file: ModelFile, component: ModelComponent): number {
+  if (file.sizeBytes !== null || !file.dtype) return file.sizeBytes ?? 0;
+  const module = moduleOfFile(file);
+  const listed = component.files.filter((other) => other.dtype && other.sizeBytes !== null && moduleOfFile(other) === module);
+  return Math.max(0, ...listed.map((other) => other.sizeBytes!));
+}
+
 function filesBytes(component: ModelComponent, dtype: ModelComponent['dtype']['wasm']): number {
-  return component.files.filter((file) => fileRunsWith(file, [dtype])).reduce((sum, file) => sum + (file.sizeBytes ?? 0), 0);
+  return component.files.filter((file) => fileRunsWith(file, [dtype])).reduce((sum, file) => sum + sizeOrEstimate(file, component), 0);
 }
 
 function estimate(role: string, component: ModelComponent, device: Device, dtype: ModelComponent['dtype']['wasm']): ModelEstimate {
