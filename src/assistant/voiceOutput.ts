@@ -5,6 +5,7 @@ import { ReplySpeech, type Synthesizer } from '../conversation/replySpeech';
 import { fuseStyles, voiceFor, type TurnStyle, type VoiceChoice } from '../conversation/voiceStyle';
 import type { Turn } from '../turns/turn';
 import { TTS_RATE_HZ, type Player } from '../audio/playback';
+import { ttsTimings } from '../models/tts/ttsTimings';
 import type { Actions } from '../state/actions';
 import type { AppStore } from '../state/store';
 import type { ModelHost } from './modelHost';
@@ -122,7 +123,7 @@ export class VoiceOutput {
     }
   }
 
-  private synthesizerFor(voice: VoiceChoice, voicesUrl: string, style: Promise<Float32Array | null>): Synthesizer {
+  private synthesizerFor(replyId: number, voice: VoiceChoice, voicesUrl: string, style: Promise<Float32Array | null>): Synthesizer {
     let first = true;
     return {
       synthesize: async (text, signal) => {
@@ -131,7 +132,10 @@ export class VoiceOutput {
         first = false;
         if (urgent) this.holdDecoding(true);
         try {
-          return (await this.deps.models.client('tts').call('speak', { text, voice, voicesUrl, style: await style }, { signal })).audio24k;
+          const { audio24k, timingsMs } = await this.deps.models.client('tts').call('speak', { text, voice, voicesUrl, style: await style }, { signal });
+          // The first chunk's own costs, beside the time it took to come back: text to phonemes, and the voice model.
+          if (urgent) this.deps.actions.replyTimed(replyId, ttsTimings(timingsMs));
+          return audio24k;
         } finally {
           if (urgent) this.holdDecoding(false);
         }
@@ -151,7 +155,7 @@ export class VoiceOutput {
     actions.voiceChosen({ strategy, speed: voice.speed, styleSource: useEncoder ? 'encoder' : 'presets' });
     this.hearing.voicing(replyId);
     const speech = new ReplySpeech(
-      this.synthesizerFor(voice, voices.voicesUrl, useEncoder ? this.fusedStyle() : Promise.resolve(null)),
+      this.synthesizerFor(replyId, voice, voices.voicesUrl, useEncoder ? this.fusedStyle() : Promise.resolve(null)),
       (chunk) => {
         const chunkId = this.nextChunkId++;
         if (chunk.id === 0) {

@@ -4,6 +4,7 @@
 import { TextStreamer, type DynamicCache, type Tensor } from '@huggingface/transformers';
 import { commonPrefixLength, cropCache } from '../../../src/models/llm/kvCache';
 import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
+import { ttsTimings } from '../../../src/models/tts/ttsTimings';
 import { FIXED_REPLY } from '../../../src/conversation/benchmarkReply';
 import { forcedReply } from '../../../src/models/llm/forcedTokens';
 import { wordCount } from '../../eval/metrics/tokenize';
@@ -21,6 +22,8 @@ export interface PlainTurnMarks {
   firstTextAtMs: number | null;
   firstSentenceAtMs: number | null;
   firstAudioAtMs: number | null;
+  /** The first sentence's synthesis as the TTS measured it (ttsTimings); null until it is spoken. */
+  firstSentenceTimingsMs: { ttsText: number; ttsModel: number } | null;
   transcript: string;
   promptTokens: number;
   prefilledTokens: number;
@@ -62,6 +65,7 @@ export class PlainAssistant {
       firstTextAtMs: null,
       firstSentenceAtMs: null,
       firstAudioAtMs: null,
+      firstSentenceTimingsMs: null,
       transcript,
       promptTokens,
       prefilledTokens: promptTokens - cachedTokens,
@@ -73,7 +77,8 @@ export class PlainAssistant {
       for (const sentence of sentences) {
         speaking = speaking.then(async () => {
           marks.firstSentenceAtMs ??= performance.now();
-          await synthesize(tts, sentence, { style: null, voice, speed: 1 });
+          const { timingsMs } = await synthesize(tts, sentence, { style: null, voice, speed: 1 });
+          marks.firstSentenceTimingsMs ??= ttsTimings(timingsMs);
           marks.firstAudioAtMs ??= performance.now();
         });
       }

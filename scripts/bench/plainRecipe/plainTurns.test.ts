@@ -26,6 +26,7 @@ const marks = (overrides: Partial<PlainTurnMarks> = {}): PlainTurnMarks => ({
   firstTextAtMs: 10_400,
   firstSentenceAtMs: 10_500,
   firstAudioAtMs: 10_800,
+  firstSentenceTimingsMs: { ttsText: 20, ttsModel: 260 },
   transcript: 'hello there',
   promptTokens: 40,
   prefilledTokens: 12,
@@ -70,7 +71,7 @@ describe('plainTurnResult', () => {
     if (typeof result === 'string') throw new Error(result);
     // 10000 - 476 = 9524 ms; first audio at 10800.
     expect(result.endOfSpeechToFirstAudioMs).toBeCloseTo(1276, 9);
-    expect(result.stagesMs).toMatchObject({ endOfTurnWait: 476, asrOther: 200, promptBuild: 10, prefill: 190, firstToken: 0, firstClause: 100, ttsFirstChunk: 300 });
+    expect(result.stagesMs).toMatchObject({ endOfTurnWait: 476, asrOther: 200, promptBuild: 10, prefill: 190, firstToken: 0, firstClause: 100, ttsText: 20, ttsModel: 260, ttsWait: 20 });
     expect(result).toMatchObject({ promptTokens: 40, prefilledTokens: 12, replyWords: 5, asrTokens: null, speculativeHiddenMs: null });
   });
 

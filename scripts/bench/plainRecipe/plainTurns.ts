@@ -59,7 +59,12 @@ export function plainTurnResult(segment: PlainSegment, voicedEndMs: number, hand
   const speechEndAtMs = handedAtMs - (sampleToMs(segment.decidedAtSample) - voicedEndMs);
   const { totalMs, stagesMs } = turnStages(
     { speechEndAtMs, handedAtMs, transcribedAtMs: marks.transcribedAtMs, firstTextAtMs: marks.firstTextAtMs, firstClauseAtMs: marks.firstSentenceAtMs, firstAudioAtMs: marks.firstAudioAtMs },
-    { promptBuildMs: marks.generateAtMs - marks.transcribedAtMs, prefillMs: marks.firstTokenAtMs - marks.generateAtMs },
+    {
+      promptBuildMs: marks.generateAtMs - marks.transcribedAtMs,
+      prefillMs: marks.firstTokenAtMs - marks.generateAtMs,
+      ttsTextMs: marks.firstSentenceTimingsMs?.ttsText,
+      ttsModelMs: marks.firstSentenceTimingsMs?.ttsModel,
+    },
   );
   return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: marks.promptTokens, prefilledTokens: marks.prefilledTokens, asrTokens: null, replyWords: marks.replyWords, speculativeHiddenMs: null };
 }

@@ -5,6 +5,7 @@ import { userTurns, type Dialogue } from '../../../src/conversation/dialogue';
 import { ReplySpeech } from '../../../src/conversation/replySpeech';
 import { blendVoices, fuseStyles, voiceFor, voiceWithStyle, type TurnStyle } from '../../../src/conversation/voiceStyle';
 import { synthesize } from '../../../src/models/tts/kokoroSpeaker';
+import { ttsTimings } from '../../../src/models/tts/ttsTimings';
 import type { Turn } from '../../../src/turns/turn';
 import type { NodeVoice } from '../../cli/loadPackInNode';
 import type { DecodeGate } from '../../../src/models/llm/decodeGate';
@@ -14,6 +15,8 @@ export interface SpeechMarks {
   firstClauseAtMs: number | null;
   firstAudioAtMs: number | null;
   firstClauseText: string | null;
+  /** The first chunk's synthesis as the TTS measured it (ttsTimings). */
+  firstChunkTimingsMs: { ttsText: number; ttsModel: number } | null;
 }
 
 export class BenchSpeaker {
@@ -56,7 +59,7 @@ export class BenchSpeaker {
     const choice = voiceFor(strategy, this.voice.presets);
     const base = blendVoices(this.voice.tables, choice.voiceMix);
     const styles = Promise.all(this.turnStyles).then((all) => all.filter((s): s is TurnStyle => s !== null && s.energy > 0));
-    const marks: SpeechMarks = { firstClauseAtMs: null, firstAudioAtMs: null, firstClauseText: null };
+    const marks: SpeechMarks = { firstClauseAtMs: null, firstAudioAtMs: null, firstClauseText: null, firstChunkTimingsMs: null };
     const speech = new ReplySpeech(
       {
         synthesize: async (text, signal) => {
@@ -69,7 +72,9 @@ export class BenchSpeaker {
           try {
             const fused = await styles;
             const table = fused.length > 0 ? voiceWithStyle(base, fuseStyles(fused)) : base;
-            return (await synthesize(this.voice.bundle, text, { style: null, voice: table, speed: choice.speed, signal })).audio;
+            const speech = await synthesize(this.voice.bundle, text, { style: null, voice: table, speed: choice.speed, signal });
+            if (urgent) marks.firstChunkTimingsMs = ttsTimings(speech.timingsMs);
+            return speech.audio;
           } finally {
             if (urgent) this.decodeGate?.release();
           }

@@ -144,7 +144,13 @@ export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, opt
     const speechEndAtMs = replayStartAtMs - (replayedFromMs - audio.turns[spoken]!.voicedEndMs);
     const { totalMs, stagesMs } = turnStages(
       { speechEndAtMs, handedAtMs, transcribedAtMs, firstTextAtMs, firstClauseAtMs: marks.firstClauseAtMs, firstAudioAtMs: marks.firstAudioAtMs },
-      { asrEncoderMs: (turnLog.asrTimingsMs.features ?? 0) + (turnLog.asrTimingsMs.encoder ?? 0), asrDecodingMs: turnLog.asrTimingsMs.decoder ?? 0, ...llmInnerTimings(turnLog.replyTimingsMs) },
+      {
+        asrEncoderMs: (turnLog.asrTimingsMs.features ?? 0) + (turnLog.asrTimingsMs.encoder ?? 0),
+        asrDecodingMs: turnLog.asrTimingsMs.decoder ?? 0,
+        ...llmInnerTimings(turnLog.replyTimingsMs),
+        ttsTextMs: marks.firstChunkTimingsMs?.ttsText,
+        ttsModelMs: marks.firstChunkTimingsMs?.ttsModel,
+      },
     );
     const reply = conversation.current.turns.at(-1) as AssistantTurn;
     const result: TurnResult = {

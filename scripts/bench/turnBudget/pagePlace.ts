@@ -62,7 +62,13 @@ function pageTurnResult(turn: PageTurn, micStartedAtMs: number, voicedEndMs: num
   }
   const { totalMs, stagesMs } = turnStages(
     { speechEndAtMs: micStartedAtMs + voicedEndMs, handedAtMs: handed, transcribedAtMs: transcribed, firstTextAtMs: firstText, firstClauseAtMs: firstClause, firstAudioAtMs: firstAudio, playbackAtMs: playback },
-    { asrEncoderMs: (turn.asrTimingsMs.features ?? 0) + (turn.asrTimingsMs.encoder ?? 0), asrDecodingMs: turn.asrTimingsMs.decoder ?? 0, ...llmInnerTimings(turn.reply.timingsMs) },
+    {
+      asrEncoderMs: (turn.asrTimingsMs.features ?? 0) + (turn.asrTimingsMs.encoder ?? 0),
+      asrDecodingMs: turn.asrTimingsMs.decoder ?? 0,
+      ...llmInnerTimings(turn.reply.timingsMs),
+      ttsTextMs: turn.reply.timingsMs.ttsText,
+      ttsModelMs: turn.reply.timingsMs.ttsModel,
+    },
   );
   return { endOfSpeechToFirstAudioMs: totalMs, stagesMs, promptTokens: turn.reply.promptTokens, prefilledTokens: turn.reply.prefilledTokens, asrTokens: null, replyWords: null, speculativeHiddenMs: turn.reply.timingsMs.speculativeHiddenMs ?? null };
 }

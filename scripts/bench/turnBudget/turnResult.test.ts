@@ -7,11 +7,11 @@ describe('turnStages', () => {
   it('splits end of speech -> playback into the budget stages, summing to the total', () => {
     const { totalMs, stagesMs } = turnStages(
       { speechEndAtMs: 100, handedAtMs: 700, transcribedAtMs: 1000, firstTextAtMs: 1600, firstClauseAtMs: 1900, firstAudioAtMs: 2300, playbackAtMs: 2350 },
-      { asrEncoderMs: 200, asrDecodingMs: 80, promptBuildMs: 20, prefillMs: 500 },
+      { asrEncoderMs: 200, asrDecodingMs: 80, promptBuildMs: 20, prefillMs: 500, ttsTextMs: 30, ttsModelMs: 320 },
     );
     expect(totalMs).toBe(2250);
     expect(stagesMs).toEqual({
-      endOfTurnWait: 600, asrEncoder: 200, asrDecoding: 80, asrOther: 20, speechEncoder: 0, promptBuild: 20, prefill: 500, firstToken: 80, firstClause: 300, ttsFirstChunk: 400, playbackStart: 50,
+      endOfTurnWait: 600, asrEncoder: 200, asrDecoding: 80, asrOther: 20, speechEncoder: 0, promptBuild: 20, prefill: 500, firstToken: 80, firstClause: 300, ttsText: 30, ttsModel: 320, ttsWait: 50, playbackStart: 50,
     });
   });
 });

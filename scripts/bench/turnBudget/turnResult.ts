@@ -43,12 +43,15 @@ export interface InnerTimings {
   speechEncoderMs?: number;
   promptBuildMs?: number;
   prefillMs?: number;
+  /** The first chunk's synthesis as the TTS measured it: text to phoneme tokens, and the voice model. */
+  ttsTextMs?: number;
+  ttsModelMs?: number;
 }
 
 /**
  * The stages of one turn: end-of-turn wait, ASR encoder and decoding (and what else the ASR step took), speech encoder,
- * prompt build, prefill, first token (the rest until the first words: sampling, hand-overs), first clause, TTS first
- * chunk, playback start.
+ * prompt build, prefill, first token (the rest until the first words: sampling, hand-overs), first clause, the TTS's
+ * first chunk (its text and model steps, and what they leave: queueing and hand-overs), playback start.
  */
 export function turnStages(marks: TurnMarks, inner: InnerTimings): { totalMs: number; stagesMs: Record<string, number> } {
   const intervals: TimelineInterval[] = [
@@ -56,7 +59,7 @@ export function turnStages(marks: TurnMarks, inner: InnerTimings): { totalMs: nu
     { stage: 'asrOther', endMs: marks.transcribedAtMs, parts: [['asrEncoder', inner.asrEncoderMs ?? 0], ['asrDecoding', inner.asrDecodingMs ?? 0]] },
     { stage: 'firstToken', endMs: marks.firstTextAtMs, parts: [['speechEncoder', inner.speechEncoderMs ?? 0], ['promptBuild', inner.promptBuildMs ?? 0], ['prefill', inner.prefillMs ?? 0]] },
     { stage: 'firstClause', endMs: marks.firstClauseAtMs },
-    { stage: 'ttsFirstChunk', endMs: marks.firstAudioAtMs },
+    { stage: 'ttsWait', endMs: marks.firstAudioAtMs, parts: [['ttsText', inner.ttsTextMs ?? 0], ['ttsModel', inner.ttsModelMs ?? 0]] },
     ...(marks.playbackAtMs === undefined ? [] : [{ stage: 'playbackStart', endMs: marks.playbackAtMs }]),
   ];
   return splitStages(marks.speechEndAtMs, intervals);
