@@ -35,6 +35,31 @@ describe('DecodeGate', () => {
     expect(await settled(step)).toBe(true);
   });
 
+  it('a hold that arrives as a message while steps never yield to the event loop stops decoding within a step', async () => {
+    const gate = new DecodeGate();
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      gate.hold();
+    };
+    const steps: number[] = [];
+    // As a wasm step: synchronous work, the message posted from elsewhere meanwhile; a loop of these yields only microtasks.
+    const decode = (async () => {
+      for (let step = 0; step < 5; step++) {
+        await gate.beforeStep();
+        steps.push(step);
+        if (step === 0) port2.postMessage(null);
+      }
+    })();
+    for (let waitedMs = 0; !gate.held && waitedMs < 2000; waitedMs += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(gate.held).toBe(true);
+    expect(steps.length).toBeLessThanOrEqual(2);
+    gate.release();
+    await decode;
+    expect(steps).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('a release without a hold does not leave the gate owing one', async () => {
     const gate = new DecodeGate();
     gate.release();

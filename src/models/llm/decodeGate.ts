@@ -29,4 +29,26 @@ export class DecodeGate {
     if (this.holds === 0) return Promise.resolve();
     return new Promise((resume) => this.waiters.push(resume));
   }
+
+  /**
+   * Before a decoding step: first a new task of the event loop, so that a hold or a cancel that arrived as a message
+   * during the last step is handled (onnxruntime-web's wasm runs a step without yielding to the event loop, so a loop of
+   * steps would read no message until the reply is done), then the gate.
+   */
+  async beforeStep(): Promise<void> {
+    await nextTask();
+    await this.passed();
+  }
+}
+
+/** Resolves in a new task of the event loop (a MessageChannel message: no timer clamping, in a worker or in Node). */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }

@@ -348,7 +348,7 @@ export class ReplyEngine {
     const own = Object.hasOwn(model, 'forward');
     const forward = model.forward;
     model.forward = async (inputs) => {
-      await gate.passed();
+      await gate.beforeStep();
       return forward.call(model, inputs);
     };
     return () => {
