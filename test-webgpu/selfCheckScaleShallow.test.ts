@@ -1,5 +1,5 @@
 // The self-check's decisions on the scale-shallow set: scale-lite's Whisper-tiny (fp32 and q8 encoder, q4 merged decoder
-// with its use_cache_branch If) and SmolLM2-360M (q4, MatMulNBits block 32) at their real widths, one layer deep.
+// with its use_cache_branch If) and SmolLM2-360M (q4, MatMulNBits block 32; int8 on wasm) at their real widths, one layer deep.
 // onnxruntime-node's WebGPU EP (SwiftShader) against its CPU EP standing in for wasm, with scale-lite's dtypes: a model
 // that computes right stays on WebGPU with the evidence; a fault injected into WebGPU's output moves it to its wasm dtype.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -67,9 +67,9 @@ describe('self-check on the scale-shallow set: WebGPU (SwiftShader) vs CPU', () 
     expect(loaded.selfCheck!.evidence).toMatch(/^q4 on both: relative error .* <= 0\.05$/);
   });
 
-  it('moves a faulty SmolLM2-360M to wasm in q4', async () => {
+  it('moves a faulty SmolLM2-360M to wasm in its wasm dtype, int8, checked against q4 on wasm', async () => {
     const loaded = await load(withWebGpuFault(cpuStandsForWasm(llmFamily)), 'llm');
-    expect(loaded).toMatchObject({ device: 'wasm', dtype: 'q4', selfCheck: { outcome: 'failed' } });
+    expect(loaded).toMatchObject({ device: 'wasm', dtype: 'int8', selfCheck: { outcome: 'failed' } });
     expect(loaded.reason).toMatch(/WebGPU output differs from wasm on this GPU \(q4 on both: relative error .* > 0\.05\)/);
   });
 });
