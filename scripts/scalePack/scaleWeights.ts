@@ -1,7 +1,7 @@
 // Weights and linear layers of a scale-pack graph in one of the published dtypes, with the operators the public
 // exports use for them: fp32 MatMul; q8 as onnxruntime's dynamic quantizer writes it (DynamicQuantizeLinear ->
-// MatMulInteger / ConvInteger -> Cast -> Mul) with uint8 weights, int8 the same with signed weights; q4 and q4f16 as MatMulNBits (block 32, symmetric: no zero points),
-// q4f16 with float16 activations.
+// MatMulInteger / ConvInteger -> Cast -> Mul) with uint8 weights, int8 the same with signed weights; q4 and q4f16
+// as MatMulNBits (block 32, symmetric: no zero points), q4f16 with float16 activations.
 import { attr, type GraphBuilder } from '../tinyPack/onnxGraph';
 import { tensorSeed, toFloat16, WeightRandom } from './weights';
 
