@@ -55,9 +55,9 @@ describe('self-check on the scale-shallow set: WebGPU (SwiftShader) vs CPU', () 
     expect(loaded.selfCheck!.evidence).toMatch(/^encoder_model fp32, decoder_model_merged q4 on both: relative error .* <= 0\.05$/);
   }, WHISPER_TIMEOUT_MS);
 
-  it('moves Whisper-tiny to its wasm dtype, the q8 encoder, when a fault is injected into that WebGPU run', async () => {
+  it('moves Whisper-tiny to its wasm dtypes, the q8 encoder and the int8 decoder, when a fault is injected into that WebGPU run', async () => {
     const loaded = await load(withWebGpuFault(WHISPER_ONE_WEBGPU_RUN), 'asr');
-    expect(loaded).toMatchObject({ device: 'wasm', dtype: { encoder_model: 'q8', decoder_model_merged: 'q4' }, selfCheck: { outcome: 'failed' } });
+    expect(loaded).toMatchObject({ device: 'wasm', dtype: { encoder_model: 'q8', decoder_model_merged: 'int8' }, selfCheck: { outcome: 'failed' } });
     expect(loaded.reason).toMatch(/WebGPU output differs from wasm on this GPU \(encoder_model fp32, decoder_model_merged q4 on both: relative error .* > 0\.05\)/);
   }, WHISPER_TIMEOUT_MS);
 

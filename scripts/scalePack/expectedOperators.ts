@@ -26,8 +26,8 @@ function whisperEncoderOperators(a: WhisperArchitecture, quantized: boolean): Op
 }
 
 /** Decoder: self q, k, v, out, cross q, out, cross k, v (outside the If), fc1, fc2 per layer, and the tied projection. */
-function whisperDecoderOperators(a: WhisperArchitecture): OperatorCounts {
-  return { MatMulNBits: 10 * a.decoderLayers + 1, If: 1 };
+function whisperDecoderOperators(a: WhisperArchitecture, format: 'q4' | 'int8' = 'q4'): OperatorCounts {
+  return { [format === 'q4' ? 'MatMulNBits' : 'MatMulInteger']: 10 * a.decoderLayers + 1, If: 1 };
 }
 
 /** Kokoro: the text encoder's, the duration encoder's three, the predictor's and the shared bidirectional LSTMs. */
@@ -38,11 +38,13 @@ export const EXPECTED_OPERATORS: Record<string, Record<string, OperatorCounts>> 
     'onnx/encoder_model.onnx': whisperEncoderOperators(WHISPER_TINY, false),
     'onnx/encoder_model_quantized.onnx': whisperEncoderOperators(WHISPER_TINY, true),
     'onnx/decoder_model_merged_q4.onnx': whisperDecoderOperators(WHISPER_TINY),
+    'onnx/decoder_model_merged_int8.onnx': whisperDecoderOperators(WHISPER_TINY, 'int8'),
   },
   'scale/whisper-base': {
     'onnx/encoder_model.onnx': whisperEncoderOperators(WHISPER_BASE, false),
     'onnx/encoder_model_quantized.onnx': whisperEncoderOperators(WHISPER_BASE, true),
     'onnx/decoder_model_merged_q4.onnx': whisperDecoderOperators(WHISPER_BASE),
+    'onnx/decoder_model_merged_int8.onnx': whisperDecoderOperators(WHISPER_BASE, 'int8'),
   },
   'scale/SmolLM2-360M-Instruct': {
     'onnx/model_int8.onnx': llmInt8Operators(SMOLLM2_360M),
@@ -66,6 +68,7 @@ export const EXPECTED_OPERATORS: Record<string, Record<string, OperatorCounts>> 
     'onnx/encoder_model.onnx': whisperEncoderOperators(WHISPER_TINY_SHALLOW, false),
     'onnx/encoder_model_quantized.onnx': whisperEncoderOperators(WHISPER_TINY_SHALLOW, true),
     'onnx/decoder_model_merged_q4.onnx': whisperDecoderOperators(WHISPER_TINY_SHALLOW),
+    'onnx/decoder_model_merged_int8.onnx': whisperDecoderOperators(WHISPER_TINY_SHALLOW, 'int8'),
   },
   'scale/SmolLM2-360M-Instruct-shallow': {
     'onnx/model_int8.onnx': llmInt8Operators(SMOLLM2_360M_SHALLOW),

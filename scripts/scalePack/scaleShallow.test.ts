@@ -68,7 +68,7 @@ describe('the scale-shallow set', () => {
   it('describes a pack the manifest schema accepts, each file listed at its size', async () => {
     const manifest = await readManifestFile(join(DEFAULT_MODELS_DIR, 'manifest.json'));
     const pack = packSchema.parse(await shallowPack(manifest, modelsDir, written));
-    expect(pack.components.asr.dtype).toEqual({ webgpu: { encoder_model: 'fp32', decoder_model_merged: 'q4' }, wasm: { encoder_model: 'q8', decoder_model_merged: 'q4' } });
+    expect(pack.components.asr.dtype).toEqual({ webgpu: { encoder_model: 'fp32', decoder_model_merged: 'q4' }, wasm: { encoder_model: 'q8', decoder_model_merged: 'int8' } });
     expect(pack.components.llm.dtype).toEqual({ webgpu: 'q4f16', webgpuNoF16: 'q4', wasm: 'int8' });
     for (const file of [...pack.components.asr.files, ...pack.components.llm.files]) expect((await stat(join(modelsDir, file.path))).size).toBe(file.sizeBytes);
   });

@@ -23,7 +23,7 @@ export const SCALE_SHALLOW: readonly ShallowModel[] = [
   {
     role: 'asr',
     model: scaleWhisper('scale/whisper-tiny-shallow', WHISPER_TINY_SHALLOW),
-    dtypes: { webgpu: { encoder_model: 'fp32', decoder_model_merged: 'q4' }, wasm: { encoder_model: 'q8', decoder_model_merged: 'q4' } },
+    dtypes: { webgpu: { encoder_model: 'fp32', decoder_model_merged: 'q4' }, wasm: { encoder_model: 'q8', decoder_model_merged: 'int8' } },
   },
   {
     role: 'llm',

@@ -14,7 +14,10 @@ import { tensorSeed, WeightRandom } from '../weights';
 import { headDim, TARGET_POSITIONS, VOCAB_SIZE, type WhisperArchitecture } from './architectures';
 import { WhisperBlocks } from './blocks';
 import { type BuiltGraph, mergeHistograms } from './builtGraph';
-import { tiedQ4MatMul } from './tiedProjection';
+import { tiedInt8MatMul, tiedQ4MatMul } from './tiedProjection';
+
+/** The merged decoder's published weight formats: q4 (MatMulNBits) and int8 (MatMulInteger on signed weights). */
+export type DecoderFormat = 'q4' | 'int8';
 
 /** Tokens generate() forces first: <|startoftranscript|> <|en|> <|transcribe|> <|notimestamps|>. */
 export const FORCED_PREFIX_TOKENS = 4;
@@ -60,10 +63,10 @@ interface CrossKeyValue {
 }
 
 /** The If on use_cache_branch (then: cached, empty presents; else: projected from encoder_hidden_states). */
-function crossKeyValues(g: GraphBuilder, a: WhisperArchitecture, seed: number, encoderStates: string, useCache: string): { kv: CrossKeyValue[]; parameters: number; opHistogram: Record<string, number> } {
+function crossKeyValues(g: GraphBuilder, a: WhisperArchitecture, seed: number, format: DecoderFormat, encoderStates: string, useCache: string): { kv: CrossKeyValue[]; parameters: number; opHistogram: Record<string, number> } {
   const cached = new GraphBuilder('then/');
   const computed = new GraphBuilder('else/');
-  const computedWeights = new ScaleWeights(computed, seed, 'q4');
+  const computedWeights = new ScaleWeights(computed, seed, format);
   const blocks = new WhisperBlocks(computed, computedWeights, a, 'model.decoder.cross');
   const dims = ['batch_size', a.heads, ENCODER_OUT, headDim(a)];
   const empty = cached.init('model.decoder.empty_encoder_present', 'float32', [0, a.heads, 1, headDim(a)], new Float32Array(0));
@@ -103,9 +106,9 @@ function positionsAndMask(g: GraphBuilder, blocks: WhisperBlocks, inputIds: stri
   return { positions, mask: g.op('Where', [future, blocks.scalar(MASKED_SCORE), blocks.scalar(0)]) };
 }
 
-export function buildDecoder(a: WhisperArchitecture, seed: number, spelling: DecoderSpelling): BuiltGraph {
+export function buildDecoder(a: WhisperArchitecture, seed: number, spelling: DecoderSpelling, format: DecoderFormat = 'q4'): BuiltGraph {
   const g = new GraphBuilder('dec/');
-  const w = new ScaleWeights(g, seed, 'q4');
+  const w = new ScaleWeights(g, seed, format);
   const blocks = new WhisperBlocks(g, w, a, 'model.decoder');
   const d = a.dModel;
   const inputIds = g.input('input_ids', 'int64', ['batch_size', 'decoder_sequence_length']);
@@ -122,7 +125,7 @@ export function buildDecoder(a: WhisperArchitecture, seed: number, spelling: Dec
   const positionTable = w.float('model.decoder.embed_positions.weight', [TARGET_POSITIONS, d], decoderPositions(seed, d, tokenValues, spelling));
   let x = g.op('Add', [g.op('Gather', [tokenTable, inputIds]), g.op('Gather', [positionTable, positions])]);
 
-  const cross = crossKeyValues(g, a, seed, encoderStates, useCache);
+  const cross = crossKeyValues(g, a, seed, format, encoderStates, useCache);
   // Declared at the end in Optimum's order: logits, then present.{i}.decoder.*, present.{i}.encoder.* per layer.
   const presents: [name: string, lengthDim: string, from: string][] = [];
   for (let layer = 0; layer < a.decoderLayers; layer++) {
@@ -141,12 +144,13 @@ export function buildDecoder(a: WhisperArchitecture, seed: number, spelling: Dec
 
     x = g.op('Add', [x, blocks.feedForward(blocks.layerNorm(x, `${name}.final_layer_norm`), name)]);
   }
-  const logits = tiedQ4MatMul(g, blocks.layerNorm(x, 'model.decoder.layer_norm'), 'proj_out', tokenValues, VOCAB_SIZE, d);
+  const tiedMatMul = format === 'int8' ? tiedInt8MatMul : tiedQ4MatMul;
+  const logits = tiedMatMul(g, blocks.layerNorm(x, 'model.decoder.layer_norm'), 'proj_out', tokenValues, VOCAB_SIZE, d);
   g.output('logits', 'float32', ['batch_size', 'decoder_sequence_length', VOCAB_SIZE], logits);
   for (const [name, lengthDim, from] of presents) g.output(name, 'float32', ['batch_size', a.heads, lengthDim, headDim(a)], from);
   return {
-    bytes: g.model('whisper_decoder_merged', { extraOpsets: extraOpsets('q4') }),
-    format: 'q4',
+    bytes: g.model('whisper_decoder_merged', { extraOpsets: extraOpsets(format) }),
+    format,
     parameters: w.parameters + cross.parameters,
     opHistogram: mergeHistograms(g.opHistogram(), cross.opHistogram),
   };

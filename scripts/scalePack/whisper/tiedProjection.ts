@@ -3,6 +3,7 @@
 import { attr, type GraphBuilder } from '../../tinyPack/onnxGraph';
 import { Q4_BLOCK_SIZE } from '../scaleWeights';
 
+const ONNX_FLOAT = 1;
 /** Largest magnitude of a symmetric 4-bit code around the implicit zero point 8. */
 const Q4_MAX_CODE = 8;
 
@@ -51,6 +52,26 @@ export function dequantizeQ4(matrix: Q4Matrix, n: number, k: number): Float32Arr
     }
   }
   return out;
+}
+
+/**
+ * y = x rows^T as the dynamic quantizer writes an int8 MatMul: the activations quantised per tensor (uint8), the
+ * rows^T [k, n] to int8 with one symmetric scale, MatMulInteger, then back to float.
+ */
+export function tiedInt8MatMul(g: GraphBuilder, x: string, name: string, rows: Float32Array, n: number, k: number): string {
+  let largest = 0;
+  for (const value of rows) largest = Math.max(largest, Math.abs(value));
+  const scale = largest / 127 || 1;
+  const codes = new Uint8Array(k * n);
+  for (let row = 0; row < n; row++) {
+    for (let i = 0; i < k; i++) codes[i * n + row] = Math.max(-127, Math.min(127, Math.round(rows[row * k + i]! / scale))) & 0xff;
+  }
+  const [xq, xScale, xZero] = g.opN('DynamicQuantizeLinear', [x], 3);
+  const b = g.init(`${name}.weight_quantized`, 'int8', [k, n], codes);
+  const bScale = g.init(`${name}.weight_scale`, 'float32', [], Float32Array.of(scale));
+  const bZero = g.init(`${name}.weight_zero_point`, 'int8', [], Uint8Array.of(0));
+  const integer = g.op('MatMulInteger', [xq!, b, xZero!, bZero]);
+  return g.op('Mul', [g.op('Cast', [integer], { to: attr.i(ONNX_FLOAT) }), g.op('Mul', [xScale!, bScale])]);
 }
 
 /** y = x rows^T through com.microsoft MatMulNBits (x [..., k] -> y [..., n]). */

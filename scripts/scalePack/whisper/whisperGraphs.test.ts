@@ -170,6 +170,45 @@ describe('scale whisper merged decoder (1 layer, real width, q4)', () => {
   });
 });
 
+describe('scale whisper merged decoder (1 layer, real width, int8: the wasm dtype)', () => {
+  it('uses MatMulInteger on signed weights for every linear layer, and greedy decoding still spells the transcript', async () => {
+    const built = buildDecoder(ONE_LAYER, SEED, SPELLING, 'int8');
+    expect(built.parameters).toBe(decoderParameters(ONE_LAYER));
+    // self q, k, v, out; cross q, out (main graph) + cross k, v (If branch); fc1, fc2; proj_out.
+    expect(built.opHistogram.MatMulInteger).toBe(11);
+    expect(built.opHistogram.MatMulNBits).toBeUndefined();
+    const session = await ort.InferenceSession.create(built.bytes);
+    const emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, HEADS, 0, HEAD_DIM]);
+    const encoderStates = new ort.Tensor('float32', floats(1500 * D, 2), [1, 1500, D]);
+    const step = (tokens: number[], past: Record<string, ort.Tensor> | null) =>
+      session.run({
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, tokens.length]),
+        encoder_hidden_states: encoderStates,
+        'past_key_values.0.decoder.key': past?.['present.0.decoder.key'] ?? emptyPast,
+        'past_key_values.0.decoder.value': past?.['present.0.decoder.value'] ?? emptyPast,
+        'past_key_values.0.encoder.key': past?.['present.0.encoder.key'] ?? emptyPast,
+        'past_key_values.0.encoder.value': past?.['present.0.encoder.value'] ?? emptyPast,
+        use_cache_branch: new ort.Tensor('bool', [past !== null], [1]),
+      });
+    const lastArgmax = (logits: ort.Tensor): number => {
+      const data = logits.data as Float32Array;
+      const offset = (logits.dims[1]! - 1) * VOCAB_SIZE;
+      let best = 0;
+      for (let k = 1; k < VOCAB_SIZE; k++) if (data[offset + k]! > data[offset + best]!) best = k;
+      return best;
+    };
+    const produced: number[] = [];
+    let outputs = await step(PREFIX, null);
+    const encoderPresents = { 'present.0.encoder.key': outputs['present.0.encoder.key']!, 'present.0.encoder.value': outputs['present.0.encoder.value']! };
+    for (let i = 0; i <= SPELLING.transcript.length; i++) {
+      const token = lastArgmax(outputs.logits!);
+      produced.push(token);
+      outputs = await step([token], { ...outputs, ...encoderPresents });
+    }
+    expect(produced).toEqual([...SPELLING.transcript, END_OF_TEXT]);
+  });
+});
+
 // ------------------------------------------------------------------ one encoder layer against the equations
 
 const LAYER_NORM_EPSILON = 1e-5;

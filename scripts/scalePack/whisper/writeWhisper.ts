@@ -1,6 +1,6 @@
 // Writes a scale Whisper folder as the onnx-community exports lay it out: configs, tokenizer, and
-// onnx/encoder_model.onnx (fp32), onnx/encoder_model_quantized.onnx (q8), onnx/decoder_model_merged_q4.onnx (q4),
-// one graph in memory at a time.
+// onnx/encoder_model.onnx (fp32), onnx/encoder_model_quantized.onnx (q8), onnx/decoder_model_merged_q4.onnx (q4)
+// and onnx/decoder_model_merged_int8.onnx (int8), one graph in memory at a time.
 import { dtypeFileName } from '../../../src/models/manifest';
 import { packJson, writePackFile } from '../../tinyPack/packFiles';
 import { preprocessorConfigJson } from '../../tinyPack/whisper/configFiles';
@@ -49,7 +49,11 @@ export function scaleWhisper(modelId: string, a: WhisperArchitecture): ScaleMode
       const builds: [string, () => BuiltGraph, 'encoder' | 'decoder'][] = [
         [dtypeFileName('encoder_model', 'fp32'), () => buildEncoder(a, 'fp32', seed), 'encoder'],
         [dtypeFileName('encoder_model', 'q8'), () => buildEncoder(a, 'q8', seed), 'encoder'],
-        [dtypeFileName('decoder_model_merged', 'q4'), () => buildDecoder(a, seed, { transcript: transcriptIds(layout), endOfText: layout.idOf('<|endoftext|>') }), 'decoder'],
+        ...(['q4', 'int8'] as const).map((format): [string, () => BuiltGraph, 'decoder'] => [
+          dtypeFileName('decoder_model_merged', format),
+          () => buildDecoder(a, seed, { transcript: transcriptIds(layout), endOfText: layout.idOf('<|endoftext|>') }, format),
+          'decoder',
+        ]),
       ];
       for (const [file, build, part] of builds) {
         const built = build();
