@@ -29,6 +29,43 @@ function signature(values: readonly ort.InferenceSession.ValueMetadata[]): Signa
 
 const floats = (count: number, seed: number): Float32Array => Float32Array.from({ length: count }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.9);
 
+const ENCODER_STATES = new ort.Tensor('float32', floats(1500 * D, 2), [1, 1500, D]);
+const EMPTY_PAST = new ort.Tensor('float32', new Float32Array(0), [1, HEADS, 0, HEAD_DIM]);
+
+/** One step of a one-layer merged decoder; `past` null is the first (uncached) step. */
+function decoderStep(session: ort.InferenceSession, tokens: number[], past: Record<string, ort.Tensor> | null) {
+  return session.run({
+    input_ids: new ort.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, tokens.length]),
+    encoder_hidden_states: ENCODER_STATES,
+    'past_key_values.0.decoder.key': past?.['present.0.decoder.key'] ?? EMPTY_PAST,
+    'past_key_values.0.decoder.value': past?.['present.0.decoder.value'] ?? EMPTY_PAST,
+    'past_key_values.0.encoder.key': past?.['present.0.encoder.key'] ?? EMPTY_PAST,
+    'past_key_values.0.encoder.value': past?.['present.0.encoder.value'] ?? EMPTY_PAST,
+    use_cache_branch: new ort.Tensor('bool', [past !== null], [1]),
+  });
+}
+
+function lastArgmax(logits: ort.Tensor): number {
+  const data = logits.data as Float32Array;
+  const offset = (logits.dims[1]! - 1) * VOCAB_SIZE;
+  let best = 0;
+  for (let k = 1; k < VOCAB_SIZE; k++) if (data[offset + k]! > data[offset + best]!) best = k;
+  return best;
+}
+
+/** Greedy decoding after the forced prefix, as generate() feeds back the first step's encoder presents. */
+async function greedyTokens(session: ort.InferenceSession): Promise<number[]> {
+  const produced: number[] = [];
+  let outputs = await decoderStep(session, PREFIX, null);
+  const encoderPresents = { 'present.0.encoder.key': outputs['present.0.encoder.key']!, 'present.0.encoder.value': outputs['present.0.encoder.value']! };
+  for (let i = 0; i <= SPELLING.transcript.length; i++) {
+    const token = lastArgmax(outputs.logits!);
+    produced.push(token);
+    outputs = await decoderStep(session, [token], { ...outputs, ...encoderPresents });
+  }
+  return produced;
+}
+
 describe('scale whisper parameter arithmetic', () => {
   it('matches the public totals (the Whisper paper rounds tiny to 39M, base to 74M) within 4%', () => {
     for (const a of [WHISPER_TINY, WHISPER_BASE]) {
@@ -69,10 +106,6 @@ describe('scale whisper merged decoder (1 layer, real width, q4)', () => {
   let session: ort.InferenceSession;
   let parameters = 0;
   let opHistogram: Record<string, number> = {};
-  const encoderStates = new ort.Tensor('float32', floats(1500 * D, 2), [1, 1500, D]);
-  const emptyPast = (length: number) => new ort.Tensor('float32', new Float32Array(0), [1, HEADS, length, HEAD_DIM]);
-  const ids = (values: number[]) => new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
-  const cacheFlag = (value: boolean) => new ort.Tensor('bool', [value], [1]);
 
   beforeAll(async () => {
     const built = buildDecoder(ONE_LAYER, SEED, SPELLING);
@@ -109,25 +142,7 @@ describe('scale whisper merged decoder (1 layer, real width, q4)', () => {
     expect(opHistogram.MatMul).toBe(4);
   });
 
-  const step = async (tokens: number[], past: Record<string, ort.Tensor> | null) => {
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: ids(tokens),
-      encoder_hidden_states: encoderStates,
-      'past_key_values.0.decoder.key': past?.['present.0.decoder.key'] ?? emptyPast(0),
-      'past_key_values.0.decoder.value': past?.['present.0.decoder.value'] ?? emptyPast(0),
-      'past_key_values.0.encoder.key': past?.['present.0.encoder.key'] ?? emptyPast(0),
-      'past_key_values.0.encoder.value': past?.['present.0.encoder.value'] ?? emptyPast(0),
-      use_cache_branch: cacheFlag(past !== null),
-    };
-    return session.run(feeds);
-  };
-  const lastArgmax = (logits: ort.Tensor): number => {
-    const data = logits.data as Float32Array;
-    const offset = (logits.dims[1]! - 1) * VOCAB_SIZE;
-    let best = 0;
-    for (let k = 1; k < VOCAB_SIZE; k++) if (data[offset + k]! > data[offset + best]!) best = k;
-    return best;
-  };
+  const step = (tokens: number[], past: Record<string, ort.Tensor> | null) => decoderStep(session, tokens, past);
 
   it('first step computes the cross K/V; cached steps pass them through and output empty encoder presents', async () => {
     const first = await step(PREFIX, null);
@@ -158,15 +173,7 @@ describe('scale whisper merged decoder (1 layer, real width, q4)', () => {
   });
 
   it('greedy decoding spells the transcript, then <|endoftext|>', async () => {
-    const produced: number[] = [];
-    let outputs = await step(PREFIX, null);
-    const encoderPresents = { 'present.0.encoder.key': outputs['present.0.encoder.key']!, 'present.0.encoder.value': outputs['present.0.encoder.value']! };
-    for (let i = 0; i <= SPELLING.transcript.length; i++) {
-      const token = lastArgmax(outputs.logits!);
-      produced.push(token);
-      outputs = await step([token], { ...outputs, ...encoderPresents });
-    }
-    expect(produced).toEqual([...SPELLING.transcript, END_OF_TEXT]);
+    expect(await greedyTokens(session)).toEqual([...SPELLING.transcript, END_OF_TEXT]);
   });
 });
 
@@ -178,34 +185,7 @@ describe('scale whisper merged decoder (1 layer, real width, int8: the wasm dtyp
     expect(built.opHistogram.MatMulInteger).toBe(11);
     expect(built.opHistogram.MatMulNBits).toBeUndefined();
     const session = await ort.InferenceSession.create(built.bytes);
-    const emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, HEADS, 0, HEAD_DIM]);
-    const encoderStates = new ort.Tensor('float32', floats(1500 * D, 2), [1, 1500, D]);
-    const step = (tokens: number[], past: Record<string, ort.Tensor> | null) =>
-      session.run({
-        input_ids: new ort.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, tokens.length]),
-        encoder_hidden_states: encoderStates,
-        'past_key_values.0.decoder.key': past?.['present.0.decoder.key'] ?? emptyPast,
-        'past_key_values.0.decoder.value': past?.['present.0.decoder.value'] ?? emptyPast,
-        'past_key_values.0.encoder.key': past?.['present.0.encoder.key'] ?? emptyPast,
-        'past_key_values.0.encoder.value': past?.['present.0.encoder.value'] ?? emptyPast,
-        use_cache_branch: new ort.Tensor('bool', [past !== null], [1]),
-      });
-    const lastArgmax = (logits: ort.Tensor): number => {
-      const data = logits.data as Float32Array;
-      const offset = (logits.dims[1]! - 1) * VOCAB_SIZE;
-      let best = 0;
-      for (let k = 1; k < VOCAB_SIZE; k++) if (data[offset + k]! > data[offset + best]!) best = k;
-      return best;
-    };
-    const produced: number[] = [];
-    let outputs = await step(PREFIX, null);
-    const encoderPresents = { 'present.0.encoder.key': outputs['present.0.encoder.key']!, 'present.0.encoder.value': outputs['present.0.encoder.value']! };
-    for (let i = 0; i <= SPELLING.transcript.length; i++) {
-      const token = lastArgmax(outputs.logits!);
-      produced.push(token);
-      outputs = await step([token], { ...outputs, ...encoderPresents });
-    }
-    expect(produced).toEqual([...SPELLING.transcript, END_OF_TEXT]);
+    expect(await greedyTokens(session)).toEqual([...SPELLING.transcript, END_OF_TEXT]);
   });
 });
 
