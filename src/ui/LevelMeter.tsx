@@ -1,19 +1,11 @@
 import { useEffect, useRef } from 'react';
 import type { AppState } from '../state/store';
 import { useAssistant } from './assistantContext';
-
-/** dB range the meter spans: frame energy of the power mel, where close speech peaks near +10 dB. */
-const FLOOR_DB = -70;
-const CEILING_DB = 20;
+import { METER_CEILING_DB, METER_FLOOR_DB, meterFraction, meterNeedsRepaint, meterShownDb, meterValueDb } from './meterScale';
 
 function meterLabel(levelDb: number): string {
   if (!Number.isFinite(levelDb)) return '–';
-  return levelDb < FLOOR_DB ? 'silence' : `${levelDb.toFixed(0)} dB`;
-}
-
-/** The value a meter may report: its range clamps the level, silence (-Infinity) included. */
-function meterValueDb(levelDb: number): number {
-  return Math.round(Math.min(CEILING_DB, Math.max(FLOOR_DB, Number.isFinite(levelDb) ? levelDb : FLOOR_DB)));
+  return levelDb <= METER_FLOOR_DB ? 'silence' : `${meterValueDb(levelDb)} dB`;
 }
 
 interface LevelMeterProps {
@@ -23,7 +15,7 @@ interface LevelMeterProps {
   testId: string;
 }
 
-/** Transient meter: writes the DOM from a store subscription, never re-rendering React per batch. */
+/** Transient meter: writes the DOM from a store subscription, never re-rendering React per batch, and only for a visible change. */
 export function LevelMeter({ label, level, testId }: LevelMeterProps) {
   const { store } = useAssistant();
   const barRef = useRef<HTMLDivElement>(null);
@@ -32,11 +24,13 @@ export function LevelMeter({ label, level, testId }: LevelMeterProps) {
 
   useEffect(() => {
     let frame = 0;
+    let shownDb: number | null = null;
     const paint = (levelDb: number) => {
       cancelAnimationFrame(frame);
+      if (!meterNeedsRepaint(shownDb, levelDb)) return;
       frame = requestAnimationFrame(() => {
-        const fraction = Math.min(1, Math.max(0, (levelDb - FLOOR_DB) / (CEILING_DB - FLOOR_DB)));
-        if (barRef.current) barRef.current.style.transform = `scaleX(${fraction})`;
+        shownDb = meterShownDb(levelDb);
+        if (barRef.current) barRef.current.style.transform = `scaleX(${meterFraction(meterValueDb(levelDb))})`;
         if (labelRef.current) labelRef.current.textContent = meterLabel(levelDb);
         // Screen readers read the meter's value on demand; they do not announce every change.
         if (meterRef.current) {
@@ -60,9 +54,9 @@ export function LevelMeter({ label, level, testId }: LevelMeterProps) {
       className="meter"
       role="meter"
       aria-label={`${label} level`}
-      aria-valuemin={FLOOR_DB}
-      aria-valuemax={CEILING_DB}
-      aria-valuenow={FLOOR_DB}
+      aria-valuemin={METER_FLOOR_DB}
+      aria-valuemax={METER_CEILING_DB}
+      aria-valuenow={METER_FLOOR_DB}
       aria-valuetext="–"
       ref={meterRef}
       data-testid={testId}
