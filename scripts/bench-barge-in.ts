@@ -95,7 +95,7 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
   }
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--details]';
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--details]';
 const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate'];
 function residualPredictorOf(name: string): ResidualPredictor {
   const predictor = PREDICTORS.find((known) => known === name);
@@ -113,6 +113,8 @@ const { values } = parseCliArgs({
     'one-band-margin-db': { type: 'string' },
     'leak-quantile': { type: 'string' },
     'confirm-leak-quantile': { type: 'string' },
+    'duck-one-band-margin-db': { type: 'string' },
+    'fill-holes': { type: 'string' },
     details: { type: 'boolean', default: false },
   },
 });
@@ -123,11 +125,19 @@ const details = values.details;
 const gate = {
   ...(values['confirm-margin-db'] === undefined ? {} : { confirmMarginDb: Number(values['confirm-margin-db']) }),
   ...(values['one-band-margin-db'] === undefined ? {} : { confirmOneBandMarginDb: Number(values['one-band-margin-db']) }),
+  ...(values['duck-one-band-margin-db'] === undefined ? {} : { duckOneBandMarginDb: Number(values['duck-one-band-margin-db']) }),
   ...(values['leak-quantile'] === undefined ? {} : { leakQuantile: Number(values['leak-quantile']) }),
   ...(values['confirm-leak-quantile'] === undefined ? {} : { confirmLeakQuantile: Number(values['confirm-leak-quantile']) }),
   ...(values['residual-predictor'] === undefined ? {} : { residualPredictor: residualPredictorOf(values['residual-predictor']) }),
 };
-const bargeIn = values['onset-frames'] === undefined ? {} : { onsetFrames: Number(values['onset-frames']) };
+const fillHoles = values['fill-holes'];
+if (fillHoles !== undefined && fillHoles !== 'on' && fillHoles !== 'off') throw new Error(`--fill-holes takes on or off (usage: ${USAGE})`);
+const bargeIn = {
+  ...(values['onset-frames'] === undefined ? {} : { onsetFrames: Number(values['onset-frames']) }),
+  ...(fillHoles === undefined ? {} : { fillHoles: fillHoles === 'on' }),
+};
+// Infinity switches the one-band duck off.
+if (gate.duckOneBandMarginDb !== undefined && Number.isNaN(gate.duckOneBandMarginDb)) throw new Error(`--duck-one-band-margin-db takes a number or Infinity (usage: ${USAGE})`);
 if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.confirmLeakQuantile, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`--confirm-margin-db and --onset-frames take numbers (usage: ${USAGE})`);
 
 const vad = await SileroVad.create(loadVadModel());

@@ -86,10 +86,11 @@ export class BargeInListener {
     for (let i = 0; i < batch.energy.length; i++) {
       const frame = batch.firstFrame + i;
       const at = i * this.nMels;
-      const { playing, userLike, clearlyUser } = this.gate.judge(frame, batch.logMel, at, this.nMels, residual.logMel, at, estimate);
+      const { playing, userLike, clearlyUser, oneBandUser } = this.gate.judge(frame, batch.logMel, at, this.nMels, residual.logMel, at, estimate);
+      // Only two bands over the echo stop the canceller's learning at once: one band alone does so once it has ducked.
       this.lastUserLike = userLike;
-      // A frame ducks by the gate's margin and counts toward confirmation only by its larger one.
-      this.frames.push({ centreMs: msOfSample(frame * HOP_SAMPLES), playing, userLike, confirmable: clearlyUser, knownAtSample: frame * HOP_SAMPLES + FRAME_LOOKAHEAD_SAMPLES });
+      // A frame ducks by the gate's margin (in two bands, or in one by a larger one) and counts toward confirmation only by its confirm margins.
+      this.frames.push({ centreMs: msOfSample(frame * HOP_SAMPLES), playing, userLike: userLike || oneBandUser, confirmable: clearlyUser, knownAtSample: frame * HOP_SAMPLES + FRAME_LOOKAHEAD_SAMPLES });
       this.frameEnd = frame + 1;
     }
     const events = await this.engine.push(residual);

@@ -59,11 +59,21 @@ describe('BargeInMachine', () => {
     ]);
   });
 
-  it('only confirmable frames add up: 15 of them among 10 that only duck do not confirm, 20 do', () => {
-    expect(run(repeat('.', 5) + repeat('ud', 10) + repeat('u', 5) + repeat('.', 15)).filter((e) => e.type === 'confirmed')).toEqual([]);
-    const events = run(repeat('.', 5) + repeat('ud', 10) + repeat('u', 10));
-    // Frames 5..24 alternate (10 confirmable), frames 25..34 confirmable: the 20th is frame 34.
-    expect(events.at(-1)).toEqual({ type: 'confirmed', onsetMs: 50, atMs: 34 * 10 + 12.5, playing: true });
+  it('only confirmable frames add up where echo breaks the run: 15 of them among 10 that only duck do not confirm, 20 do', () => {
+    expect(run(repeat('.', 5) + repeat('ud.', 10) + repeat('u', 5) + repeat('.', 15)).filter((e) => e.type === 'confirmed')).toEqual([]);
+    const events = run(repeat('.', 5) + repeat('ud.', 10) + repeat('u', 10));
+    // Frames 5..34 hold 10 confirmable ones, frames 35..44 are confirmable: the 20th is frame 44.
+    expect(events.at(-1)).toEqual({ type: 'confirmed', onsetMs: 50, atMs: 44 * 10 + 12.5, playing: true });
+  });
+
+  it('frames that only duck between two confirmable ones, in an unbroken run, add up too (a word dipping under the confirm margin); not with fillHoles off', () => {
+    // 1 confirmable, 4 that only duck, 15 confirmable: 20 frames of the user's word, the 20th (frame 24) confirms.
+    const word = repeat('.', 5) + 'u' + repeat('d', 4) + repeat('u', 15) + repeat('.', 15);
+    expect(run(word).filter((e) => e.type === 'confirmed')).toEqual([{ type: 'confirmed', onsetMs: 50, atMs: 24 * 10 + 12.5, playing: true }]);
+    expect(run(word, { machine: new BargeInMachine({ fillHoles: false }) }).filter((e) => e.type === 'confirmed')).toEqual([]);
+    // A frame of echo breaks the run, and frames after the last confirmable one close no hole: 16 and 18 frames, no confirmation.
+    expect(run(repeat('.', 5) + 'u' + 'dd.d' + repeat('u', 15) + repeat('.', 15)).filter((e) => e.type === 'confirmed')).toEqual([]);
+    expect(run(repeat('.', 5) + repeat('u', 18) + repeat('d', 10) + repeat('.', 15)).filter((e) => e.type === 'confirmed')).toEqual([]);
   });
 
   it('user frames more than 400 ms apart do not add up', () => {

@@ -16,6 +16,12 @@ export interface BargeInConfig {
   maxPendingMs: number;
   /** A confirmed user's speech ends after VAD chunks below offsetThreshold for this long: a pause between words is not its end. */
   confirmedPauseMs: number;
+  /**
+   * User-like frames between two confirmable ones, in an unbroken run of user-like frames, count toward confirming too:
+   * the user's word dips under the confirm margins where the echo peaks (the bench's two slowest stops lacked 1 to 4
+   * such frames); a burst's run has no frames past its own ends to add, so the count still outlasts it.
+   */
+  fillHoles: boolean;
 }
 
 export const DEFAULT_BARGE_IN_CONFIG: Readonly<BargeInConfig> = Object.freeze({
@@ -27,6 +33,7 @@ export const DEFAULT_BARGE_IN_CONFIG: Readonly<BargeInConfig> = Object.freeze({
   restoreAfterMs: 120,
   maxPendingMs: 600,
   confirmedPauseMs: 300,
+  fillHoles: true,
 });
 
 /** One 10 ms microphone frame as the echo gate judged it. */
@@ -66,7 +73,8 @@ const idle = (): State => ({ kind: 'idle', runFrames: 0, runStartMs: 0 });
  * Confirm before cancelling, as a pure state machine over the echo gate's 10 ms frames and the VAD's 32 ms chunks,
  * fed in the order they became known: onsetFrames frames in a row the gate does not explain open an onset and
  * duck a playing voice at once (a frame is known 12.5 ms after its centre, a chunk only at its end);
- * confirmSpeechMs of confirmable frames (a stricter judgement) within confirmWindowMs confirm the user, provided the VAD called a
+ * confirmSpeechMs of confirmable frames (a stricter judgement; with fillHoles, also the user-like ones between two of them in an unbroken run)
+ * within confirmWindowMs confirm the user, provided the VAD called a
  * chunk since the onset speech and still does, and the newest frame is confirmable (a burst shorter than confirmSpeechMs has ended by then);
  * restoreAfterMs of frames in a row without the user, or maxPendingMs in all, restore the voice.
  * Every event carries `atMs`, the caller's clock when it fed what decided it.
@@ -78,6 +86,10 @@ export class BargeInMachine {
   private readonly userFrames: number[] = [];
   /** The newest chunk's probability: speech still going on, as far as the VAD knows. */
   private lastProbability = 0;
+  /** Centres of the user-like, not confirmable frames since the newest confirmable one, while the run of user-like frames is unbroken. */
+  private readonly holeFrames: number[] = [];
+  /** A confirmable frame began the current run of user-like frames (or lies in it): holes after it can be filled. */
+  private afterConfirmable = false;
 
   constructor(config: Partial<BargeInConfig> = {}) {
     this.config = { ...DEFAULT_BARGE_IN_CONFIG, ...config };
@@ -103,7 +115,16 @@ export class BargeInMachine {
 
   /** Feeds the next frame's verdict, known at `atMs`; returns what to do. */
   pushFrame(frame: BargeInFrame, atMs: number): BargeInEvent[] {
-    if (frame.confirmable) this.userFrames.push(frame.centreMs);
+    if (frame.confirmable) {
+      if (this.config.fillHoles && this.afterConfirmable) this.userFrames.push(...this.holeFrames);
+      this.userFrames.push(frame.centreMs);
+      this.holeFrames.length = 0;
+      this.afterConfirmable = true;
+    } else if (frame.userLike && this.afterConfirmable) this.holeFrames.push(frame.centreMs);
+    else {
+      this.holeFrames.length = 0;
+      this.afterConfirmable = false;
+    }
     while (this.userFrames.length > 0 && this.userFrames[0]! <= frame.centreMs - this.config.confirmWindowMs) this.userFrames.shift();
     const state = this.state;
     switch (state.kind) {
@@ -137,6 +158,8 @@ export class BargeInMachine {
     this.state = idle();
     this.lastProbability = 0;
     this.userFrames.length = 0;
+    this.holeFrames.length = 0;
+    this.afterConfirmable = false;
     return state.kind === 'pending' && state.ducked ? [{ type: 'restore', atMs, onsetMs: state.onsetMs }] : [];
   }
 

@@ -146,6 +146,25 @@ describe('EchoGate', () => {
     expect(oneBand.echoOnly).toBe(0);
   });
 
+  it('calls a frame whose one band alone stands duckOneBandMarginDb over the echo oneBandUser (it ducks), not userLike: a low hum 20 dB over it, not the echo', () => {
+    const echo = delayed(reference, 0.12 * RATE_HZ, -12);
+    const hum = new Float32Array(reference.length);
+    for (let i = 5 * RATE_HZ; i < hum.length; i++) if (Math.floor(i / (0.2 * RATE_HZ)) % 2 === 0) hum[i] = 0.3 * Math.sin((2 * Math.PI * 150 * i) / RATE_HZ);
+    const humFrames = logMelFrames(hum).map((logMel, frame) => frame > 5 * 100 && logMel.some((value) => value > -2));
+    const verdictsWith = (duckOneBandMarginDb: number) => {
+      const verdicts = judgeAll(new EchoGate({ duckOneBandMarginDb }), reference, mix(echo, hum, floor));
+      const during = verdicts.filter((_, frame) => humFrames[frame]);
+      const echoOnly = verdicts.filter((_, frame) => frame > 200 && frame < 5 * 100 - 3);
+      const fraction = (pick: (v: FrameVerdict) => boolean) => during.filter(pick).length / during.length;
+      return { oneBand: fraction((v) => v.oneBandUser), userLike: fraction((v) => v.userLike), echoOnly: echoOnly.filter((v) => v.oneBandUser).length };
+    };
+    expect(verdictsWith(Number.POSITIVE_INFINITY).oneBand).toBe(0);
+    const at10 = verdictsWith(10);
+    expect(at10.oneBand).toBeGreaterThan(0.8);
+    expect(at10.userLike).toBeLessThan(0.1);
+    expect(at10.echoOnly).toBe(0);
+  });
+
   it('predicts the residual echo from the canceller\'s estimate: a user under the reference\'s envelope is heard in more frames, echo alone in none', () => {
     // A canceller leaving 15 dB: the residual echo is its estimate (the echo) 15 dB down, wobbling +-3 dB; the user 3 dB over it.
     const echo = delayed(reference, 0.12 * RATE_HZ, -6);
