@@ -27,8 +27,14 @@ test('spoken turns are transcribed, answered on the text path with streamed repl
   await expect(replies).toHaveCount(FIXTURE_TURN_COUNT);
   await expect(page.getByTestId('assistant-turn').last()).toHaveAttribute('data-status', 'done');
   // Turns 1 and 2 are quiet and level (neutral); turn 3 is 12 dB louder, so the prompt asks to encourage.
-  await expect(replies.nth(0)).toHaveText(LISTENING_REPLY);
-  await expect(replies.nth(1)).toHaveText(LISTENING_REPLY);
+  // On a slow machine the fixture's next turn may begin while a reply is still spoken: a barge-in then cuts it, as it should.
+  for (const index of [0, 1]) {
+    if ((await page.getByTestId('assistant-turn').nth(index).getAttribute('data-status')) === 'interrupted') {
+      const spoken = (await replies.nth(index).textContent()) ?? '';
+      expect(spoken.length).toBeGreaterThan(0);
+      expect(LISTENING_REPLY.startsWith(spoken)).toBe(true);
+    } else await expect(replies.nth(index)).toHaveText(LISTENING_REPLY);
+  }
   await expect(replies.nth(2)).toHaveText(ENCOURAGING_REPLY);
   await expect(userTurns.nth(2)).toContainText('encourage');
   for (const route of await page.getByTestId('reply-route').all()) await expect(route).toHaveText('text path');
