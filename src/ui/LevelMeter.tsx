@@ -30,12 +30,14 @@ export function LevelMeter({ label, level, testId }: LevelMeterProps) {
       if (!meterNeedsRepaint(shownDb, levelDb)) return;
       frame = requestAnimationFrame(() => {
         shownDb = meterShownDb(levelDb);
-        if (barRef.current) barRef.current.style.transform = `scaleX(${meterFraction(meterValueDb(levelDb))})`;
-        if (labelRef.current) labelRef.current.textContent = meterLabel(levelDb);
+        const valueDb = meterValueDb(levelDb);
+        const text = meterLabel(levelDb);
+        if (barRef.current) barRef.current.style.transform = `scaleX(${meterFraction(valueDb)})`;
+        if (labelRef.current) labelRef.current.textContent = text;
         // Screen readers read the meter's value on demand; they do not announce every change.
         if (meterRef.current) {
-          meterRef.current.setAttribute('aria-valuenow', String(meterValueDb(levelDb)));
-          meterRef.current.setAttribute('aria-valuetext', meterLabel(levelDb));
+          meterRef.current.setAttribute('aria-valuenow', String(valueDb));
+          meterRef.current.setAttribute('aria-valuetext', text);
         }
       });
     };

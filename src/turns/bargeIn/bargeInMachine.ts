@@ -116,11 +116,11 @@ export class BargeInMachine {
   /** Feeds the next frame's verdict, known at `atMs`; returns what to do. */
   pushFrame(frame: BargeInFrame, atMs: number): BargeInEvent[] {
     if (frame.confirmable) {
-      if (this.config.fillHoles && this.afterConfirmable) this.userFrames.push(...this.holeFrames);
+      this.userFrames.push(...this.holeFrames);
       this.userFrames.push(frame.centreMs);
       this.holeFrames.length = 0;
       this.afterConfirmable = true;
-    } else if (frame.userLike && this.afterConfirmable) this.holeFrames.push(frame.centreMs);
+    } else if (this.config.fillHoles && frame.userLike && this.afterConfirmable) this.holeFrames.push(frame.centreMs);
     else {
       this.holeFrames.length = 0;
       this.afterConfirmable = false;
