@@ -121,6 +121,21 @@ describe('Conversation barge-in', () => {
     expect(conversation.current.turns[1]).toMatchObject({ interrupted: true, streaming: false, text: 'Sure, here it is.' });
     expect(events.at(-1)).toMatchObject({ type: 'replyEnded', outcome: 'interrupted' });
   });
+
+  it('cuts only the reply it names: a barge-in on an older reply that lands once the next is writing leaves the next alone', async () => {
+    const words = Array.from({ length: 30 }, (_, i) => `w${i} `);
+    const conversation = new Conversation(transcriber(['first thing I said here', 'second thing I said']), new WordReplier(words), () => SETTINGS, () => {});
+    await conversation.handleTurn(turnAt(0, -20));
+    await conversation.settled();
+    const older = conversation.current.turns[1]!;
+    await conversation.handleTurn(turnAt(1, -20));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await conversation.bargeIn(older.id);
+    await conversation.settled();
+    const [, olderReply, , newerReply] = conversation.current.turns;
+    expect(olderReply).toMatchObject({ interrupted: true, text: words.join('') });
+    expect(newerReply).toMatchObject({ interrupted: false, text: words.join('') });
+  });
 });
 
 /** Records the turns it is asked to encode; each call answers one vector per turn. */

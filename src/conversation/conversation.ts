@@ -125,7 +125,8 @@ export class Conversation {
 
   /** The user cut in while reply `replyId` was being spoken: stop it if it is still written, and mark it. */
   async bargeIn(replyId: number): Promise<void> {
-    await this.interrupt();
+    // Callers decide after awaiting the voice's stop; by then a newer reply may be writing, and it is not the one cut.
+    if (this.replying?.id === replyId) await this.interrupt();
     this.dialogue = markReplyInterrupted(this.dialogue, replyId);
     this.emit({ type: 'replyEnded', replyId, outcome: 'interrupted', notice: null, timingsMs: {} }, this.dialogue);
   }
