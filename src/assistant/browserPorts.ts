@@ -3,6 +3,7 @@ import { prepareCapture, startCapture } from '../audio/capture';
 import { createPlayer } from '../audio/playback';
 import { detectGpu } from '../models/device/gpuInfo';
 import { compileOrtWasm } from '../models/runtime/sharedOrtWasm';
+import type { OrtBuild } from '../models/runtime/ortBuild';
 import type { ModelRole } from '../state/modelsSlice';
 import { createAppStore } from '../state/store';
 import type { AssistantPorts } from './ports';
@@ -19,7 +20,7 @@ const START_MODEL_WORKER: Record<ModelRole, () => Worker> = {
 export function browserPorts(): AssistantPorts {
   const modelsUrl = `${import.meta.env.BASE_URL}models/`;
   const deviceMemoryGb = (navigator as { deviceMemory?: number }).deviceMemory;
-  let ortRuntime: Promise<WebAssembly.Module | null> | null = null;
+  const ortRuntimes = new Map<OrtBuild, Promise<WebAssembly.Module | null>>();
   return {
     workers: {
       model: (role) => START_MODEL_WORKER[role](),
@@ -37,7 +38,11 @@ export function browserPorts(): AssistantPorts {
       deviceMemoryBytes: deviceMemoryGb ? deviceMemoryGb * 2 ** 30 : null,
       detectGpu: () => detectGpu(),
       // On the first model load, not before: the voice detector's worker compiles its own at once, for Talk.
-      ortRuntime: () => (ortRuntime ??= compileOrtWasm().catch(() => null)),
+      ortRuntime: (build) => {
+        const compiled = ortRuntimes.get(build) ?? compileOrtWasm(build).catch(() => null);
+        ortRuntimes.set(build, compiled);
+        return compiled;
+      },
     },
     page: { href: location.href, automation: navigator.webdriver, userAgent: navigator.userAgent },
   };

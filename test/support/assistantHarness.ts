@@ -15,6 +15,7 @@ import type { WhisperBundle } from '../../src/models/asr/whisperFamily';
 import type { LlmBundle } from '../../src/models/llm/llmFamily';
 import type { ReadComponentFile } from '../../src/models/es4r/runtime/loadEs4r';
 import type { ModelLoadRequest, ModelLoadResult } from '../../src/workers/modelApi';
+import type { GpuInfo } from '../../src/models/device/gpuInfo';
 import type { ModelSlot } from '../../src/workers/modelHandlers';
 import { createAsrHandlers } from '../../src/workers/asrHandlers';
 import { createLlmHandlers } from '../../src/workers/llmHandlers';
@@ -73,39 +74,43 @@ function localReader(componentUrl: string): ReadComponentFile {
   return async (path) => new Uint8Array(readFileSync(join(DEFAULT_MODELS_DIR, base, path)));
 }
 
-function loaded(request: ModelLoadRequest): ModelLoadResult {
+/** Every load request the model workers were sent, in order (a worker reports its role's requests here). */
+type LoadLog = ModelLoadRequest[];
+
+function loaded(request: ModelLoadRequest, log: LoadLog): ModelLoadResult {
+  log.push(request);
   return { device: 'wasm', dtype: request.dtypes.wasm, reason: 'in-process test worker', selfCheck: null, gpu: null, newVerdict: null, loadMs: 0, warmUpMs: 0 };
 }
 
-function asrWorker(models: NodeModels): InProcessWorker<AsrWorkerApi> {
+function asrWorker(models: NodeModels, log: LoadLog): InProcessWorker<AsrWorkerApi> {
   const slot: ModelSlot<WhisperBundle> = { current: null };
   return new InProcessWorker<AsrWorkerApi>({
     async load(request) {
       slot.current = models.asr;
-      return loaded(request);
+      return loaded(request, log);
     },
     ...createAsrHandlers(slot, localReader),
   });
 }
 
-function llmWorker(bundle: LlmBundle): InProcessWorker<LlmWorkerApi> {
+function llmWorker(bundle: LlmBundle, log: LoadLog): InProcessWorker<LlmWorkerApi> {
   const slot: ModelSlot<LlmBundle> = { current: null };
   const llm = createLlmHandlers(slot, localReader);
   return new InProcessWorker<LlmWorkerApi>({
     async load(request) {
       slot.current = bundle;
       await llm.afterLoad(bundle);
-      return loaded(request);
+      return loaded(request, log);
     },
     ...llm.handlers,
   });
 }
 
 /** A tone as long as the text would take to say. */
-function fakeTtsWorker(): InProcessWorker<TtsWorkerApi> {
+function fakeTtsWorker(log: LoadLog): InProcessWorker<TtsWorkerApi> {
   return new InProcessWorker<TtsWorkerApi>({
     async load(request) {
-      return loaded(request);
+      return loaded(request, log);
     },
     async speak({ text }) {
       const samples = Math.round((text.length * FAKE_VOICE_MS_PER_CHAR * TTS_RATE_HZ) / 1000);
@@ -142,6 +147,8 @@ export interface Harness {
   player: FakePlayer;
   /** Every worker started for a role, oldest first (a restart adds one). */
   workers: Map<ModelRole | 'listen', InProcessWorker<Api>[]>;
+  /** Every load request a role's workers were sent, oldest first. */
+  loads: Map<ModelRole, ModelLoadRequest[]>;
   latest(role: ModelRole | 'listen'): InProcessWorker<Api>;
   /** Stops listening and any reply, then ends every worker: nothing of this session runs on into the next test. */
   close(): Promise<void>;
@@ -151,10 +158,17 @@ export interface HarnessOptions {
   models: NodeModels;
   microphoneRateHz: number;
   href?: string;
+  /** The WebGPU adapter the page finds; none by default. */
+  gpu?: GpuInfo | null;
 }
 
-export function createHarness({ models, microphoneRateHz, href = ORIGIN }: HarnessOptions): Harness {
+export function createHarness({ models, microphoneRateHz, href = ORIGIN, gpu = null }: HarnessOptions): Harness {
   const storage = memoryStorage();
+  const loads = new Map<ModelRole, ModelLoadRequest[]>();
+  const loadLog = (role: ModelRole): LoadLog => {
+    if (!loads.has(role)) loads.set(role, []);
+    return loads.get(role)!;
+  };
   const workers = new Map<ModelRole | 'listen', InProcessWorker<Api>[]>();
   const started = <A extends Api>(role: ModelRole | 'listen', worker: InProcessWorker<A>): InProcessWorker<A> => {
     workers.set(role, [...(workers.get(role) ?? []), worker as unknown as InProcessWorker<Api>]);
@@ -168,14 +182,14 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN }: Harne
       model: (role) => {
         switch (role) {
           case 'asr':
-            return started(role, asrWorker(models));
+            return started(role, asrWorker(models, loadLog(role)));
           case 'llm':
-            return started(role, llmWorker(models.llm));
+            return started(role, llmWorker(models.llm, loadLog(role)));
           case 'speech_llm':
             if (!speech) throw new Error('the harness was given no speech path');
-            return started(role, llmWorker(speech.llm));
+            return started(role, llmWorker(speech.llm, loadLog(role)));
           case 'tts':
-            return started(role, fakeTtsWorker());
+            return started(role, fakeTtsWorker(loadLog(role)));
         }
       },
       listen: () => started('listen', listenWorker()),
@@ -184,7 +198,7 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN }: Harne
     clock: { nowMs: () => performance.now(), wallMs: () => Date.now() },
     storage,
     audio: fakeAudio(microphone, player),
-    models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => null, ortRuntime: async () => null },
+    models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => gpu, ortRuntime: async () => null },
     page: { href, automation: false, userAgent: 'node-test' },
   };
   const assistant = createAssistant(ports, { random: () => 0.5 });
@@ -193,6 +207,7 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN }: Harne
     microphone,
     player,
     workers,
+    loads,
     latest: (role) => {
       const worker = workers.get(role)?.at(-1);
       if (!worker) throw new Error(`no ${role} worker was started`);
