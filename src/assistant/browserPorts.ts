@@ -3,7 +3,6 @@ import { prepareCapture, startCapture } from '../audio/capture';
 import { createPlayer } from '../audio/playback';
 import { detectGpu } from '../models/device/gpuInfo';
 import { compileOrtWasm } from '../models/runtime/sharedOrtWasm';
-import type { OrtBuild } from '../models/runtime/ortBuild';
 import type { ModelRole } from '../state/modelsSlice';
 import { createAppStore } from '../state/store';
 import type { AssistantPorts } from './ports';
@@ -20,7 +19,7 @@ const START_MODEL_WORKER: Record<ModelRole, () => Worker> = {
 export function browserPorts(): AssistantPorts {
   const modelsUrl = `${import.meta.env.BASE_URL}models/`;
   const deviceMemoryGb = (navigator as { deviceMemory?: number }).deviceMemory;
-  const ortRuntimes = new Map<OrtBuild, Promise<WebAssembly.Module | null>>();
+  let ortRuntime: Promise<WebAssembly.Module | null> | null = null;
   return {
     workers: {
       model: (role) => START_MODEL_WORKER[role](),
@@ -38,11 +37,7 @@ export function browserPorts(): AssistantPorts {
       deviceMemoryBytes: deviceMemoryGb ? deviceMemoryGb * 2 ** 30 : null,
       detectGpu: () => detectGpu(),
       // On the first model load, not before: the voice detector's worker compiles its own at once, for Talk.
-      ortRuntime: (build) => {
-        const compiled = ortRuntimes.get(build) ?? compileOrtWasm(build).catch(() => null);
-        ortRuntimes.set(build, compiled);
-        return compiled;
-      },
+      ortRuntime: () => (ortRuntime ??= compileOrtWasm().catch(() => null)),
     },
     page: { href: location.href, automation: navigator.webdriver, userAgent: navigator.userAgent },
   };

@@ -13,7 +13,6 @@ import { WorkerClient } from '../workers/client';
 import type { AsrWorkerApi } from '../workers/asrApi';
 import type { LlmWorkerApi } from '../workers/llmApi';
 import type { ModelWorkerApi } from '../workers/modelApi';
-import { ortBuildFor, type OrtBuild } from '../models/runtime/ortBuild';
 import type { TtsWorkerApi } from '../workers/ttsApi';
 import type { WorkerEvent } from '../workers/protocol';
 import { errorMessage } from '../errorMessage';
@@ -58,8 +57,6 @@ function fingerprint(component: ModelComponent): string {
 export class ModelHost {
   private readonly clients: { [R in ModelRole]?: WorkerClient<RoleApis[R]> } = {};
   private readonly workers: Partial<Record<ModelRole, WorkerHandle>> = {};
-  /** The onnxruntime build each worker started, which it keeps for good. */
-  private readonly workerBuilds: Partial<Record<ModelRole, OrtBuild>> = {};
   private readonly workerEventHeard: (role: ModelRole, event: WorkerEvent) => void;
   /** The pack whose models the workers hold, for reloading one worker's model. */
   private loadedPack: { name: string; components: Manifest['packs'][string]['components'] } | null = null;
@@ -99,30 +96,17 @@ export class ModelHost {
 
   /** Replaces a role's worker with a fresh one (a lost GPU device never comes back) and loads its model, and what rides on it, again. */
   async restart(role: ModelRole): Promise<void> {
-    this.stopWorker(role, 'its GPU device was lost');
+    // Calls in flight fail as if the worker had crashed instead of waiting forever.
+    this.clients[role]?.abandon('its GPU device was lost');
+    this.workers[role]?.terminate();
+    delete this.workers[role];
+    delete this.clients[role];
     const component = this.loadedPack?.components[role];
     if (!this.loadedPack || !component) return;
     const { name, components } = this.loadedPack;
     await this.loadComponent(role, component, name, false);
     if (role === 'tts') await this.loadStyleEncoder(components.style_encoder);
     if (role === 'asr' || role === 'speech_llm') await this.loadSpeechPath(components.es4r, components.speech_llm !== undefined);
-  }
-
-  private stopWorker(role: ModelRole, why: string): void {
-    // Calls in flight fail as if the worker had crashed instead of waiting forever.
-    this.clients[role]?.abandon(why);
-    this.workers[role]?.terminate();
-    delete this.workers[role];
-    delete this.clients[role];
-    delete this.workerBuilds[role];
-  }
-
-  /** The role's worker on onnxruntime's `build`: one started on the other build is replaced, since a worker cannot switch. */
-  private clientOnBuild(role: ModelRole, build: OrtBuild): WorkerClient<ModelWorkerApi> {
-    if (this.workerBuilds[role] !== undefined && this.workerBuilds[role] !== build) this.stopWorker(role, `it moved to onnxruntime's ${build} build`);
-    this.workerBuilds[role] = build;
-    // Every role's API starts with `load`.
-    return this.client(role) as unknown as WorkerClient<ModelWorkerApi>;
   }
 
   /** Finds the installed packs, picks one, and loads its models in their workers, once `workersAfter` (if given) has settled. */
@@ -238,24 +222,22 @@ export class ModelHost {
     const { modelId } = component;
     const source = describeSource(component.source);
     actions.componentChanged(role, { modelId, source, status: 'loading', files: {} });
+    // Every role's API starts with `load`.
+    const client = this.client(role) as unknown as WorkerClient<ModelWorkerApi>;
     const lastUpdateMs = new Map<string, number>();
     try {
-      const preference = store.getState().settings.devicePreference;
-      const ortBuild = ortBuildFor(preference, (await this.deps.models.detectGpu()) !== null);
-      const client = this.clientOnBuild(role, ortBuild);
-      const ortRuntime = await this.deps.models.ortRuntime(ortBuild);
+      const ortRuntime = await this.deps.models.ortRuntime();
       const result = await client.call(
         'load',
         {
           pack,
           modelId,
           dtypes: component.dtype,
-          preference,
+          preference: store.getState().settings.devicePreference,
           fingerprint: fingerprint(component),
           verdicts: verdicts.read(),
           recheck,
           injectFault: this.faultInjectedInto(role),
-          ortBuild,
           ...(ortRuntime ? { ortRuntime } : {}),
         },
         {

@@ -6,7 +6,6 @@ import type { GpuInfo } from '../models/device/gpuInfo';
 import type { KeyValueStorage } from '../state/keyValueStorage';
 import type { ModelRole } from '../state/modelsSlice';
 import type { AppStore } from '../state/store';
-import type { OrtBuild } from '../models/runtime/ortBuild';
 
 /** A worker as the assistant uses it: a Worker, or an in-process one in Node tests. */
 export interface WorkerHandle {
@@ -47,8 +46,8 @@ export interface ModelSource {
   caches: CacheStorage | null;
   deviceMemoryBytes: number | null;
   detectGpu(): Promise<GpuInfo | null>;
-  /** onnxruntime's wasm runtime of `build` compiled once for every model worker (sharedOrtWasm.ts); null: each compiles its own. */
-  ortRuntime(build: OrtBuild): Promise<WebAssembly.Module | null>;
+  /** onnxruntime's wasm runtime compiled once for every model worker (sharedOrtWasm.ts); null: each compiles its own. */
+  ortRuntime(): Promise<WebAssembly.Module | null>;
 }
 
 export interface PageContext {

@@ -14,8 +14,8 @@ let vad: SileroVad | null = null;
 const handle = serve<ListenApi>(
   createListenHandlers({
     async loadVad(vadModelUrl, onProgress) {
-      // One thread is plenty for a 32 ms chunk every 32 ms; the VAD runs on wasm only, so on the faster plain build.
-      useSelfHostedOrtWasm(1, 'cpu');
+      // One thread is plenty for a 32 ms chunk every 32 ms.
+      useSelfHostedOrtWasm(1);
       const cache = 'caches' in self ? await caches.open(MODEL_CACHE_NAME).catch(() => null) : null;
       const bytes = await cachedModelFile(vadModelUrl, VAD_REMEDY, cache, (p) => onProgress(p.loadedBytes, p.totalBytes));
       vad = await SileroVad.create(bytes);

@@ -1,5 +1,4 @@
 import type { DevicePreference, Device, Dtype, DtypeByDevice } from '../models/device/chooseDevice';
-import type { OrtBuild } from '../models/runtime/ortBuild';
 import type { GpuInfo } from '../models/device/gpuInfo';
 import type { SelfCheckReport } from '../models/loadModel';
 import type { SelfCheckVerdict } from '../models/selfCheck/verdict';
@@ -18,9 +17,7 @@ export interface ModelLoadRequest {
   recheck: boolean;
   /** Test hook (offered by the page only under automation): corrupt this model's WebGPU output to exercise the fallback. */
   injectFault?: boolean;
-  /** The onnxruntime-web build this worker starts (once, for good): WebGPU's only where WebGPU may be tried. */
-  ortBuild: OrtBuild;
-  /** That build's wasm runtime as the page compiled it once for every worker; absent: the worker compiles its own. */
+  /** onnxruntime's wasm runtime as the page compiled it once for every worker; absent: the worker compiles its own. */
   ortRuntime?: WebAssembly.Module;
 }
 

@@ -25,7 +25,7 @@ function fakeFamily(gpuError: number, disposed: string[]): ModelFamily<{ device:
   };
 }
 
-const REQUEST: ModelLoadRequest = { pack: 'tiny', modelId: 'tiny/kokoro', dtypes: { webgpu: 'fp32', wasm: 'fp32' }, preference: 'auto', fingerprint: 'abc123', verdicts: {}, recheck: false, ortBuild: 'webgpu' };
+const REQUEST: ModelLoadRequest = { pack: 'tiny', modelId: 'tiny/kokoro', dtypes: { webgpu: 'fp32', wasm: 'fp32' }, preference: 'auto', fingerprint: 'abc123', verdicts: {}, recheck: false };
 
 function context(progress: Progress[]): CallContext<never> {
   return { signal: new AbortController().signal, chunk: () => {}, progress: (p) => progress.push(p) };
@@ -39,14 +39,6 @@ describe('model worker load handler', () => {
     const result = await handlers.load(REQUEST, context(progress));
     expect(result).toMatchObject({ device: 'wasm', gpu: GPU, newVerdict: { key: verdictKey(GPU.adapterKey, 'abc123'), verdict: { agrees: false } } });
     expect(progress[0]).toEqual({ stage: 'onnx/model.onnx', loadedBytes: 10, totalBytes: 10 });
-    expect(slot.current?.device).toBe('wasm');
-  });
-
-  it("on onnxruntime's plain build runs wasm although the worker sees an adapter, and still reports the adapter", async () => {
-    const slot: ModelSlot<{ device: string; id: number }> = { current: null };
-    const handlers = createModelHandlers(fakeFamily(0, []), slot, { findGpu: async () => GPU });
-    const result = await handlers.load({ ...REQUEST, ortBuild: 'cpu' }, context([]));
-    expect(result).toMatchObject({ device: 'wasm', gpu: GPU, selfCheck: null, reason: 'no WebGPU adapter in this browser' });
     expect(slot.current?.device).toBe('wasm');
   });
 

@@ -45,8 +45,7 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
           modelId: request.modelId,
           dtypes: request.dtypes,
           preference: request.preference,
-          // The plain build runs no WebGPU: the page starts it only where it found no adapter or wasm is chosen.
-          gpu: request.ortBuild === 'webgpu' ? gpu : null,
+          gpu,
           ...(key && request.verdicts[key] ? { verdict: request.verdicts[key] } : {}),
           recheck: request.recheck,
         },

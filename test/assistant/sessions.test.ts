@@ -92,26 +92,6 @@ describe('a spoken conversation on the tiny pack, whole, in Node', () => {
     expect(reply.prompt!.prefilledTokens).toBeGreaterThan(reply.prompt!.tokens - before.tokens);
   }, 300_000);
 
-  it("choosing wasm in settings on a machine with WebGPU moves each model to a new worker on onnxruntime's plain build, and the page goes on answering", async () => {
-    const gpu = { adapterKey: 'acme|x1|-|-', isFallbackAdapter: false, shaderF16: true, maxBufferSizeBytes: 2 ** 30, maxStorageBufferBindingSizeBytes: 2 ** 27 };
-    const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ, gpu });
-    onTestFinished(() => h.close());
-    await openPage(h, { answerPath: 'text' }, false);
-    const roles = ['asr', 'llm', 'tts'] as const;
-    for (const role of roles) expect(h.loads.get(role)!.map((load) => load.ortBuild)).toEqual(['webgpu']);
-
-    h.assistant.actions.updateSettings({ devicePreference: 'wasm' });
-    await h.assistant.models.load();
-    for (const role of roles) {
-      // A worker cannot change its build: the first one ended, a second one loaded the model on the plain build.
-      expect(h.loads.get(role)!.map((load) => load.ortBuild)).toEqual(['webgpu', 'cpu']);
-      expect(h.workers.get(role)).toHaveLength(2);
-      expect(h.workers.get(role)![0]!.terminated).toBe(true);
-    }
-    await h.assistant.listening.start();
-    expect((await say(h, 0)).failed).toBe(false);
-  }, 300_000);
-
   it('New conversation while the reply plays: the voice stops, the dialogue and the turns are emptied, the LLM forgets its cache, and talking goes on', async () => {
     const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ });
     onTestFinished(() => h.close());

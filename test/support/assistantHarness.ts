@@ -15,7 +15,6 @@ import type { WhisperBundle } from '../../src/models/asr/whisperFamily';
 import type { LlmBundle } from '../../src/models/llm/llmFamily';
 import type { ReadComponentFile } from '../../src/models/es4r/runtime/loadEs4r';
 import type { ModelLoadRequest, ModelLoadResult } from '../../src/workers/modelApi';
-import type { GpuInfo } from '../../src/models/device/gpuInfo';
 import type { ModelSlot } from '../../src/workers/modelHandlers';
 import { createAsrHandlers } from '../../src/workers/asrHandlers';
 import { createLlmHandlers } from '../../src/workers/llmHandlers';
@@ -74,43 +73,39 @@ function localReader(componentUrl: string): ReadComponentFile {
   return async (path) => new Uint8Array(readFileSync(join(DEFAULT_MODELS_DIR, base, path)));
 }
 
-/** Every load request the model workers were sent, in order (a worker reports its role's requests here). */
-type LoadLog = ModelLoadRequest[];
-
-function loaded(request: ModelLoadRequest, log: LoadLog): ModelLoadResult {
-  log.push(request);
+function loaded(request: ModelLoadRequest): ModelLoadResult {
   return { device: 'wasm', dtype: request.dtypes.wasm, reason: 'in-process test worker', selfCheck: null, gpu: null, newVerdict: null, loadMs: 0, warmUpMs: 0 };
 }
 
-function asrWorker(models: NodeModels, log: LoadLog): InProcessWorker<AsrWorkerApi> {
+function asrWorker(models: NodeModels): InProcessWorker<AsrWorkerApi> {
   const slot: ModelSlot<WhisperBundle> = { current: null };
   return new InProcessWorker<AsrWorkerApi>({
     async load(request) {
       slot.current = models.asr;
-      return loaded(request, log);
+      return loaded(request);
     },
     ...createAsrHandlers(slot, localReader),
   });
 }
 
-function llmWorker(bundle: LlmBundle, log: LoadLog): InProcessWorker<LlmWorkerApi> {
+function llmWorker(bundle: LlmBundle): InProcessWorker<LlmWorkerApi> {
   const slot: ModelSlot<LlmBundle> = { current: null };
   const llm = createLlmHandlers(slot, localReader);
   return new InProcessWorker<LlmWorkerApi>({
     async load(request) {
       slot.current = bundle;
       await llm.afterLoad(bundle);
-      return loaded(request, log);
+      return loaded(request);
     },
     ...llm.handlers,
   });
 }
 
 /** A tone as long as the text would take to say. */
-function fakeTtsWorker(log: LoadLog): InProcessWorker<TtsWorkerApi> {
+function fakeTtsWorker(): InProcessWorker<TtsWorkerApi> {
   return new InProcessWorker<TtsWorkerApi>({
     async load(request) {
-      return loaded(request, log);
+      return loaded(request);
     },
     async speak({ text }) {
       const samples = Math.round((text.length * FAKE_VOICE_MS_PER_CHAR * TTS_RATE_HZ) / 1000);
@@ -147,8 +142,6 @@ export interface Harness {
   player: FakePlayer;
   /** Every worker started for a role, oldest first (a restart adds one). */
   workers: Map<ModelRole | 'listen', InProcessWorker<Api>[]>;
-  /** Every load request a role's workers were sent, oldest first. */
-  loads: Map<ModelRole, ModelLoadRequest[]>;
   latest(role: ModelRole | 'listen'): InProcessWorker<Api>;
   /** Stops listening and any reply, then ends every worker: nothing of this session runs on into the next test. */
   close(): Promise<void>;
@@ -158,17 +151,10 @@ export interface HarnessOptions {
   models: NodeModels;
   microphoneRateHz: number;
   href?: string;
-  /** The WebGPU adapter the page finds; none by default. */
-  gpu?: GpuInfo | null;
 }
 
-export function createHarness({ models, microphoneRateHz, href = ORIGIN, gpu = null }: HarnessOptions): Harness {
+export function createHarness({ models, microphoneRateHz, href = ORIGIN }: HarnessOptions): Harness {
   const storage = memoryStorage();
-  const loads = new Map<ModelRole, ModelLoadRequest[]>();
-  const loadLog = (role: ModelRole): LoadLog => {
-    if (!loads.has(role)) loads.set(role, []);
-    return loads.get(role)!;
-  };
   const workers = new Map<ModelRole | 'listen', InProcessWorker<Api>[]>();
   const started = <A extends Api>(role: ModelRole | 'listen', worker: InProcessWorker<A>): InProcessWorker<A> => {
     workers.set(role, [...(workers.get(role) ?? []), worker as unknown as InProcessWorker<Api>]);
@@ -182,14 +168,14 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN, gpu = n
       model: (role) => {
         switch (role) {
           case 'asr':
-            return started(role, asrWorker(models, loadLog(role)));
+            return started(role, asrWorker(models));
           case 'llm':
-            return started(role, llmWorker(models.llm, loadLog(role)));
+            return started(role, llmWorker(models.llm));
           case 'speech_llm':
             if (!speech) throw new Error('the harness was given no speech path');
-            return started(role, llmWorker(speech.llm, loadLog(role)));
+            return started(role, llmWorker(speech.llm));
           case 'tts':
-            return started(role, fakeTtsWorker(loadLog(role)));
+            return started(role, fakeTtsWorker());
         }
       },
       listen: () => started('listen', listenWorker()),
@@ -198,7 +184,7 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN, gpu = n
     clock: { nowMs: () => performance.now(), wallMs: () => Date.now() },
     storage,
     audio: fakeAudio(microphone, player),
-    models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => gpu, ortRuntime: async () => null },
+    models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => null, ortRuntime: async () => null },
     page: { href, automation: false, userAgent: 'node-test' },
   };
   const assistant = createAssistant(ports, { random: () => 0.5 });
@@ -207,7 +193,6 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN, gpu = n
     microphone,
     player,
     workers,
-    loads,
     latest: (role) => {
       const worker = workers.get(role)?.at(-1);
       if (!worker) throw new Error(`no ${role} worker was started`);

@@ -2,16 +2,15 @@ import { env } from '@huggingface/transformers';
 import { assertModelResponse, ModelFileError } from '../fetchModelFile';
 import { MODEL_CACHE_NAME } from '../cachedModelFile';
 import { ORT_WASM_PATHS } from '../ortWasmPaths';
-import type { OrtBuild } from './ortBuild';
 import { packRemedy } from './packRemedy';
 import { localKeyedCache, localKeyFor } from './localKeyedCache';
 
 /**
  * transformers.js in the page: models only from /models/ on this origin, the wasm runtime
- * (`build`) served by the app, files kept in the Cache API so a reload works offline, and any file the
+ * served by the app, files kept in the Cache API so a reload works offline, and any file the
  * server does not really have reported with its name and the command that fetches it.
  */
-export function configureTransformers(pack: string, wasmThreads: number, build: OrtBuild): void {
+export function configureTransformers(pack: string, wasmThreads: number): void {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${import.meta.env.BASE_URL}models/`;
@@ -28,7 +27,7 @@ export function configureTransformers(pack: string, wasmThreads: number, build: 
   env.useWasmCache = false;
   const onnxWasm = env.backends.onnx.wasm;
   if (onnxWasm) {
-    onnxWasm.wasmPaths = ORT_WASM_PATHS[build];
+    onnxWasm.wasmPaths = ORT_WASM_PATHS;
     onnxWasm.numThreads = wasmThreads;
   }
   const remedy = `${packRemedy(pack)}.`;
