@@ -6,7 +6,7 @@ import { SpeculativeTurns, type SpeculationPorts } from './speculativeTurns';
 function turnOf(endMs: number): Turn {
   return {
     index: 0, startMs: 1000, endMs, paddedStartMs: 800, paddedEndMs: endMs, pcm16k: new Float32Array(16), nMels: 80, frameCount: 1,
-    logMel: new Float32Array(80), energy: new Float32Array(1), speechFrames: new Uint8Array(1), energyMean: 1, energyDb: 0, endReason: 'silence',
+    logMel: new Float32Array(80), energy: new Float32Array(1), speechFrames: new Uint8Array(1), energyMean: 1, energyDb: 0, endReason: 'silence', decidedAtMs: endMs + 500,
   };
 }
 

@@ -16,7 +16,7 @@ function turnAt(index: number, energyDb: number): Turn {
   return {
     index, startMs: index * 5000, endMs: index * 5000 + 2000, paddedStartMs: index * 5000 - 200, paddedEndMs: index * 5000 + 2000,
     pcm16k: new Float32Array(32_000).fill(index), nMels: 80, frameCount: frames, logMel: new Float32Array(80 * frames), energy,
-    speechFrames: new Uint8Array(frames).fill(1), energyMean: 10 ** (energyDb / 10), energyDb, endReason: 'silence',
+    speechFrames: new Uint8Array(frames).fill(1), energyMean: 10 ** (energyDb / 10), energyDb, endReason: 'silence', decidedAtMs: index * 5000 + 2500,
   };
 }
 

@@ -4,7 +4,7 @@ import { memoryStorage } from './keyValueStorage';
 import { createAppStore, type AppStore } from './store';
 
 function turnAt(energyDb: number) {
-  return { startMs: 0, endMs: 1000, durationMs: 1000, energyDb, endReason: 'silence' as const, frameEnergyDb: [] };
+  return { startMs: 0, endMs: 1000, durationMs: 1000, energyDb, endReason: 'silence' as const, decidedAtMs: 1500, frameEnergyDb: [] };
 }
 
 describe('dialogue actions', () => {

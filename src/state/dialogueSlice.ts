@@ -11,6 +11,8 @@ export interface TurnSummary {
   durationMs: number;
   energyDb: number;
   endReason: TurnEndReason;
+  /** When its end was decided, on the stream's clock (ms since the stream started): benchmarks time the wait with it. */
+  decidedAtMs: number;
   /** Frame energies of the speech frames in dB, for the trace of the latest turn. */
   frameEnergyDb: number[];
 }

@@ -14,6 +14,7 @@ export function summarizeTurn(turn: Turn): Omit<TurnSummary, 'number'> {
     durationMs: turn.endMs - turn.startMs,
     energyDb: turn.energyDb,
     endReason: turn.endReason,
+    decidedAtMs: turn.decidedAtMs,
     frameEnergyDb,
   };
 }

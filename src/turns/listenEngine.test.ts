@@ -82,7 +82,7 @@ describe('ListenEngine (synthetic stream, fake VAD)', () => {
     ]);
     const [turn] = turnsOf(events);
     if (turn === undefined) throw new Error('no turn');
-    expect(turn).toMatchObject({ index: 0, startMs: 992, endMs: 2016, paddedStartMs: 792, paddedEndMs: 2016, nMels: N_MELS, frameCount: 122, endReason: 'silence' });
+    expect(turn).toMatchObject({ index: 0, startMs: 992, endMs: 2016, paddedStartMs: 792, paddedEndMs: 2016, nMels: N_MELS, frameCount: 122, endReason: 'silence', decidedAtMs: 2528 });
     expect(turn.pcm16k).toEqual(stream.pcm.slice(12_672, 32_256));
     expect(Array.from(turn.energy)).toEqual(Array.from({ length: 122 }, (_, t) => 81 + t));
     expect(Array.from(turn.speechFrames)).toEqual([...new Array<number>(20).fill(0), ...new Array<number>(102).fill(1)]);
@@ -112,7 +112,10 @@ describe('ListenEngine (synthetic stream, fake VAD)', () => {
     expect(vadAtMs('tentativeTurn')).toBe(2240);
     expect(vadAtMs('turn')).toBe(2528);
     const tentative = events.flatMap((e) => (e.type === 'tentativeTurn' ? [e.turn] : []));
-    expect(tentative).toEqual(turnsOf(events));
+    // The same turn, decided when each was: the stream position of the chunk that closed it.
+    expect(tentative.map((turn) => turn.decidedAtMs)).toEqual([2240]);
+    expect(turnsOf(events).map((turn) => turn.decidedAtMs)).toEqual([2528]);
+    expect(tentative.map((turn) => ({ ...turn, decidedAtMs: 0 }))).toEqual(turnsOf(events).map((turn) => ({ ...turn, decidedAtMs: 0 })));
   });
 
   it('reports speechResumed when speech comes back after a tentative turn, and the next tentative turn spans both', async () => {
@@ -124,7 +127,9 @@ describe('ListenEngine (synthetic stream, fake VAD)', () => {
     expect(first).toMatchObject({ index: 0, startMs: 992, endMs: 2016 });
     expect(events.find((e) => e.type === 'speechResumed')).toEqual({ type: 'speechResumed', atMs: (72 * 512) / 16 });
     const [turn] = turnsOf(events);
-    expect(second).toEqual(turn);
+    expect({ ...second, decidedAtMs: 0 }).toEqual({ ...turn, decidedAtMs: 0 });
+    // Offset 2752 ms; the pause is decided 7 chunks later, the turn 16 chunks later.
+    expect([second!.decidedAtMs, turn!.decidedAtMs]).toEqual([2752 + 7 * 32, 2752 + 16 * 32]);
     expect(turn).toMatchObject({ index: 0, startMs: 992, endMs: (86 * 512) / 16 });
   });
 

@@ -43,6 +43,8 @@ interface PendingTurn {
   offsetSample: number;
   paddedStartSample: number;
   reason: TurnEndReason;
+  /** The stream position when the segmenter closed the turn. */
+  decidedSample: number;
 }
 
 const samplesToMs = (samples: number): number => (samples * 1000) / SAMPLE_RATE_HZ;
@@ -223,10 +225,10 @@ export class ListenEngine {
           break;
         case 'turnEnd':
           this.forgetTentative();
-          this.pending.push(event);
+          this.pending.push({ ...event, decidedSample: this.pcm.endIndex });
           break;
         case 'pause':
-          this.pendingTentative = { ...event, reason: 'silence' };
+          this.pendingTentative = { ...event, reason: 'silence', decidedSample: this.pcm.endIndex };
           break;
         case 'resume':
           if (this.tentativeReported) events.push({ type: 'speechResumed', atMs: samplesToMs(event.atSample) });
@@ -258,7 +260,7 @@ export class ListenEngine {
     }
   }
 
-  private buildTurn({ onsetSample, offsetSample, paddedStartSample, reason }: PendingTurn, index: number): Turn {
+  private buildTurn({ onsetSample, offsetSample, paddedStartSample, reason, decidedSample }: PendingTurn, index: number): Turn {
     const pcm16k = new Float32Array(offsetSample - paddedStartSample);
     this.pcm.copyRows(paddedStartSample, offsetSample, pcm16k);
     const firstFrame = Math.max(firstFrameFrom(paddedStartSample), this.streamFirstFrame);
@@ -287,6 +289,7 @@ export class ListenEngine {
       energyMean,
       energyDb: powerToDb(energyMean),
       endReason: reason,
+      decidedAtMs: samplesToMs(decidedSample),
     };
   }
 }

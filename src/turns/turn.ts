@@ -27,4 +27,6 @@ export interface Turn {
   energyMean: number;
   energyDb: number;
   endReason: TurnEndReason;
+  /** When the end was decided: the stream position of the VAD chunk that closed the turn, in ms since the stream started. */
+  decidedAtMs: number;
 }

@@ -55,13 +55,19 @@ async function openPage(browser: Browser, options: PageBenchOptions) {
   return { context, page };
 }
 
-function pageTurnResult(turn: PageTurn, micStartedAtMs: number, voicedEndMs: number): TurnResult | string {
+/**
+ * Ours' end of speech on the page's clock: the handover, less the stream time from the last voiced sample to the
+ * decision. The fake microphone's file and the page's clock drift apart (0.06-0.16 % measured: up to 0.9 s over ten
+ * turns), so the microphone's start plus the file's time does not place it; like the plain recipe's, the wait is
+ * stream time and the rest wall time. The capture's own transport (a 10 ms batch) is not in it.
+ */
+function pageTurnResult(turn: PageTurn, voicedEndMs: number): TurnResult | string {
   const { handed, transcribed, firstText, firstClause, firstAudio, playback } = turn.marks;
-  if (handed === undefined || transcribed === undefined || firstText === undefined || firstClause === undefined || firstAudio === undefined || playback === undefined || !turn.reply) {
+  if (handed === undefined || transcribed === undefined || firstText === undefined || firstClause === undefined || firstAudio === undefined || playback === undefined || !turn.reply || turn.decidedAtMs === null) {
     return `no reply audio was played (marks: ${Object.keys(turn.marks).join(', ') || 'none'}; transcript "${turn.transcript}")`;
   }
   const { totalMs, stagesMs } = turnStages(
-    { speechEndAtMs: micStartedAtMs + voicedEndMs, handedAtMs: handed, transcribedAtMs: transcribed, firstTextAtMs: firstText, firstClauseAtMs: firstClause, firstAudioAtMs: firstAudio, playbackAtMs: playback },
+    { speechEndAtMs: handed - (turn.decidedAtMs - voicedEndMs), handedAtMs: handed, transcribedAtMs: transcribed, firstTextAtMs: firstText, firstClauseAtMs: firstClause, firstAudioAtMs: firstAudio, playbackAtMs: playback },
     {
       asrEncoderMs: (turn.asrTimingsMs.features ?? 0) + (turn.asrTimingsMs.encoder ?? 0),
       asrDecodingMs: turn.asrTimingsMs.decoder ?? 0,
@@ -176,7 +182,7 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
     const turns: TurnResult[] = [];
     matched.forEach((index, spoken) => {
       const turn = session.turns[index];
-      const result = turn ? pageTurnResult(turn, session.micStartedAtMs!, audio.turns[spoken]!.voicedEndMs) : 'the page heard no turn there';
+      const result = turn ? pageTurnResult(turn, audio.turns[spoken]!.voicedEndMs) : 'the page heard no turn there';
       if (typeof result === 'string') log(`page turn ${spoken + 1}: ${result}; not timed`);
       else {
         turns.push(result);
@@ -206,6 +212,7 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
       ratioP50: ratioOf(summary, plainSummary),
       notes: [
         `headless Chromium through the fake microphone in real time; first audio is when the player starts it (playbackStart); ours runs ${built ? 'the production build (vite build)' : "the dev server's modules (--app dev)"}`,
+        "ours' end-of-turn wait is stream time (the last voiced sample to the decision), as the plain recipe's, then the handover's wall time: the fake microphone's clock drifts from the page's",
         'memory after the session and a forced GC per target; wasm heaps never shrink, so theirs is the peak; plain*: its page\'s renderer after its run, ours closed',
         plain
           ? `the plain recipe ran in the page after ours, not interleaved: a fresh context, one module worker (transformers.js on onnxruntime-web, ${device === 'webgpu' ? 'WebGPU' : `wasm with ${PAGE_THREADS_PER_MODEL} threads`}), as the demo runs it`

@@ -46,6 +46,8 @@ export interface PageTurn {
   userTurnId: number;
   startMs: number;
   endMs: number;
+  /** When the listen worker decided the turn's end, on the stream's clock; null if the page kept no summary of it. */
+  decidedAtMs: number | null;
   transcript: string;
   asrTimingsMs: Record<string, number>;
   reply: { id: number; promptTokens: number | null; prefilledTokens: number | null; timingsMs: Record<string, number> } | null;
@@ -78,6 +80,7 @@ export function readSession(page: Page): Promise<PageSession> {
           userTurnId: turn.id,
           startMs: turn.startMs,
           endMs: turn.endMs,
+          decidedAtMs: state.turns.find((summary) => summary.startMs === turn.startMs && summary.endMs === turn.endMs)?.decidedAtMs ?? null,
           transcript: turn.kind === 'user' ? turn.transcript : '',
           asrTimingsMs: state.turnTimingsMs[turn.id] ?? {},
           reply: reply ? { id: reply.id, promptTokens: reply.prompt?.tokens ?? null, prefilledTokens: reply.prompt?.prefilledTokens ?? null, timingsMs: state.replyTimingsMs[reply.id] ?? {} } : null,

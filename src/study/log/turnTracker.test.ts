@@ -14,6 +14,7 @@ const summary = (number: number, startMs: number, endMs: number, frameEnergyDb: 
   durationMs: endMs - startMs,
   energyDb: -20,
   endReason: 'silence',
+  decidedAtMs: endMs + 500,
   frameEnergyDb,
 });
 const TEXT_ROUTE: ReplyRoute = { path: 'text', dualAttention: false, crossAttention: false, speechTokens: null, fallbackReason: null };
