@@ -17,7 +17,7 @@ import { PAGE_THREADS_PER_MODEL } from './nodeThreads';
 import { readSession, recordMicStart, waitForModelsReady, type PageTurn } from './pageSession';
 import { pressTalk } from '../../../e2e/support/measureTalkToListening';
 import { ratioOf, summarize, type PlaceReport } from './placeReport';
-import type { TurnAudio } from './turnAudio';
+import type { TurnAudio, TurnAudioTurn } from './turnAudio';
 import { llmInnerTimings, turnStages, type TurnResult } from './turnResult';
 
 export interface PageBenchOptions {
@@ -56,18 +56,19 @@ async function openPage(browser: Browser, options: PageBenchOptions) {
 }
 
 /**
- * Ours' end of speech on the page's clock: the handover, less the stream time from the last voiced sample to the
- * decision. The fake microphone's file and the page's clock drift apart (0.06-0.16 % measured: up to 0.9 s over ten
- * turns), so the microphone's start plus the file's time does not place it; like the plain recipe's, the wait is
- * stream time and the rest wall time. The capture's own transport (a 10 ms batch) is not in it.
+ * Ours' end of speech on the page's clock: the handover, less the wait from the end of speech to the decision, taken
+ * within the turn on the stream's clock: decision - VAD onset - the clip's length. The page's clock, the fake
+ * microphone's file and the capture's stream all drift apart (0.06-0.16 % measured), so neither the microphone's start
+ * plus the file's time nor the stream's position places it over ten turns. The VAD onset comes one or two 32 ms chunks
+ * after the voice begins, so the wait reads that much short; the capture's transport (a 10 ms batch) is not in it.
  */
-function pageTurnResult(turn: PageTurn, voicedEndMs: number): TurnResult | string {
+function pageTurnResult(turn: PageTurn, spoken: TurnAudioTurn): TurnResult | string {
   const { handed, transcribed, firstText, firstClause, firstAudio, playback } = turn.marks;
   if (handed === undefined || transcribed === undefined || firstText === undefined || firstClause === undefined || firstAudio === undefined || playback === undefined || !turn.reply || turn.decidedAtMs === null) {
     return `no reply audio was played (marks: ${Object.keys(turn.marks).join(', ') || 'none'}; transcript "${turn.transcript}")`;
   }
   const { totalMs, stagesMs } = turnStages(
-    { speechEndAtMs: handed - (turn.decidedAtMs - voicedEndMs), handedAtMs: handed, transcribedAtMs: transcribed, firstTextAtMs: firstText, firstClauseAtMs: firstClause, firstAudioAtMs: firstAudio, playbackAtMs: playback },
+    { speechEndAtMs: handed - (turn.decidedAtMs - turn.startMs - (spoken.voicedEndMs - spoken.voicedStartMs)), handedAtMs: handed, transcribedAtMs: transcribed, firstTextAtMs: firstText, firstClauseAtMs: firstClause, firstAudioAtMs: firstAudio, playbackAtMs: playback },
     {
       asrEncoderMs: (turn.asrTimingsMs.features ?? 0) + (turn.asrTimingsMs.encoder ?? 0),
       asrDecodingMs: turn.asrTimingsMs.decoder ?? 0,
@@ -182,7 +183,7 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
     const turns: TurnResult[] = [];
     matched.forEach((index, spoken) => {
       const turn = session.turns[index];
-      const result = turn ? pageTurnResult(turn, audio.turns[spoken]!.voicedEndMs) : 'the page heard no turn there';
+      const result = turn ? pageTurnResult(turn, audio.turns[spoken]!) : 'the page heard no turn there';
       if (typeof result === 'string') log(`page turn ${spoken + 1}: ${result}; not timed`);
       else {
         turns.push(result);
@@ -212,7 +213,7 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
       ratioP50: ratioOf(summary, plainSummary),
       notes: [
         `headless Chromium through the fake microphone in real time; first audio is when the player starts it (playbackStart); ours runs ${built ? 'the production build (vite build)' : "the dev server's modules (--app dev)"}`,
-        "ours' end-of-turn wait is stream time (the last voiced sample to the decision), as the plain recipe's, then the handover's wall time: the fake microphone's clock drifts from the page's",
+        "ours' end-of-turn wait is stream time within the turn (decision - VAD onset - the clip's length; one or two VAD chunks short), as the plain recipe's is stream time; the rest wall time: the page's, the file's and the stream's clocks drift apart",
         'memory after the session and a forced GC per target; wasm heaps never shrink, so theirs is the peak; plain*: its page\'s renderer after its run, ours closed',
         plain
           ? `the plain recipe ran in the page after ours, not interleaved: a fresh context, one module worker (transformers.js on onnxruntime-web, ${device === 'webgpu' ? 'WebGPU' : `wasm with ${PAGE_THREADS_PER_MODEL} threads`}), as the demo runs it`
