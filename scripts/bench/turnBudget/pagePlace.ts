@@ -64,9 +64,10 @@ async function openPage(browser: Browser, options: PageBenchOptions) {
  */
 function pageTurnResult(turn: PageTurn, spoken: TurnAudioTurn): TurnResult | string {
   const { handed, transcribed, firstText, firstClause, firstAudio, playback } = turn.marks;
-  if (handed === undefined || transcribed === undefined || firstText === undefined || firstClause === undefined || firstAudio === undefined || playback === undefined || !turn.reply || turn.decidedAtMs === null) {
+  if (handed === undefined || transcribed === undefined || firstText === undefined || firstClause === undefined || firstAudio === undefined || playback === undefined || !turn.reply) {
     return `no reply audio was played (marks: ${Object.keys(turn.marks).join(', ') || 'none'}; transcript "${turn.transcript}")`;
   }
+  if (turn.decidedAtMs === null) return 'the page kept no summary of the turn, so its end-of-turn decision is unknown';
   const { totalMs, stagesMs } = turnStages(
     { speechEndAtMs: handed - (turn.decidedAtMs - turn.startMs - (spoken.voicedEndMs - spoken.voicedStartMs)), handedAtMs: handed, transcribedAtMs: transcribed, firstTextAtMs: firstText, firstClauseAtMs: firstClause, firstAudioAtMs: firstAudio, playbackAtMs: playback },
     {
