@@ -92,7 +92,11 @@ async function converse(speculate: boolean): Promise<{ transcripts: string[]; pr
 describe('speculative end of turn on the tiny pack', () => {
   it('every turn of the dialogue paused before it ended, as the same turn', () => {
     expect(heard).toHaveLength(3);
-    for (const { tentative, turn } of heard) expect(tentative).toEqual(turn);
+    for (const { tentative, turn } of heard) {
+      // The same turn, decided earlier: at the pause, not at the end of the wait.
+      expect({ ...tentative, decidedAtMs: 0 }).toEqual({ ...turn, decidedAtMs: 0 });
+      expect(tentative!.decidedAtMs).toBeLessThan(turn.decidedAtMs);
+    }
   });
 
   it('reuses each speculative transcript (one recognition per turn) and leaves each reply only the last prompt token to prefill', async () => {
