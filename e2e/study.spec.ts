@@ -103,7 +103,12 @@ test('a participant consents, talks until the turn limit, and the researcher exp
     expect(wav.samples.length / 16).toBeGreaterThanOrEqual(turn.user.durationMs - 20);
     expect(wav.samples.length / 16).toBeLessThanOrEqual(turn.user.durationMs + 250);
   }
-  expect(session!.turns.map((t) => t.reply!.text)).toEqual([LISTENING_REPLY, LISTENING_REPLY, ENCOURAGING_REPLY]);
+  // On a slow machine the fixture's next turn may begin while a reply is still spoken: it is cut, as it should be.
+  for (const turn of session!.turns.slice(0, 2)) {
+    if (turn.reply!.outcome === 'interrupted') expect(turn.reply!.text.length > 0 && LISTENING_REPLY.startsWith(turn.reply!.text)).toBe(true);
+    else expect(turn.reply!.text).toBe(LISTENING_REPLY);
+  }
+  expect(session!.turns[2]!.reply!.text).toBe(ENCOURAGING_REPLY);
   expect(session!.turns[2]!.reply!.outcome).toBe('complete');
   expect(session!.turns.map((t) => t.user.strategy)).toEqual(['neutral', 'neutral', 'encourage']);
   expect(session!.turns[0]!.user.deltaDb).toBeNull();
