@@ -8,7 +8,7 @@ import { LISTEN_BATCH_FRAMES } from '../src/turns/listenBatch';
 import { loadVadModel } from './cli/loadVadModel';
 import { parseCliArgs } from './cli/parseCliArgs';
 import { measureCancellerCost } from './bargeIn/cancellerCost';
-import { benchmarkRooms, scenariosFor, type Scenario } from './bargeIn/scenarios';
+import { benchmarkRooms, HEADPHONE_CUT_MS, HEADPHONE_USER_RMS_DB, headphoneScenarios, scenariosFor, type HeadphoneScenario, type Scenario } from './bargeIn/scenarios';
 
 /** A confirmation this long after the user's onset no longer counts as theirs. */
 const ATTRIBUTION_MS = 2000;
@@ -95,7 +95,17 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
   }
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--details]';
+/** Speech onset -> voice stopped for a cut-in over headphones, or null when it was never confirmed; false: confirmed before the user spoke. */
+async function runHeadphones(vad: SileroVad, scenario: HeadphoneScenario): Promise<{ stopMs: number | null; falseBargeIns: number }> {
+  const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames, gate, bargeIn });
+  const onset = scenario.userOnsetMs;
+  const hit = result.bargeIns.find((b) => b.confirmedMs >= onset && b.confirmedMs <= onset + ATTRIBUTION_MS);
+  const stopMs = hit ? hit.confirmedMs + FADE_OUT_MS - onset : null;
+  if (details) console.error(`  ${stopMs === null ? 'missed' : `stopped ${stopMs.toFixed(0)} ms after the speech onset`}: ${scenario.name}`);
+  return { stopMs, falseBargeIns: result.bargeIns.filter((b) => b.confirmedMs < onset).length };
+}
+
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--learn-step-db DB] [--learn-updates N] [--unaligned-headroom-db DB] [--unaligned-learn-step-db DB] [--details]';
 const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate'];
 function residualPredictorOf(name: string): ResidualPredictor {
   const predictor = PREDICTORS.find((known) => known === name);
@@ -115,6 +125,10 @@ const { values } = parseCliArgs({
     'confirm-leak-quantile': { type: 'string' },
     'duck-one-band-margin-db': { type: 'string' },
     'fill-holes': { type: 'string' },
+    'learn-step-db': { type: 'string' },
+    'learn-updates': { type: 'string' },
+    'unaligned-headroom-db': { type: 'string' },
+    'unaligned-learn-step-db': { type: 'string' },
     details: { type: 'boolean', default: false },
   },
 });
@@ -129,6 +143,10 @@ const gate = {
   ...(values['leak-quantile'] === undefined ? {} : { leakQuantile: Number(values['leak-quantile']) }),
   ...(values['confirm-leak-quantile'] === undefined ? {} : { confirmLeakQuantile: Number(values['confirm-leak-quantile']) }),
   ...(values['residual-predictor'] === undefined ? {} : { residualPredictor: residualPredictorOf(values['residual-predictor']) }),
+  ...(values['learn-step-db'] === undefined ? {} : { learnStepDb: Number(values['learn-step-db']) }),
+  ...(values['learn-updates'] === undefined ? {} : { learnUpdates: Number(values['learn-updates']) }),
+  ...(values['unaligned-headroom-db'] === undefined ? {} : { unalignedHeadroomDb: Number(values['unaligned-headroom-db']) }),
+  ...(values['unaligned-learn-step-db'] === undefined ? {} : { unalignedLearnStepDb: Number(values['unaligned-learn-step-db']) }),
 };
 const fillHoles = values['fill-holes'];
 if (fillHoles !== undefined && fillHoles !== 'on' && fillHoles !== 'off') throw new Error(`--fill-holes takes on or off (usage: ${USAGE})`);
@@ -138,7 +156,7 @@ const bargeIn = {
 };
 // Infinity switches the one-band duck off.
 if (gate.duckOneBandMarginDb !== undefined && Number.isNaN(gate.duckOneBandMarginDb)) throw new Error(`--duck-one-band-margin-db takes a number or Infinity (usage: ${USAGE})`);
-if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.confirmLeakQuantile, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`--confirm-margin-db and --onset-frames take numbers (usage: ${USAGE})`);
+if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.learnStepDb, gate.learnUpdates, gate.unalignedHeadroomDb, gate.unalignedLearnStepDb, gate.confirmLeakQuantile, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`the margins, steps, quantiles and --onset-frames take numbers (usage: ${USAGE})`);
 
 const vad = await SileroVad.create(loadVadModel());
 const tally: Tally = {
@@ -151,6 +169,14 @@ for (const [index, room] of rooms.entries()) {
   for (const scenario of scenariosFor(room, index)) await run(vad, scenario, tally);
   process.stderr.write(`bench:barge-in: room ${index + 1}/${rooms.length} done\n`);
 }
+const headphoneStops = new Map<string, number | null>();
+let headphoneFalse = 0;
+for (const scenario of headphoneScenarios()) {
+  const { stopMs, falseBargeIns } = await runHeadphones(vad, scenario);
+  headphoneStops.set(`${scenario.userRmsDb}/${scenario.cutMs}`, stopMs);
+  headphoneFalse += falseBargeIns;
+}
+process.stderr.write(`bench:barge-in: headphones done\n`);
 await vad.release();
 // The canceller's CPU on the longest room (250 ms, -6 dB), user speaking: the worst case for its cost is any playback.
 const cost = measureCancellerCost(scenariosFor(rooms.at(-1)!, rooms.length - 1).at(-1)!, 80);
@@ -170,6 +196,13 @@ console.log(`speech onset -> voice stopped: ${p(tally.stopAfterSpeechMs)}`);
 const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
 console.log(`echo canceller ERLE at the end of the echo alone, by echo gain: ${[...tally.erleDbByGain].map(([gainDb, erle]) => `${gainDb} dB: ${mean(erle).toFixed(1)} dB`).join(', ')}`);
 console.log(`echo canceller CPU: ${cost.cancellerMsPerS.toFixed(1)} ms per s of audio, plus ${cost.residualFeaturesMsPerS.toFixed(1)} ms per s for the features of the residual and of the echo estimate`);
+console.log(`headphones (no echo; the reply at -20 dBFS), speech onset -> voice stopped, by the user's level and when they cut in:`);
+console.log(`  ${['user', ...HEADPHONE_CUT_MS.map((cutMs) => `at ${(cutMs / 1000).toFixed(1)} s`)].map((cell) => cell.padStart(10)).join('')}`);
+for (const userRmsDb of HEADPHONE_USER_RMS_DB) {
+  const cells = HEADPHONE_CUT_MS.map((cutMs) => headphoneStops.get(`${userRmsDb}/${cutMs}`) ?? null).map((stopMs) => (stopMs === null ? 'missed' : `${stopMs.toFixed(0)} ms`));
+  console.log(`  ${[`${userRmsDb} dBFS`, ...cells].map((cell) => cell.padStart(10)).join('')}`);
+}
+console.log(`  false barge-ins before the user spoke: ${headphoneFalse}`);
 const goals: [string, boolean][] = [
   ['0 false barge-ins from echo alone and from bursts', tally.falseFromEcho + tally.falseFromBursts === 0],
   ['every barge-in confirmed', tally.missed.length === 0],

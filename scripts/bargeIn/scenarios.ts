@@ -112,3 +112,39 @@ export function scenariosFor(room: Room, index: number): Scenario[] {
     ...Array.from({ length: USER_CUTS }, (_, cut) => withUser(cut)),
   ];
 }
+
+/** Headphones: the user's level at the microphone, against the reply played at PLAYED_RMS_DB. */
+export const HEADPHONE_USER_RMS_DB = [-20, -26, -32, -38];
+/** When the user cuts in, ms into the first reply (the gate has learned nothing before it). */
+export const HEADPHONE_CUT_MS = [1500, 3000, 6000];
+
+/** A cut-in with headphones: no echo reaches the microphone, only the user and the noise. */
+export interface HeadphoneScenario {
+  name: string;
+  mic: Float32Array;
+  played: Float32Array;
+  userOnsetMs: number;
+  userRmsDb: number;
+  cutMs: number;
+}
+
+/** The user cutting into the reply over headphones, at each level and time. */
+export function headphoneScenarios(): HeadphoneScenario[] {
+  const played = replySignal();
+  const length = played.length + samplesOf(1500);
+  return HEADPHONE_USER_RMS_DB.flatMap((userRmsDb, level) =>
+    HEADPHONE_CUT_MS.map((cutMs, cut) => {
+      const user = atLevel(synthesize(USER_TEXTS[(level + cut) % USER_TEXTS.length]!, USER_VOICE), userRmsDb);
+      const mic = new Float32Array(length);
+      mixInto(mic, user, samplesOf(cutMs));
+      return {
+        name: `headphones, user at ${userRmsDb} dBFS, ${cutMs} ms into the reply`,
+        mic: addNoise(mic, NOISE_RMS_DB, 7000 + level * 10 + cut),
+        played,
+        userOnsetMs: cutMs + (speechOnsetSample(user) * 1000) / SAMPLE_RATE_HZ,
+        userRmsDb,
+        cutMs,
+      };
+    }),
+  );
+}

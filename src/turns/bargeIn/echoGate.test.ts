@@ -88,19 +88,25 @@ describe('EchoGate', () => {
     expect(heardFraction(1)).toBeGreaterThan(0.1);
   });
 
-  it('with headphones (no echo, so no delay is ever found) a frame counts toward confirmation by the duck margin', () => {
-    // The user alone, 8 dB over the played reference: between the 6 dB duck margin and the 10 dB confirm margin.
+  it('with headphones (no echo, so no delay is ever found) hears a user 14 dB quieter than the reply, by the duck margin', () => {
     const user = new Float32Array(reference.length);
-    user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 10 ** (8 / 20)), 5 * RATE_HZ);
+    user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 10 ** (-14 / 20)), 5 * RATE_HZ);
     // A correlation above 1 is never reached: the delay stays unknown, as with headphones (a user's syllables can
     // correlate with the reply's by chance, which would hand the decision to the learned path).
     const gate = new EchoGate({ minCorrelation: 1.01 });
     const verdicts = judgeAll(gate, reference, mix(new Float32Array(reference.length), user, floor));
     expect(gate.path.delayMs).toBeNull();
-    const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -2));
+    const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -6));
     const speaking = verdicts.filter((_, frame) => userFrames[frame]);
+    // The echo assumed at the reply's full level hid this user in every frame.
     expect(speaking.filter((v) => v.userLike).length / speaking.length).toBeGreaterThan(0.5);
     expect(verdicts.every((v) => v.clearlyUser === v.userLike)).toBe(true);
+  });
+
+  it('while no delay is known, does not call loud echo the user once the unaligned gain is learned', () => {
+    const echo = delayed(reference, 0.12 * RATE_HZ, -6);
+    const verdicts = judgeAll(new EchoGate({ minCorrelation: 1.01 }), reference, mix(echo, floor)).slice(200);
+    expect(verdicts.filter((v) => v.userLike).length / verdicts.length).toBeLessThan(0.01);
   });
 
   it('counts a frame toward confirmation only by the larger confirm margin: a user 12 dB over the echo passes 9 dB, not 18 dB', () => {

@@ -32,6 +32,14 @@ export interface EchoGateConfig {
   minCorrelation: number;
   /** Echo path gain assumed before anything is learned: louder than any echo we accept, so unknown echo is never the user. */
   initialGainDb: number;
+  /**
+   * While no delay is known the echo is predicted this much over the gain learned against the loudest reference in
+   * the delay window (that ratio spreads far wider than the aligned one), and that gain learns by this step: with
+   * headphones a user 18 dB under the reply is heard 1.5 s into it. In the bench, 6 dB with 1-3 dB steps let a burst
+   * confirm before the delay was found; 10 dB with 2 dB held 0 false and ducked no more on the echo alone.
+   */
+  unalignedHeadroomDb: number;
+  unalignedLearnStepDb: number;
   /** Quantile of the microphone-to-reference ratio the gain tracks: above the median, so most echo frames lie under it. */
   gainQuantile: number;
   /** Gain tracking steps while learning, then once settled. */
@@ -76,6 +84,8 @@ export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze(
   delayEveryMs: 500,
   minCorrelation: 0.4,
   initialGainDb: 0,
+  unalignedHeadroomDb: 10,
+  unalignedLearnStepDb: 2,
   gainQuantile: 0.8,
   learnStepDb: 1,
   settledStepDb: 0.2,
@@ -144,6 +154,12 @@ export class EchoGate {
   private micEnd = 0;
   private readonly gainDb = new Float64Array(ECHO_GATE_BANDS);
   private readonly gainUpdates = new Int32Array(ECHO_GATE_BANDS);
+  /**
+   * The gain while no delay is known, over the loudest reference anywhere in the delay window: with headphones no
+   * delay is ever found, and without it the echo assumed at full level hid a user quieter than the reply for good.
+   */
+  private readonly unalignedGainDb = new Float64Array(ECHO_GATE_BANDS);
+  private readonly unalignedGainUpdates = new Int32Array(ECHO_GATE_BANDS);
   /** Residual echo over the canceller's echo estimate, per band (dB), and the estimate with its tail. */
   private readonly leakDb = new Float64Array(ECHO_GATE_BANDS);
   private readonly confirmLeakDb = new Float64Array(ECHO_GATE_BANDS);
@@ -185,6 +201,7 @@ export class EchoGate {
     this.refDb = new Float64Array(this.capacity).fill(toDb(0));
     this.micDb = new Float64Array(this.window);
     this.gainDb.fill(this.config.initialGainDb);
+    this.unalignedGainDb.fill(this.config.initialGainDb);
     this.leakDb.fill(this.config.initialLeakDb);
     this.confirmLeakDb.fill(this.config.initialLeakDb);
     this.estimateDecay = 10 ** (-this.config.estimateTailDecayDbPerFrame / 10);
@@ -249,8 +266,10 @@ export class EchoGate {
     // Before a delay is found the canceller passes the microphone through and the full-level echo assumed here is
     // steady: the duck margin confirms (headphones never give a delay, and the user must still get through).
     const confirmFactor = this.delayFrames === null ? this.marginFactor : this.confirmMarginFactor;
+    const unaligned = this.delayFrames === null;
     for (let b = 0; b < ECHO_GATE_BANDS; b++) {
-      const fromReference = 10 ** (this.gainDb[b]! / 10) * expected[b]!;
+      const gainDb = unaligned ? Math.min(this.unalignedGainDb[b]! + this.config.unalignedHeadroomDb, this.config.initialGainDb) : this.gainDb[b]!;
+      const fromReference = 10 ** (gainDb / 10) * expected[b]!;
       const settled = useEstimate && this.leakUpdates[b]! >= this.config.learnUpdates;
       const noise = NOISE_HEADROOM * this.noise[b]!;
       const explained = (settled ? 10 ** (this.leakDb[b]! / 10) * this.estimateTail[b]! : fromReference) + noise;
@@ -262,6 +281,7 @@ export class EchoGate {
     }
     const userLike = userBands >= this.config.minUserBands;
     if (this.delayFrames !== null) this.learnGain(frame, userLike);
+    else this.learnUnalignedGain(expected, userLike);
     if (useEstimate) this.learnLeak(userLike);
     return { playing, userLike, clearlyUser: clearBands >= this.config.minUserBands || (this.delayFrames !== null && loudBands > 0), oneBandUser: this.delayFrames !== null && duckLoudBands > 0 };
   }
@@ -337,6 +357,21 @@ export class EchoGate {
       const ratioDb = toDb(Math.max(this.mic[b]! - this.noise[b]!, 0) / reference);
       this.gainDb[b]! += ratioDb > this.gainDb[b]! ? step * gainQuantile : -step * (1 - gainQuantile);
       this.gainUpdates[b]!++;
+    }
+  }
+
+  /** learnGain's quantile tracking while no delay is known: the microphone over the loudest reference the window holds. */
+  private learnUnalignedGain(expected: Float64Array, userLike: boolean): void {
+    const { gainQuantile, unalignedLearnStepDb, settledStepDb, learnUpdates, silencePower } = this.config;
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) {
+      const reference = expected[b]!;
+      if (reference <= silencePower) continue;
+      const settled = this.unalignedGainUpdates[b]! >= learnUpdates;
+      if (userLike && !settled) continue;
+      const step = (settled ? settledStepDb : unalignedLearnStepDb) * (userLike ? 0.1 : 1);
+      const ratioDb = toDb(Math.max(this.mic[b]! - this.noise[b]!, 0) / reference);
+      this.unalignedGainDb[b]! += ratioDb > this.unalignedGainDb[b]! ? step * gainQuantile : -step * (1 - gainQuantile);
+      this.unalignedGainUpdates[b]!++;
     }
   }
 
