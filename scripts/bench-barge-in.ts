@@ -60,7 +60,7 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
   const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames, gate, bargeIn });
   tally.playbackMs += scenario.playbackMs;
   if (userOnset === null) {
-    const isBursts = scenario.name.startsWith('echo + bursts');
+    const isBursts = scenario.kind === 'bursts';
     if (isBursts) tally.falseFromBursts += result.bargeIns.length;
     else {
       tally.falseFromEcho += result.bargeIns.length;
@@ -95,8 +95,8 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
   }
 }
 
-/** Speech onset -> voice stopped for a cut-in over headphones, or null when it was never confirmed; false: confirmed before the user spoke. */
-async function runHeadphones(vad: SileroVad, scenario: HeadphoneScenario): Promise<{ stopMs: number | null; falseBargeIns: number }> {
+/** Speech onset -> voice stopped for a cut-in, or null when it was never confirmed; false: confirmed before the user spoke. */
+async function runCutIn(vad: SileroVad, scenario: Pick<HeadphoneScenario, 'name' | 'mic' | 'played' | 'userOnsetMs'>): Promise<{ stopMs: number | null; falseBargeIns: number }> {
   const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames, gate, bargeIn });
   const onset = scenario.userOnsetMs;
   const hit = result.bargeIns.find((b) => b.confirmedMs >= onset && b.confirmedMs <= onset + ATTRIBUTION_MS);
@@ -163,23 +163,27 @@ const tally: Tally = {
   playbackMs: 0, falseFromEcho: 0, falseFromBursts: 0, falseOverUser: 0, userScenarios: 0, missed: [], echoDucks: 0,
   duckAfterVadMs: [], duckAfterSpeechMs: [], confirmAfterSpeechMs: [], stopAfterSpeechMs: [], echoTurnsKept: 0, erleDbByGain: new Map(),
 };
+const earlyCuts: { name: string; stopMs: number | null; falseBargeIns: number }[] = [];
 const startedMs = performance.now();
 const rooms = benchmarkRooms();
 for (const [index, room] of rooms.entries()) {
-  for (const scenario of scenariosFor(room, index)) await run(vad, scenario, tally);
+  for (const scenario of scenariosFor(room, index)) {
+    if (scenario.kind !== 'earlyCut') await run(vad, scenario, tally);
+    else earlyCuts.push({ name: scenario.name, ...(await runCutIn(vad, { ...scenario, userOnsetMs: scenario.userOnsetMs! })) });
+  }
   process.stderr.write(`bench:barge-in: room ${index + 1}/${rooms.length} done\n`);
 }
 const headphoneStops = new Map<string, number | null>();
 let headphoneFalse = 0;
 for (const scenario of headphoneScenarios()) {
-  const { stopMs, falseBargeIns } = await runHeadphones(vad, scenario);
+  const { stopMs, falseBargeIns } = await runCutIn(vad, scenario);
   headphoneStops.set(`${scenario.userRmsDb}/${scenario.cutMs}`, stopMs);
   headphoneFalse += falseBargeIns;
 }
 process.stderr.write(`bench:barge-in: headphones done\n`);
 await vad.release();
 // The canceller's CPU on the longest room (250 ms, -6 dB), user speaking: the worst case for its cost is any playback.
-const cost = measureCancellerCost(scenariosFor(rooms.at(-1)!, rooms.length - 1).at(-1)!, 80);
+const cost = measureCancellerCost(scenariosFor(rooms.at(-1)!, rooms.length - 1).filter((scenario) => scenario.kind === 'cut').at(-1)!, 80);
 
 const perTenMinutes = (count: number): string => ((count * 600_000) / tally.playbackMs).toFixed(2);
 const p = (values: number[]): string =>
@@ -196,6 +200,9 @@ console.log(`speech onset -> voice stopped: ${p(tally.stopAfterSpeechMs)}`);
 const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
 console.log(`echo canceller ERLE at the end of the echo alone, by echo gain: ${[...tally.erleDbByGain].map(([gainDb, erle]) => `${gainDb} dB: ${mean(erle).toFixed(1)} dB`).join(', ')}`);
 console.log(`echo canceller CPU: ${cost.cancellerMsPerS.toFixed(1)} ms per s of audio, plus ${cost.residualFeaturesMsPerS.toFixed(1)} ms per s for the features of the residual and of the echo estimate`);
+const earlyStops = earlyCuts.flatMap(({ stopMs }) => (stopMs === null ? [] : [stopMs]));
+const earlyMissed = earlyCuts.filter(({ stopMs }) => stopMs === null);
+console.log(`early cut-ins (0.6-1.5 s into the first reply, before the delay is known; not in the goals): ${earlyStops.length} of ${earlyCuts.length} confirmed, false before the user spoke ${earlyCuts.reduce((sum, cut) => sum + cut.falseBargeIns, 0)}${earlyStops.length > 0 ? `; speech onset -> voice stopped: ${p(earlyStops)}` : ''}${earlyMissed.map(({ name }) => `\n  missed: ${name}`).join('')}`);
 console.log(`headphones (no echo; the reply at -20 dBFS), speech onset -> voice stopped, by the user's level and when they cut in:`);
 console.log(`  ${['user', ...HEADPHONE_CUT_MS.map((cutMs) => `at ${(cutMs / 1000).toFixed(1)} s`)].map((cell) => cell.padStart(10)).join('')}`);
 for (const userRmsDb of HEADPHONE_USER_RMS_DB) {

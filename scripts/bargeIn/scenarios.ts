@@ -34,6 +34,8 @@ export function benchmarkRooms(): Room[] {
 
 export interface Scenario {
   name: string;
+  /** The echo alone, the echo with bursts, the user cutting in 3-15 s into the reply, or in its first 1.5 s (before the delay is known). */
+  kind: 'echo' | 'bursts' | 'cut' | 'earlyCut';
   room: Room;
   /** 16 kHz microphone signal and the reply played from its t = 0. */
   mic: Float32Array;
@@ -70,7 +72,7 @@ const samplesOf = (ms: number): number => Math.round((ms / 1000) * SAMPLE_RATE_H
 /** The user cuts into each room's reply this many times, one recording each. */
 export const USER_CUTS = 3;
 
-/** The recordings of one room: the echo alone, the echo with bursts, and the user speaking over the echo USER_CUTS times. */
+/** The recordings of one room: the echo alone, the echo with bursts, the user speaking over the echo USER_CUTS times, and once early. */
 export function scenariosFor(room: Room, index: number): Scenario[] {
   const played = replySignal();
   const playbackMs = (played.length * 1000) / SAMPLE_RATE_HZ;
@@ -86,17 +88,18 @@ export function scenariosFor(room: Room, index: number): Scenario[] {
     mixInto(withBursts, burst(kind, durationMs, BURST_PEAK, room.seed * 100 + k), samplesOf(1500 + k * 3300 + index * 90));
   });
 
-  const withUser = (cut: number): Scenario => {
+  const withUser = (cut: number, early: boolean): Scenario => {
     const user = atLevel(synthesize(USER_TEXTS[(index + cut) % USER_TEXTS.length]!, USER_VOICE), USER_RMS_DB);
-    // The user cuts in 3 to 15 s into the reply, at a different point in each room and each cut.
-    const userAt = samplesOf(3000 + ((index * 770 + cut * 4100) % 12_000));
+    // The user cuts in 3 to 15 s into the reply (early: 0.6 to 1.5 s), at a different point in each room and each cut.
+    const userAt = samplesOf(early ? 600 + ((index * 130) % 900) : 3000 + ((index * 770 + cut * 4100) % 12_000));
     const mic = echo.slice();
     mixInto(mic, user, userAt);
     const alone = new Float32Array(length);
     mixInto(alone, user, userAt);
     const seed = room.seed + 2 + cut * 1000;
     return {
-      name: `user over echo, cut ${cut + 1} (${label})`,
+      name: early ? `user over echo, early cut (${label})` : `user over echo, cut ${cut + 1} (${label})`,
+      kind: early ? 'earlyCut' : 'cut',
       room,
       mic: withNoise(mic, seed),
       played,
@@ -107,9 +110,10 @@ export function scenariosFor(room: Room, index: number): Scenario[] {
   };
 
   return [
-    { name: `echo only (${label})`, room, mic: withNoise(echo, room.seed), played, userOnsetMs: null, userAlone: null, playbackMs },
-    { name: `echo + bursts (${label})`, room, mic: withNoise(withBursts, room.seed + 1), played, userOnsetMs: null, userAlone: null, playbackMs },
-    ...Array.from({ length: USER_CUTS }, (_, cut) => withUser(cut)),
+    { name: `echo only (${label})`, kind: 'echo', room, mic: withNoise(echo, room.seed), played, userOnsetMs: null, userAlone: null, playbackMs },
+    { name: `echo + bursts (${label})`, kind: 'bursts', room, mic: withNoise(withBursts, room.seed + 1), played, userOnsetMs: null, userAlone: null, playbackMs },
+    ...Array.from({ length: USER_CUTS }, (_, cut) => withUser(cut, false)),
+    withUser(USER_CUTS, true),
   ];
 }
 
