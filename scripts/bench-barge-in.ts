@@ -105,7 +105,7 @@ async function runCutIn(vad: SileroVad, scenario: Pick<HeadphoneScenario, 'name'
   return { stopMs, falseBargeIns: result.bargeIns.filter((b) => b.confirmedMs < onset).length };
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--learn-step-db DB] [--learn-updates N] [--unaligned-headroom-db DB] [--unaligned-learn-step-db DB] [--details]';
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--learn-step-db DB] [--learn-updates N] [--unaligned-headroom-db DB] [--unaligned-learn-step-db DB] [--aligned-start-headroom-db DB] [--details]';
 const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate'];
 function residualPredictorOf(name: string): ResidualPredictor {
   const predictor = PREDICTORS.find((known) => known === name);
@@ -129,6 +129,7 @@ const { values } = parseCliArgs({
     'learn-updates': { type: 'string' },
     'unaligned-headroom-db': { type: 'string' },
     'unaligned-learn-step-db': { type: 'string' },
+    'aligned-start-headroom-db': { type: 'string' },
     details: { type: 'boolean', default: false },
   },
 });
@@ -147,6 +148,7 @@ const gate = {
   ...(values['learn-updates'] === undefined ? {} : { learnUpdates: Number(values['learn-updates']) }),
   ...(values['unaligned-headroom-db'] === undefined ? {} : { unalignedHeadroomDb: Number(values['unaligned-headroom-db']) }),
   ...(values['unaligned-learn-step-db'] === undefined ? {} : { unalignedLearnStepDb: Number(values['unaligned-learn-step-db']) }),
+  ...(values['aligned-start-headroom-db'] === undefined ? {} : { alignedStartHeadroomDb: Number(values['aligned-start-headroom-db']) }),
 };
 const fillHoles = values['fill-holes'];
 if (fillHoles !== undefined && fillHoles !== 'on' && fillHoles !== 'off') throw new Error(`--fill-holes takes on or off (usage: ${USAGE})`);
@@ -156,7 +158,7 @@ const bargeIn = {
 };
 // Infinity switches the one-band duck off.
 if (gate.duckOneBandMarginDb !== undefined && Number.isNaN(gate.duckOneBandMarginDb)) throw new Error(`--duck-one-band-margin-db takes a number or Infinity (usage: ${USAGE})`);
-if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.learnStepDb, gate.learnUpdates, gate.unalignedHeadroomDb, gate.unalignedLearnStepDb, gate.confirmLeakQuantile, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`the margins, steps, quantiles and --onset-frames take numbers (usage: ${USAGE})`);
+if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.learnStepDb, gate.learnUpdates, gate.unalignedHeadroomDb, gate.unalignedLearnStepDb, gate.alignedStartHeadroomDb, gate.confirmLeakQuantile, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`the margins, steps, quantiles and --onset-frames take numbers (usage: ${USAGE})`);
 
 const vad = await SileroVad.create(loadVadModel());
 const tally: Tally = {

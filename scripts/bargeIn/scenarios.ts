@@ -69,6 +69,9 @@ export function speechOnsetSample(signal: Float32Array): number {
 
 const samplesOf = (ms: number): number => Math.round((ms / 1000) * SAMPLE_RATE_HZ);
 
+/** Before an early cut's reply the microphone has been listening this long (the first reply follows the user's first turn). */
+export const EARLY_LEAD_IN_MS = 3000;
+
 /** The user cuts into each room's reply this many times, one recording each. */
 export const USER_CUTS = 3;
 
@@ -90,19 +93,24 @@ export function scenariosFor(room: Room, index: number): Scenario[] {
 
   const withUser = (cut: number, early: boolean): Scenario => {
     const user = atLevel(synthesize(USER_TEXTS[(index + cut) % USER_TEXTS.length]!, USER_VOICE), USER_RMS_DB);
+    // An early cut's reply starts EARLY_LEAD_IN_MS into the recording, as the first reply follows the user's first turn.
+    const leadIn = early ? samplesOf(EARLY_LEAD_IN_MS) : 0;
     // The user cuts in 3 to 15 s into the reply (early: 0.6 to 1.5 s), at a different point in each room and each cut.
-    const userAt = samplesOf(early ? 600 + ((index * 130) % 900) : 3000 + ((index * 770 + cut * 4100) % 12_000));
-    const mic = echo.slice();
+    const userAt = leadIn + samplesOf(early ? 600 + ((index * 130) % 900) : 3000 + ((index * 770 + cut * 4100) % 12_000));
+    const mic = new Float32Array(leadIn + length);
+    mic.set(echo, leadIn);
     mixInto(mic, user, userAt);
-    const alone = new Float32Array(length);
+    const alone = new Float32Array(leadIn + length);
     mixInto(alone, user, userAt);
     const seed = room.seed + 2 + cut * 1000;
+    const playedFrom = new Float32Array(leadIn + played.length);
+    playedFrom.set(played, leadIn);
     return {
       name: early ? `user over echo, early cut (${label})` : `user over echo, cut ${cut + 1} (${label})`,
       kind: early ? 'earlyCut' : 'cut',
       room,
       mic: withNoise(mic, seed),
-      played,
+      played: playedFrom,
       userOnsetMs: ((userAt + speechOnsetSample(user)) * 1000) / SAMPLE_RATE_HZ,
       userAlone: withNoise(alone, seed),
       playbackMs,

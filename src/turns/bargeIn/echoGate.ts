@@ -40,6 +40,12 @@ export interface EchoGateConfig {
    */
   unalignedHeadroomDb: number;
   unalignedLearnStepDb: number;
+  /**
+   * When the first delay is found, the aligned gain starts this much over the unaligned gain (never above
+   * initialGainDb): the aligned reference is quieter than the window's loudest. In the bench 16 dB held the ducks on
+   * the echo alone (49 against 47 from full level), 10 dB added 11.
+   */
+  alignedStartHeadroomDb: number;
   /** Quantile of the microphone-to-reference ratio the gain tracks: above the median, so most echo frames lie under it. */
   gainQuantile: number;
   /** Gain tracking steps while learning, then once settled. */
@@ -86,6 +92,7 @@ export const DEFAULT_ECHO_GATE_CONFIG: Readonly<EchoGateConfig> = Object.freeze(
   initialGainDb: 0,
   unalignedHeadroomDb: 10,
   unalignedLearnStepDb: 2,
+  alignedStartHeadroomDb: 16,
   gainQuantile: 0.8,
   learnStepDb: 1,
   settledStepDb: 0.2,
@@ -421,7 +428,13 @@ export class EchoGate {
         bestLag = lag;
       }
     }
-    if (bestLag >= 0) this.delayFrames = bestLag;
+    if (bestLag < 0) return;
+    // The first delay found starts the aligned gain from the unaligned one, not at full level: a user already
+    // speaking would be hidden again and learned as echo, and the gain would take seconds to come down.
+    if (this.delayFrames === null) {
+      for (let b = 0; b < ECHO_GATE_BANDS; b++) this.gainDb[b] = Math.min(this.unalignedGainDb[b]! + this.config.alignedStartHeadroomDb, this.config.initialGainDb);
+    }
+    this.delayFrames = bestLag;
   }
 
   private correlationAt(start: number, end: number, lag: number, micMean: number, micVar: number, silenceDb: number): number {
