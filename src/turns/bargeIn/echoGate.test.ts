@@ -103,6 +103,21 @@ describe('EchoGate', () => {
     expect(verdicts.every((v) => v.clearlyUser === v.userLike)).toBe(true);
   });
 
+  it('starts the aligned gain from what it learned without a delay, not at full level, when the delay is found', () => {
+    const refFrames = logMelFrames(reference);
+    const micFrames = logMelFrames(mix(delayed(reference, 0.06 * RATE_HZ, -24), floor));
+    const gate = new EchoGate();
+    let frame = 0;
+    for (; frame < micFrames.length && gate.path.delayMs === null; frame++) {
+      gate.writeReference(frame, refFrames[frame]!, N_MELS);
+      gate.judge(frame, micFrames[frame]!, 0, N_MELS);
+    }
+    expect(gate.path.delayMs).not.toBeNull();
+    // A gain starting at 0 dB would still be there; the unaligned gain has come down toward the path's -24 dB.
+    expect(gate.path.gainDb).toBeLessThan(-6);
+    expect(gate.path.gainDb).toBeGreaterThan(-24);
+  });
+
   it('while no delay is known, does not call loud echo the user once the unaligned gain is learned', () => {
     const echo = delayed(reference, 0.12 * RATE_HZ, -6);
     const verdicts = judgeAll(new EchoGate({ minCorrelation: 1.01 }), reference, mix(echo, floor)).slice(200);

@@ -270,8 +270,8 @@ export class EchoGate {
     const useEstimate = estimateLogMel !== null && this.config.residualPredictor === 'estimate' && this.delayFrames !== null;
     if (estimateLogMel !== null) this.trackEstimate(estimateLogMel, residualOffset, nMels);
     else this.estimateTail.fill(0);
-    // Before a delay is found the canceller passes the microphone through and the full-level echo assumed here is
-    // steady: the duck margin confirms (headphones never give a delay, and the user must still get through).
+    // Before a delay is found the canceller passes the microphone through and the unaligned prediction, with its
+    // headroom, is steady: the duck margin confirms (headphones never give a delay, and the user must still get through).
     const confirmFactor = this.delayFrames === null ? this.marginFactor : this.confirmMarginFactor;
     const unaligned = this.delayFrames === null;
     for (let b = 0; b < ECHO_GATE_BANDS; b++) {
