@@ -272,8 +272,8 @@ export class EchoGate {
     else this.estimateTail.fill(0);
     // Before a delay is found the canceller passes the microphone through and the unaligned prediction, with its
     // headroom, is steady: the duck margin confirms (headphones never give a delay, and the user must still get through).
-    const confirmFactor = this.delayFrames === null ? this.marginFactor : this.confirmMarginFactor;
     const unaligned = this.delayFrames === null;
+    const confirmFactor = unaligned ? this.marginFactor : this.confirmMarginFactor;
     for (let b = 0; b < ECHO_GATE_BANDS; b++) {
       const gainDb = unaligned ? Math.min(this.unalignedGainDb[b]! + this.config.unalignedHeadroomDb, this.config.initialGainDb) : this.gainDb[b]!;
       const fromReference = 10 ** (gainDb / 10) * expected[b]!;
@@ -353,33 +353,29 @@ export class EchoGate {
     const source = frame - this.delayFrames!;
     if (!this.held(source)) return;
     const at = this.slot(source) * ECHO_GATE_BANDS;
-    const { gainQuantile, learnStepDb, settledStepDb, learnUpdates, silencePower } = this.config;
     for (let b = 0; b < ECHO_GATE_BANDS; b++) {
       const reference = this.refBands[at + b]!;
-      if (reference <= silencePower || reference < 0.5 * this.refTail[at + b]!) continue;
-      const settled = this.gainUpdates[b]! >= learnUpdates;
-      // While the user seems present the ratio is theirs, not the room's: only a settled gain creeps, a tenth as fast.
-      if (userLike && !settled) continue;
-      const step = (settled ? settledStepDb : learnStepDb) * (userLike ? 0.1 : 1);
-      const ratioDb = toDb(Math.max(this.mic[b]! - this.noise[b]!, 0) / reference);
-      this.gainDb[b]! += ratioDb > this.gainDb[b]! ? step * gainQuantile : -step * (1 - gainQuantile);
-      this.gainUpdates[b]!++;
+      if (reference < 0.5 * this.refTail[at + b]!) continue;
+      this.trackGain(this.gainDb, this.gainUpdates, b, reference, userLike, this.config.learnStepDb);
     }
   }
 
   /** learnGain's quantile tracking while no delay is known: the microphone over the loudest reference the window holds. */
   private learnUnalignedGain(expected: Float64Array, userLike: boolean): void {
-    const { gainQuantile, unalignedLearnStepDb, settledStepDb, learnUpdates, silencePower } = this.config;
-    for (let b = 0; b < ECHO_GATE_BANDS; b++) {
-      const reference = expected[b]!;
-      if (reference <= silencePower) continue;
-      const settled = this.unalignedGainUpdates[b]! >= learnUpdates;
-      if (userLike && !settled) continue;
-      const step = (settled ? settledStepDb : unalignedLearnStepDb) * (userLike ? 0.1 : 1);
-      const ratioDb = toDb(Math.max(this.mic[b]! - this.noise[b]!, 0) / reference);
-      this.unalignedGainDb[b]! += ratioDb > this.unalignedGainDb[b]! ? step * gainQuantile : -step * (1 - gainQuantile);
-      this.unalignedGainUpdates[b]!++;
-    }
+    for (let b = 0; b < ECHO_GATE_BANDS; b++) this.trackGain(this.unalignedGainDb, this.unalignedGainUpdates, b, expected[b]!, userLike, this.config.unalignedLearnStepDb);
+  }
+
+  /** One step of band b's gain toward the gainQuantile of the microphone-to-reference ratio (none on a silent reference). */
+  private trackGain(gainDb: Float64Array, updates: Int32Array, b: number, reference: number, userLike: boolean, learnStepDb: number): void {
+    const { gainQuantile, settledStepDb, learnUpdates, silencePower } = this.config;
+    if (reference <= silencePower) return;
+    const settled = updates[b]! >= learnUpdates;
+    // While the user seems present the ratio is theirs, not the room's: only a settled gain creeps, a tenth as fast.
+    if (userLike && !settled) return;
+    const step = (settled ? settledStepDb : learnStepDb) * (userLike ? 0.1 : 1);
+    const ratioDb = toDb(Math.max(this.mic[b]! - this.noise[b]!, 0) / reference);
+    gainDb[b]! += ratioDb > gainDb[b]! ? step * gainQuantile : -step * (1 - gainQuantile);
+    updates[b]!++;
   }
 
   /** The estimate's band powers with a reverberation tail. */
