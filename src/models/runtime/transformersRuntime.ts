@@ -1,9 +1,11 @@
 import { env } from '@huggingface/transformers';
+import { InferenceSession } from 'onnxruntime-web/webgpu';
 import { assertModelResponse, ModelFileError } from '../fetchModelFile';
 import { MODEL_CACHE_NAME } from '../cachedModelFile';
 import { ORT_WASM_PATHS } from '../ortWasmPaths';
 import { packRemedy } from './packRemedy';
 import { localKeyedCache, localKeyFor } from './localKeyedCache';
+import { createWithWeightsOutside } from './weightsOutsideGraph';
 
 /**
  * transformers.js in the page: models only from /models/ on this origin, the wasm runtime
@@ -25,6 +27,8 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
   // transformers.js would keep its own copy of the 27 MB runtime binary in every worker; the service worker already
   // keeps it offline, and onnxruntime then compiles it streaming from its URL.
   env.useWasmCache = false;
+  // transformers.js' sessions (the same onnxruntime module it imports) load a model's weights once into the wasm heap, not twice.
+  createWithWeightsOutside(InferenceSession);
   const onnxWasm = env.backends.onnx.wasm;
   if (onnxWasm) {
     onnxWasm.wasmPaths = ORT_WASM_PATHS;

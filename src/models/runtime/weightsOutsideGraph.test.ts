@@ -1,0 +1,115 @@
+// A single-file model loaded as graph plus external data (the file itself): onnxruntime, an independent reader of the
+// ONNX spec, runs it to the same bits as the file, reading each weight where it lies in the file.
+import * as ort from 'onnxruntime-web';
+import onnxProto from 'onnx-proto';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createWithWeightsOutside, INLINE_WEIGHTS_PATH, weightsOutsideGraph } from './weightsOutsideGraph';
+
+const { onnx } = onnxProto;
+const IN = 48;
+const OUT = 40;
+
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const floats = (name: string, dims: number[], values: Float32Array) =>
+  onnx.TensorProto.create({ name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer) });
+const valueInfo = (name: string, dims: number[]) =>
+  onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } } });
+
+/** y = x W + b with W [48, 40] (7680 bytes: moved) and b [40] (160 bytes: stays), both seeded. */
+function linearModel(): Uint8Array {
+  const weight = Float32Array.from({ length: IN * OUT }, (_, i) => Math.sin(i * 0.37));
+  const bias = Float32Array.from({ length: OUT }, (_, i) => Math.cos(i * 1.3));
+  const graph = onnx.GraphProto.create({
+    name: 'linear',
+    node: [
+      { opType: 'MatMul', input: ['x', 'w'], output: ['xw'] },
+      { opType: 'Add', input: ['xw', 'b'], output: ['y'] },
+    ],
+    initializer: [floats('w', [IN, OUT], weight), floats('b', [OUT], bias)],
+    input: [valueInfo('x', [1, IN])],
+    output: [valueInfo('y', [1, OUT])],
+  });
+  return onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph }).finish();
+}
+
+const input = () => new ort.Tensor('float32', Float32Array.from({ length: IN }, (_, i) => (i % 7) - 3), [1, IN]);
+
+async function run(model: Uint8Array, externalData?: { path: string; data: Uint8Array }[]): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], ...(externalData ? { externalData } : {}) });
+  try {
+    return (await session.run({ x: input() })).y!.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+/** The model at an offset inside a larger buffer, as a view: where a fetched body or a pooled Buffer may put it. */
+function inLargerBuffer(model: Uint8Array, before: number): Uint8Array {
+  const buffer = new Uint8Array(before + model.length + 100).fill(0xa5);
+  buffer.set(model, before);
+  return buffer.subarray(before, before + model.length);
+}
+
+beforeAll(() => {
+  ort.env.wasm.numThreads = 1;
+});
+
+describe('weightsOutsideGraph', () => {
+  it("points the large initializers at their own bytes in the file, keeps the small ones inline, and mounts the file itself", () => {
+    const model = linearModel();
+    const split = weightsOutsideGraph(model)!;
+    const initializers = onnx.ModelProto.decode(split.graph).graph!.initializer!;
+    const w = initializers.find((t) => t.name === 'w')!;
+    const b = initializers.find((t) => t.name === 'b')!;
+    expect([split.movedTensors, split.movedBytes]).toEqual([1, IN * OUT * 4]);
+    expect(w.dataLocation).toBe(onnx.TensorProto.DataLocation.EXTERNAL);
+    const entries = Object.fromEntries(w.externalData!.map((entry) => [entry.key, entry.value]));
+    expect(entries).toMatchObject({ location: INLINE_WEIGHTS_PATH, length: String(IN * OUT * 4) });
+    // The weight's first float, sin(0) = 0, then sin(0.37), read back from the file at the recorded offset.
+    const at = new DataView(model.buffer, model.byteOffset + Number(entries.offset), 8);
+    expect([at.getFloat32(0, true), at.getFloat32(4, true)]).toEqual([0, Math.fround(Math.sin(0.37))]);
+    expect(b.dataLocation).not.toBe(onnx.TensorProto.DataLocation.EXTERNAL);
+    expect(b.rawData!.length).toBe(OUT * 4);
+    expect(split.externalData.data).toBe(model);
+    // The 7680 weight bytes are gone; the graph, the bias and the pointer's three strings remain.
+    expect(split.graph.length).toBeLessThan(model.length / 10);
+  });
+
+  it('runs in onnxruntime to the same bits as the single file, also from a view into a larger buffer', async () => {
+    const expected = await run(linearModel());
+    for (const model of [linearModel(), inLargerBuffer(linearModel(), 333)]) {
+      const split = weightsOutsideGraph(model)!;
+      expect(await run(split.graph, [split.externalData])).toEqual(expected);
+    }
+  });
+
+  it('reads the weights from the mounted bytes: other bytes there, other outputs', async () => {
+    const model = linearModel();
+    const split = weightsOutsideGraph(model)!;
+    const expected = await run(model);
+    const shifted = new Uint8Array(model.length);
+    shifted.set(model.subarray(4), 0);
+    expect(await run(split.graph, [{ path: INLINE_WEIGHTS_PATH, data: shifted }])).not.toEqual(expected);
+  });
+
+  it('leaves alone a model of small tensors and one already in external-data form', () => {
+    expect(weightsOutsideGraph(linearModel(), IN * OUT * 4 + 1)).toBeNull();
+    expect(weightsOutsideGraph(weightsOutsideGraph(linearModel())!.graph)).toBeNull();
+  });
+});
+
+describe('createWithWeightsOutside', () => {
+  it('hands onnxruntime the graph and the file as external data, keeping the caller\'s options and external data; paths pass unchanged', async () => {
+    const create = vi.fn(async (..._args: unknown[]) => 'session');
+    const sessions = { create: create as unknown as (model: Uint8Array, options?: object) => Promise<unknown> };
+    createWithWeightsOutside(sessions);
+    const model = linearModel();
+    const other = { path: 'model.onnx_data', data: new Uint8Array(1) };
+    await sessions.create(model, { executionProviders: ['wasm'], externalData: [other] } as object);
+    const [graph, options] = create.mock.calls[0]! as [Uint8Array, { executionProviders: string[]; externalData: unknown[] }];
+    expect(graph).toEqual(weightsOutsideGraph(model)!.graph);
+    expect(options).toEqual({ executionProviders: ['wasm'], externalData: [other, { path: INLINE_WEIGHTS_PATH, data: model }] });
+    await (sessions.create as unknown as (path: string) => Promise<unknown>)('/models/x.onnx');
+    expect(create.mock.calls[1]).toEqual(['/models/x.onnx']);
+  });
+});
