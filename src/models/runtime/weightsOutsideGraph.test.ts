@@ -112,4 +112,14 @@ describe('createWithWeightsOutside', () => {
     await (sessions.create as unknown as (path: string) => Promise<unknown>)('/models/x.onnx');
     expect(create.mock.calls[1]).toEqual(['/models/x.onnx']);
   });
+
+  it('hands a file it cannot read to onnxruntime unchanged, so that onnxruntime reports it as before', async () => {
+    const create = vi.fn(async (..._args: unknown[]) => 'session');
+    const sessions = { create: create as unknown as (model: Uint8Array, options?: object) => Promise<unknown> };
+    createWithWeightsOutside(sessions);
+    const truncated = linearModel().subarray(0, 2000);
+    expect(() => weightsOutsideGraph(truncated)).toThrow();
+    await sessions.create(truncated, { executionProviders: ['wasm'] } as object);
+    expect(create.mock.calls[0]).toEqual([truncated, { executionProviders: ['wasm'] }]);
+  });
 });

@@ -48,6 +48,15 @@ export function weightsOutsideGraph(model: Uint8Array, minBytes = MIN_OUTSIDE_TE
   return { graph: onnx.ModelProto.encode(decoded).finish(), externalData: { path: INLINE_WEIGHTS_PATH, data: model }, movedTensors, movedBytes };
 }
 
+/** A file the schema cannot read (truncated, not ONNX) goes to onnxruntime as it is, which reports it as before. */
+function splitOrNull(model: Uint8Array): GraphWithWeightsOutside | null {
+  try {
+    return weightsOutsideGraph(model);
+  } catch {
+    return null;
+  }
+}
+
 /** The overload of onnxruntime's InferenceSession.create that transformers.js calls in the browser. */
 interface SessionFactory {
   create(model: Uint8Array, options?: { externalData?: readonly unknown[] }): Promise<unknown>;
@@ -61,7 +70,7 @@ export function createWithWeightsOutside(sessions: SessionFactory): void {
   const create = sessions.create.bind(sessions) as (...args: unknown[]) => Promise<unknown>;
   sessions.create = (...args: unknown[]) => {
     const [model, options] = args as [unknown, { externalData?: readonly unknown[] } | undefined];
-    const split = model instanceof Uint8Array && args.length <= 2 ? weightsOutsideGraph(model) : null;
+    const split = model instanceof Uint8Array && args.length <= 2 ? splitOrNull(model) : null;
     if (!split) return create(...args);
     return create(split.graph, { ...options, externalData: [...(options?.externalData ?? []), split.externalData] });
   };
