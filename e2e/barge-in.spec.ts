@@ -10,7 +10,10 @@ test('speaking while the assistant speaks stops its voice and marks that reply i
   const listen = new ListenPage(page);
   const models = new ModelsPanel(page);
   await listen.open();
-  for (const role of ['asr', 'llm', 'tts'] as const) await models.expectReady(role, 'wasm');
+  // Everything loaded first: the reply must start playing within the 2.2 s before the second sentence, and a load still
+  // running on two cores (the speech path's) delayed its first audio to 6 s on a fresh clone.
+  for (const role of ['asr', 'llm', 'tts', 'speech_llm'] as const) await models.expectReady(role, 'wasm');
+  await expect(page.getByTestId('speech-path')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await listen.talk.click();
   const replies = page.getByTestId('assistant-turn');
   // The first reply is heard...
