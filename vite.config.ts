@@ -37,7 +37,7 @@ export default defineConfig({
   worker: { format: 'es' },
   optimizeDeps: {
     // Pre-bundled up front: discovering them on first load would reload the page mid-session.
-    include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', 'zustand'],
+    include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', 'zustand', 'onnx-proto'],
     exclude: ['onnxruntime-web', '@huggingface/transformers'],
   },
   // public/ minus the model packs is copied by appShellPlugin, which also builds the service worker.
