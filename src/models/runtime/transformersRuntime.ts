@@ -27,7 +27,8 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
   // transformers.js would keep its own copy of the 27 MB runtime binary in every worker; the service worker already
   // keeps it offline, and onnxruntime then compiles it streaming from its URL.
   env.useWasmCache = false;
-  // transformers.js' sessions (the same onnxruntime module it imports) load a model's weights once into the wasm heap, not twice.
+  // Every session the worker makes from bytes (transformers.js' and the ES4R graphs': the page has one onnxruntime module)
+  // copies a model's weights into the wasm heap once, not twice.
   createWithWeightsOutside(InferenceSession);
   const onnxWasm = env.backends.onnx.wasm;
   if (onnxWasm) {

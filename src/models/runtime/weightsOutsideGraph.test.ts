@@ -98,11 +98,17 @@ describe('weightsOutsideGraph', () => {
   });
 });
 
+/** A stand-in for InferenceSession with the hook installed, and the create it wraps. */
+function hookedFactory() {
+  const create = vi.fn(async (..._args: unknown[]) => 'session');
+  const sessions = { create: create as unknown as (model: Uint8Array, options?: object) => Promise<unknown> };
+  createWithWeightsOutside(sessions);
+  return { create, sessions };
+}
+
 describe('createWithWeightsOutside', () => {
   it('hands onnxruntime the graph and the file as external data, keeping the caller\'s options and external data; paths pass unchanged', async () => {
-    const create = vi.fn(async (..._args: unknown[]) => 'session');
-    const sessions = { create: create as unknown as (model: Uint8Array, options?: object) => Promise<unknown> };
-    createWithWeightsOutside(sessions);
+    const { create, sessions } = hookedFactory();
     const model = linearModel();
     const other = { path: 'model.onnx_data', data: new Uint8Array(1) };
     await sessions.create(model, { executionProviders: ['wasm'], externalData: [other] } as object);
@@ -114,9 +120,7 @@ describe('createWithWeightsOutside', () => {
   });
 
   it('hands a file it cannot read to onnxruntime unchanged, so that onnxruntime reports it as before', async () => {
-    const create = vi.fn(async (..._args: unknown[]) => 'session');
-    const sessions = { create: create as unknown as (model: Uint8Array, options?: object) => Promise<unknown> };
-    createWithWeightsOutside(sessions);
+    const { create, sessions } = hookedFactory();
     const truncated = linearModel().subarray(0, 2000);
     expect(() => weightsOutsideGraph(truncated)).toThrow();
     await sessions.create(truncated, { executionProviders: ['wasm'] } as object);

@@ -62,11 +62,16 @@ interface SessionFactory {
   create(model: Uint8Array, options?: { externalData?: readonly unknown[] }): Promise<unknown>;
 }
 
+const hooked = new WeakSet<SessionFactory>();
+
 /**
  * Makes `sessions.create` (onnxruntime's InferenceSession, as transformers.js calls it with a fetched model) load every
  * single-file model as graph plus external data; paths and models already in external-data form pass unchanged.
  */
 export function createWithWeightsOutside(sessions: SessionFactory): void {
+  // Installed once per factory: a worker prepares every load it serves, and a second wrapper would only decode each graph again.
+  if (hooked.has(sessions)) return;
+  hooked.add(sessions);
   const create = sessions.create.bind(sessions) as (...args: unknown[]) => Promise<unknown>;
   sessions.create = (...args: unknown[]) => {
     const [model, options] = args as [unknown, { externalData?: readonly unknown[] } | undefined];
