@@ -1,5 +1,5 @@
 import type { ModelFamily } from '../models/loadModel';
-import { configureTransformers, explainLoadError } from '../models/runtime/transformersRuntime';
+import { configureTransformers, explainLoadError, prepareOurSessions } from '../models/runtime/transformersRuntime';
 import { createModelHandlers, type ModelSlot } from './modelHandlers';
 import { serve } from './serve';
 import type { GpuDeviceTestApi, ModelLoadRequest, ModelWorkerApi } from './modelApi';
@@ -34,6 +34,7 @@ export function serveModelWorker<M extends object, Extra extends Api>(family: Mo
   const prepare = ({ pack, ortRuntime }: ModelLoadRequest) => {
     if (ortRuntime) useSharedOrtWasm(ortRuntime);
     configureTransformers(pack, WASM_THREADS);
+    prepareOurSessions();
   };
   const modelHandlers = createModelHandlers(family, slot, { prepare, explainError: explainLoadError });
   const handlers = {

@@ -1,11 +1,11 @@
 import { env } from '@huggingface/transformers';
-import { InferenceSession } from 'onnxruntime-web/webgpu';
+import { InferenceSession, Tensor } from 'onnxruntime-web/webgpu';
 import { assertModelResponse, ModelFileError } from '../fetchModelFile';
 import { MODEL_CACHE_NAME } from '../cachedModelFile';
 import { ORT_WASM_PATHS } from '../ortWasmPaths';
 import { packRemedy } from './packRemedy';
 import { localKeyedCache, localKeyFor } from './localKeyedCache';
-import { createWithWeightsOutside } from './weightsOutsideGraph';
+import { prepareSessionsFromBytes } from './sessionsFromBytes';
 
 /**
  * transformers.js in the page: models only from /models/ on this origin, the wasm runtime
@@ -27,9 +27,6 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
   // transformers.js would keep its own copy of the 27 MB runtime binary in every worker; the service worker already
   // keeps it offline, and onnxruntime then compiles it streaming from its URL.
   env.useWasmCache = false;
-  // Every session the worker makes from bytes (transformers.js' and the ES4R graphs': the page has one onnxruntime module)
-  // copies a model's weights into the wasm heap once, not twice.
-  createWithWeightsOutside(InferenceSession);
   const onnxWasm = env.backends.onnx.wasm;
   if (onnxWasm) {
     onnxWasm.wasmPaths = ORT_WASM_PATHS;
@@ -47,6 +44,15 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
     }
     return response;
   };
+}
+
+/**
+ * Every session a model worker makes from bytes (transformers.js' and the ES4R graphs': the page has one onnxruntime
+ * module) copies a model's weights into the wasm heap once, not twice, and a language model on wasm hands back only
+ * its cache's new rows. The bench's plain recipe does without: it is transformers.js as a web developer runs it.
+ */
+export function prepareOurSessions(): void {
+  prepareSessionsFromBytes(InferenceSession, Tensor);
 }
 
 /** transformers.js replaces a failed fetch's error with its own "file not found"; ours names the remedy. */

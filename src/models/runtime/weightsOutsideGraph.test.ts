@@ -2,35 +2,11 @@
 // ONNX spec, runs it to the same bits as the file, reading each weight where it lies in the file.
 import * as ort from 'onnxruntime-web';
 import onnxProto from 'onnx-proto';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createWithWeightsOutside, INLINE_WEIGHTS_PATH, weightsOutsideGraph } from './weightsOutsideGraph';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { IN, linearModel, OUT, weightsOutsideGraph } from '../../../test/support/onnxModels';
+import { INLINE_WEIGHTS_PATH } from './weightsOutsideGraph';
 
 const { onnx } = onnxProto;
-const IN = 48;
-const OUT = 40;
-
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const floats = (name: string, dims: number[], values: Float32Array) =>
-  onnx.TensorProto.create({ name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer) });
-const valueInfo = (name: string, dims: number[]) =>
-  onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } } });
-
-/** y = x W + b with W [48, 40] (7680 bytes: moved) and b [40] (160 bytes: stays), both seeded. */
-function linearModel(): Uint8Array {
-  const weight = Float32Array.from({ length: IN * OUT }, (_, i) => Math.sin(i * 0.37));
-  const bias = Float32Array.from({ length: OUT }, (_, i) => Math.cos(i * 1.3));
-  const graph = onnx.GraphProto.create({
-    name: 'linear',
-    node: [
-      { opType: 'MatMul', input: ['x', 'w'], output: ['xw'] },
-      { opType: 'Add', input: ['xw', 'b'], output: ['y'] },
-    ],
-    initializer: [floats('w', [IN, OUT], weight), floats('b', [OUT], bias)],
-    input: [valueInfo('x', [1, IN])],
-    output: [valueInfo('y', [1, OUT])],
-  });
-  return onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph }).finish();
-}
 
 const input = () => new ort.Tensor('float32', Float32Array.from({ length: IN }, (_, i) => (i % 7) - 3), [1, IN]);
 
@@ -54,7 +30,7 @@ beforeAll(() => {
   ort.env.wasm.numThreads = 1;
 });
 
-describe('weightsOutsideGraph', () => {
+describe('moveWeightsOutside', () => {
   it("points the large initializers at their own bytes in the file, keeps the small ones inline, and mounts the file itself", () => {
     const model = linearModel();
     const split = weightsOutsideGraph(model)!;
@@ -95,35 +71,5 @@ describe('weightsOutsideGraph', () => {
   it('leaves alone a model of small tensors and one already in external-data form', () => {
     expect(weightsOutsideGraph(linearModel(), IN * OUT * 4 + 1)).toBeNull();
     expect(weightsOutsideGraph(weightsOutsideGraph(linearModel())!.graph)).toBeNull();
-  });
-});
-
-/** A stand-in for InferenceSession with the hook installed, and the create it wraps. */
-function hookedFactory() {
-  const create = vi.fn(async (..._args: unknown[]) => 'session');
-  const sessions = { create: create as unknown as (model: Uint8Array, options?: object) => Promise<unknown> };
-  createWithWeightsOutside(sessions);
-  return { create, sessions };
-}
-
-describe('createWithWeightsOutside', () => {
-  it('hands onnxruntime the graph and the file as external data, keeping the caller\'s options and external data; paths pass unchanged', async () => {
-    const { create, sessions } = hookedFactory();
-    const model = linearModel();
-    const other = { path: 'model.onnx_data', data: new Uint8Array(1) };
-    await sessions.create(model, { executionProviders: ['wasm'], externalData: [other] } as object);
-    const [graph, options] = create.mock.calls[0]! as [Uint8Array, { executionProviders: string[]; externalData: unknown[] }];
-    expect(graph).toEqual(weightsOutsideGraph(model)!.graph);
-    expect(options).toEqual({ executionProviders: ['wasm'], externalData: [other, { path: INLINE_WEIGHTS_PATH, data: model }] });
-    await (sessions.create as unknown as (path: string) => Promise<unknown>)('/models/x.onnx');
-    expect(create.mock.calls[1]).toEqual(['/models/x.onnx']);
-  });
-
-  it('hands a file it cannot read to onnxruntime unchanged, so that onnxruntime reports it as before', async () => {
-    const { create, sessions } = hookedFactory();
-    const truncated = linearModel().subarray(0, 2000);
-    expect(() => weightsOutsideGraph(truncated)).toThrow();
-    await sessions.create(truncated, { executionProviders: ['wasm'] } as object);
-    expect(create.mock.calls[0]).toEqual([truncated, { executionProviders: ['wasm'] }]);
   });
 });
