@@ -105,7 +105,7 @@ async function runCutIn(vad: SileroVad, scenario: Pick<HeadphoneScenario, 'name'
   return { stopMs, falseBargeIns: result.bargeIns.filter((b) => b.confirmedMs < onset).length };
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--learn-step-db DB] [--learn-updates N] [--unaligned-headroom-db DB] [--unaligned-learn-step-db DB] [--aligned-start-headroom-db DB] [--details]';
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--learn-step-db DB] [--learn-updates N] [--unaligned-headroom-db DB] [--unaligned-learn-step-db DB] [--aligned-start-headroom-db DB] [--drift-ppm PPM] [--details]';
 const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate'];
 function residualPredictorOf(name: string): ResidualPredictor {
   const predictor = PREDICTORS.find((known) => known === name);
@@ -130,6 +130,7 @@ const { values } = parseCliArgs({
     'unaligned-headroom-db': { type: 'string' },
     'unaligned-learn-step-db': { type: 'string' },
     'aligned-start-headroom-db': { type: 'string' },
+    'drift-ppm': { type: 'string' },
     details: { type: 'boolean', default: false },
   },
 });
@@ -167,7 +168,9 @@ const tally: Tally = {
 };
 const earlyCuts: { name: string; stopMs: number | null; falseBargeIns: number }[] = [];
 const startedMs = performance.now();
-const rooms = benchmarkRooms();
+const driftPpm = values['drift-ppm'] === undefined ? undefined : Number(values['drift-ppm']);
+if (driftPpm !== undefined && !Number.isFinite(driftPpm)) throw new Error(`--drift-ppm takes a number (usage: ${USAGE})`);
+const rooms = benchmarkRooms(driftPpm);
 for (const [index, room] of rooms.entries()) {
   for (const scenario of scenariosFor(room, index)) {
     if (scenario.kind !== 'earlyCut') await run(vad, scenario, tally);

@@ -19,13 +19,16 @@ const REPLY_TEXT = [
 ].join(' ');
 const USER_TEXTS = ['Wait, that is not what I meant at all.', 'Hold on, can I say something here?', 'No no, listen to me for a second.'];
 
-/** Every room of the benchmark: delays 5-250 ms, gains -30 to -6 dB, short and long reverberation, clocks drifting both ways. */
-export function benchmarkRooms(): Room[] {
+/**
+ * Every room of the benchmark: delays 5-250 ms, gains -30 to -6 dB, short and long reverberation, clocks drifting
+ * both ways (or all at `driftPpm`: what drift costs the canceller).
+ */
+export function benchmarkRooms(driftPpm?: number): Room[] {
   const rooms: Room[] = [];
   let seed = 1;
   for (const delayMs of [5, 60, 150, 250]) {
     for (const gainDb of [-30, -18, -12, -6]) {
-      rooms.push({ delayMs, gainDb, rt60Ms: seed % 2 ? 250 : 500, driftPpm: seed % 3 === 0 ? -60 : 40, seed });
+      rooms.push({ delayMs, gainDb, rt60Ms: seed % 2 ? 250 : 500, driftPpm: driftPpm ?? (seed % 3 === 0 ? -60 : 40), seed });
       seed++;
     }
   }
