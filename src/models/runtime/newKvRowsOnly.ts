@@ -91,7 +91,8 @@ class PooledCache {
     let target = slots[index];
     if (!target || target.length < size || target.constructor !== rowsData.constructor) {
       const capacity = blocks * headDim * Math.ceil(total / GROWTH_POSITIONS) * GROWTH_POSITIONS;
-      target = rowsData instanceof Float32Array ? new Float32Array(capacity) : new Uint16Array(capacity);
+      // The runtime's own array type (float16 may come as Uint16Array or Float16Array): copies stay bit for bit.
+      target = new (rowsData.constructor as new (length: number) => CacheArray)(capacity);
       slots[index] = target;
     }
     for (let block = 0; block < blocks; block++) {
