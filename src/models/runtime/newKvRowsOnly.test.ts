@@ -93,7 +93,6 @@ describe.each(DECODERS)('keepNewKvRowsOnly on $label', ({ path }) => {
       await Promise.all([session.release(), original.release()]);
     }
   });
-
 });
 
 describe('keepNewKvRowsOnly', () => {

@@ -13,6 +13,9 @@ const PREFIX = 'es4r_new_kv_rows/';
 /** A pooled cache grows in steps of this many positions: a fresh allocation every 256 tokens, not every token. */
 const GROWTH_POSITIONS = 256;
 
+/** The feed a present output is given back as on the next run (transformers.js' naming). */
+const pastNameOf = (presentName: string): string => presentName.replace('present', 'past_key_values');
+
 const int64 = (name: string, value: bigint) =>
   onnx.TensorProto.create({ name, dims: [1], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(BigInt64Array.of(value).buffer) });
 
@@ -30,8 +33,8 @@ export function keepNewKvRowsOnly(model: onnxProto.onnx.IModelProto): string[] {
   const floatTypes: number[] = [onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.FLOAT16];
   const presents = (graph.output ?? []).filter((output) => {
     const tensorType = output.type?.tensorType;
-    const pastName = output.name?.replace('present', 'past_key_values');
-    return PRESENT.test(output.name ?? '') && tensorType?.shape?.dim?.length === 4 && floatTypes.includes(tensorType.elemType ?? -1) && graph.input?.some((input) => input.name === pastName);
+    const name = output.name ?? '';
+    return PRESENT.test(name) && tensorType?.shape?.dim?.length === 4 && floatTypes.includes(tensorType.elemType ?? -1) && graph.input?.some((input) => input.name === pastNameOf(name));
   });
   if (presents.length === 0) return [];
   const rows = `${PREFIX}rows`;
@@ -46,14 +49,15 @@ export function keepNewKvRowsOnly(model: onnxProto.onnx.IModelProto): string[] {
     node('Neg', [rows], [starts]),
   ];
   graph.initializer = [...(graph.initializer ?? []), int64(`${PREFIX}ends`, 2n ** 63n - 1n), int64(`${PREFIX}axes`, 2n)];
+  // The whole cache keeps flowing under a name of its own; the output's name goes to the Slice of its new rows.
+  const wholeNames = new Map(presents.map((output) => [output.name!, `${PREFIX}${output.name!}`]));
+  const renamed = (value: string) => wholeNames.get(value) ?? value;
+  for (const existing of graph.node ?? []) {
+    existing.output = (existing.output ?? []).map(renamed);
+    existing.input = (existing.input ?? []).map(renamed);
+  }
   for (const output of presents) {
-    const name = output.name!;
-    const whole = `${PREFIX}${name}`;
-    for (const existing of graph.node ?? []) {
-      existing.output = (existing.output ?? []).map((value) => (value === name ? whole : value));
-      existing.input = (existing.input ?? []).map((value) => (value === name ? whole : value));
-    }
-    added.push(node('Slice', [whole, starts, `${PREFIX}ends`, `${PREFIX}axes`], [name]));
+    added.push(node('Slice', [renamed(output.name!), starts, `${PREFIX}ends`, `${PREFIX}axes`], [output.name!]));
     output.type!.tensorType!.shape!.dim![2] = { dimParam: 'new_sequence_length' };
   }
   graph.node = [...(graph.node ?? []), ...added];
@@ -85,8 +89,8 @@ class PooledCache {
     const total = cached + added;
     const blocks = batch * heads;
     const size = blocks * total * headDim;
-    const slots = this.slots.get(name) ?? [null, null];
-    this.slots.set(name, slots);
+    let slots = this.slots.get(name);
+    if (!slots) this.slots.set(name, (slots = [null, null]));
     const index = pastData && slots[0]?.buffer === pastData.buffer ? 1 : 0;
     let target = slots[index];
     if (!target || target.length < size || target.constructor !== rowsData.constructor) {
@@ -110,12 +114,13 @@ class PooledCache {
  */
 export function withWholeKvCache<S extends Pick<InferenceSession, 'run'>>(session: S, presentNames: readonly string[], TensorClass: TensorConstructor): S {
   const pool = new PooledCache(TensorClass);
+  const caches = presentNames.map((name) => ({ name, pastName: pastNameOf(name) }));
   const run = async (feeds: InferenceSession.FeedsType, ...rest: unknown[]): Promise<InferenceSession.ReturnType> => {
     const outputs = await (session.run as (...args: unknown[]) => Promise<InferenceSession.ReturnType>)(feeds, ...rest);
     const whole: Record<string, InferenceSession.ReturnType[string]> = { ...outputs };
-    for (const name of presentNames) {
+    for (const { name, pastName } of caches) {
       const rows = outputs[name];
-      if (rows) whole[name] = pool.append(name, feeds[name.replace('present', 'past_key_values')], rows);
+      if (rows) whole[name] = pool.append(name, feeds[pastName], rows);
     }
     return whole;
   };

@@ -17,22 +17,17 @@ interface SessionOptions {
 
 type TensorClass = Parameters<typeof withWholeKvCache>[2];
 
-/** A file the schema cannot read (truncated, not ONNX) goes to onnxruntime as it is, which reports it as before. */
-function decodeOrNull(model: Uint8Array): onnxProto.onnx.ModelProto | null {
-  try {
-    return onnx.ModelProto.decode(model);
-  } catch {
-    return null;
-  }
-}
-
 /** On WebGPU the cache stays on the GPU between steps (transformers.js asks for GPU outputs): nothing comes back to rewrite. */
 const onCpuOnly = (options: SessionOptions | undefined): boolean =>
   (options?.executionProviders ?? ['wasm']).every((provider) => ['wasm', 'cpu'].includes(typeof provider === 'string' ? provider : provider.name));
 
-/** The graph with its weights pointed at the file and, on the CPU, its cache's new rows only; null when nothing changed or the schema would not have it. */
-function rewriteOrNull(decoded: onnxProto.onnx.ModelProto, file: Uint8Array, onCpu: boolean) {
+/**
+ * The graph with its weights pointed at the file and, on the CPU, its cache's new rows only; null when nothing changed
+ * or the schema cannot read the file (truncated, not ONNX): onnxruntime then gets it as it is and reports it as before.
+ */
+function rewriteOrNull(file: Uint8Array, onCpu: boolean) {
   try {
+    const decoded = onnx.ModelProto.decode(file);
     const moved = moveWeightsOutside(decoded, file);
     const presentNames = onCpu ? keepNewKvRowsOnly(decoded) : [];
     return moved || presentNames.length > 0 ? { moved, presentNames, graph: onnx.ModelProto.encode(decoded).finish() } : null;
@@ -56,9 +51,7 @@ export function prepareSessionsFromBytes(sessions: SessionFactory, TensorClass: 
   const create = sessions.create.bind(sessions) as (...args: unknown[]) => Promise<unknown>;
   sessions.create = async (...args: unknown[]) => {
     const [model, options] = args as [unknown, SessionOptions | undefined];
-    const decoded = model instanceof Uint8Array && args.length <= 2 ? decodeOrNull(model) : null;
-    if (!decoded) return create(...args);
-    const rewritten = rewriteOrNull(decoded, model as Uint8Array, onCpuOnly(options));
+    const rewritten = model instanceof Uint8Array && args.length <= 2 ? rewriteOrNull(model, onCpuOnly(options)) : null;
     if (!rewritten) return create(...args);
     const { moved, presentNames, graph } = rewritten;
     const session = await create(graph, moved ? { ...options, externalData: [...(options?.externalData ?? []), moved.externalData] } : options);
