@@ -25,6 +25,8 @@ test('a participant consents, talks until the turn limit, and the researcher exp
   await page.goto('/?study=/studies/example.json');
   await expect(page.getByTestId('study-setup')).toContainText('Pilot: does an empathetic voice assistant feel supportive?');
   for (const role of ['asr', 'llm', 'tts'] as const) await expect(models.model(role)).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+  // The log records the speech path's state at consent; it finishes loading after the three roles above.
+  await expect(page.getByTestId('speech-path')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
   const settingsBefore = await page.evaluate(() => window.__es4r!.getState().settings);
 
   // Researcher: P001 is counterbalanced onto the first condition, the ES4R text path.
