@@ -20,6 +20,10 @@ test('the tiny pack loads on WebGPU where it computes correctly, on wasm where i
   page.on('request', (request) => {
     if (new URL(request.url()).pathname.startsWith('/models/') && request.method() === 'GET') modelRequests.push(request.url());
   });
+  // Routed from the start and switched off later: routing first enabled after the self-checks' reference workers had
+  // come and gone left the next reload waiting forever (three runs, each until the timeout); from the start it does not.
+  let offline = false;
+  await page.route((url) => url.pathname.startsWith('/models/'), (route) => (offline ? route.abort('internetdisconnected') : route.fallback()));
   await page.goto('/?selfCheckFault=tts');
   await expect(models.pack).toHaveAttribute('data-pack', 'tiny');
   await models.expectReady('asr', 'webgpu', LOAD_TIMEOUT_MS);
@@ -45,7 +49,7 @@ test('the tiny pack loads on WebGPU where it computes correctly, on wasm where i
   // With the model files unreachable, a reload loads everything from Cache Storage.
   await expect(page.getByTestId('pack-offline')).toHaveAttribute('data-offline', 'yes', { timeout: 60_000 });
   // Only the served model files (/models/...), not the app's own modules under /src/models/.
-  await page.route((url) => url.pathname.startsWith('/models/'), (route) => route.abort('internetdisconnected'));
+  offline = true;
   modelRequests.length = 0;
   await page.reload();
   for (const role of ['asr', 'llm'] as const) await models.expectReady(role, 'webgpu', LOAD_TIMEOUT_MS);
