@@ -70,7 +70,14 @@ export class TargetMemory {
       this.pending.set(id, resolve);
       timer = setTimeout(() => reject(new Error(`${this.label}: ${method} got no answer in ${CDP_TIMEOUT_MS / 1000} s`)), CDP_TIMEOUT_MS);
     });
-    await this.browserSession.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) });
+    try {
+      await this.browserSession.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) });
+    } catch (error) {
+      // The target ended (a self-check's reference worker does, by design): no answer will come, so nothing may time out later.
+      clearTimeout(timer);
+      this.pending.delete(id);
+      throw error;
+    }
     const { result, error } = await reply.finally(() => clearTimeout(timer));
     if (error) throw new Error(`${this.label}: ${method} failed: ${error.message}`);
     return result ?? {};
