@@ -56,16 +56,8 @@ export interface LoadedModel<M> {
 /** Runs `check` while no other model's check holds a second copy (a Web Lock across workers); by default at once. */
 export type Exclusive = <T>(check: () => Promise<T>) => Promise<T>;
 
-/**
- * Loads the model on wasm in `dtype`, warms it up for a self-check, releases it and hands back its outputs. By
- * default in this thread; the page runs it in a worker of its own, ended after the check, since a wasm heap never
- * shrinks and the reference would otherwise keep its model's size in the worker's heap for the whole visit.
- */
-export type ReferenceProbe = (dtype: Dtype, onProgress: (p: FileProgress) => void) => Promise<SelfCheckProbe>;
-
 export interface LoadOptions {
   exclusive?: Exclusive;
-  referenceProbe?: ReferenceProbe;
 }
 
 interface Warmed<M> {
@@ -86,13 +78,6 @@ async function loadAndWarm<M>(family: ModelFamily<M>, modelId: string, device: D
   }
 }
 
-/** A self-check's wasm reference, run here: loaded, warmed up for the check, released. */
-export async function probeOnWasm<M>(family: ModelFamily<M>, modelId: string, dtype: Dtype, onProgress: (p: FileProgress) => void): Promise<SelfCheckProbe> {
-  const reference = await loadAndWarm(family, modelId, 'wasm', dtype, true, onProgress);
-  await family.dispose(reference.model);
-  return reference.probe;
-}
-
 function sameDtype(a: Dtype, b: Dtype): boolean {
   return dtypeLabel(a) === dtypeLabel(b);
 }
@@ -102,27 +87,35 @@ function wasmRuns(dtype: Dtype): boolean {
   return !(typeof dtype === 'string' ? [dtype] : Object.values(dtype)).some((name) => name.includes('f16'));
 }
 
-type CheckResult = { judgement: Judgement } | { unverified: string };
+type CheckResult<M> = { judgement: Judgement; wasm?: Warmed<M>; referenceDtype: Dtype } | { unverified: string };
 
 /**
- * Compares the WebGPU run with a wasm reference (the WebGPU dtype when wasm runs it, else wasm's own) and releases
- * the WebGPU copy when they differ: on return at most one copy of this model is held.
+ * Loads the wasm reference (the WebGPU dtype when wasm runs it, else wasm's own), compares, and releases every
+ * copy but the one that will run: on return at most one copy of this model is held.
  */
-async function checkAgainstWasm<M>(family: ModelFamily<M>, gpu: Warmed<M>, gpuDtype: Dtype, wasmDtype: Dtype, referenceProbe: ReferenceProbe, onProgress: (p: FileProgress) => void): Promise<CheckResult> {
+async function checkAgainstWasm<M>(family: ModelFamily<M>, modelId: string, gpu: Warmed<M>, gpuDtype: Dtype, wasmDtype: Dtype, onProgress: (p: FileProgress) => void): Promise<CheckResult<M>> {
   const tries = wasmRuns(gpuDtype) && !sameDtype(gpuDtype, wasmDtype) ? [gpuDtype, wasmDtype] : [wasmRuns(gpuDtype) ? gpuDtype : wasmDtype];
   const failures: string[] = [];
   for (const referenceDtype of tries) {
-    let probe: SelfCheckProbe;
+    let reference: Warmed<M>;
     try {
-      probe = await referenceProbe(referenceDtype, onProgress);
+      reference = await loadAndWarm(family, modelId, 'wasm', referenceDtype, true, onProgress);
     } catch (error) {
       failures.push(`${dtypeLabel(referenceDtype)}: ${errorMessage(error)}`);
       continue;
     }
-    const judgement = judgeProbes(gpu.probe, probe, { candidateDtype: gpuDtype, referenceDtype, sameWeights: sameDtype(gpuDtype, referenceDtype) });
-    if (!judgement.comparable) return { unverified: judgement.evidence };
-    if (!judgement.agrees) await family.dispose(gpu.model);
-    return { judgement };
+    const judgement = judgeProbes(gpu.probe, reference.probe, { candidateDtype: gpuDtype, referenceDtype, sameWeights: sameDtype(gpuDtype, referenceDtype) });
+    if (!judgement.comparable) {
+      await family.dispose(reference.model);
+      return { unverified: judgement.evidence };
+    }
+    if (judgement.agrees || !sameDtype(referenceDtype, wasmDtype)) {
+      await family.dispose(reference.model);
+      if (!judgement.agrees) await family.dispose(gpu.model);
+      return { judgement, referenceDtype };
+    }
+    await family.dispose(gpu.model);
+    return { judgement, referenceDtype, wasm: reference };
   }
   return { unverified: `the wasm reference could not be loaded (${failures.join('; ')})` };
 }
@@ -158,12 +151,13 @@ export async function loadWithFallback<M>(family: ModelFamily<M>, request: LoadR
   if (known?.agrees) return onGpu(choice.reason, { outcome: 'remembered', evidence: known.evidence });
   if (!willCheck) return onGpu(choice.reason, null);
 
-  const referenceProbe = options.referenceProbe ?? ((dtype, onFile) => probeOnWasm(family, modelId, dtype, onFile));
-  const check = await exclusive(() => checkAgainstWasm(family, gpu, choice.dtype, dtypes.wasm, referenceProbe, onProgress));
+  const check = await exclusive(() => checkAgainstWasm(family, modelId, gpu, choice.dtype, dtypes.wasm, onProgress));
   if ('unverified' in check) return onGpu(`${choice.reason}; unverified: ${check.unverified}`, { outcome: 'unverified', evidence: check.unverified });
   const { judgement } = check;
   const newVerdict: SelfCheckVerdict = { agrees: judgement.agrees, evidence: judgement.evidence, checkedAtMs: Date.now() };
   if (judgement.agrees) return onGpu(`${choice.reason}; self-check passed`, { outcome: 'passed', evidence: judgement.evidence }, newVerdict);
   const reason = `WebGPU output differs from wasm on this GPU (${judgement.evidence}); using wasm`;
-  return onWasm(reason, { outcome: 'failed', evidence: judgement.evidence }, newVerdict);
+  const selfCheck: SelfCheckReport = { outcome: 'failed', evidence: judgement.evidence };
+  if (!check.wasm) return onWasm(reason, selfCheck, newVerdict);
+  return { model: check.wasm.model, device: 'wasm', dtype: dtypes.wasm, reason, selfCheck, newVerdict, warmUpMs: check.wasm.warmUpMs };
 }

@@ -4,13 +4,12 @@ import { loadSpeechEncoder, type ReadComponentFile } from '../models/es4r/runtim
 import type { SpeechEncoder } from '../models/es4r/runtime/speechEncoder';
 import { MEL_BINS } from '../models/es4r/stage1/stage1Types';
 import type { AsrWorkerApi } from './asrApi';
-import type { ModelWorkerApi } from './modelApi';
 import type { ModelSlot } from './modelHandlers';
 import type { Handlers } from './protocol';
 import { requireModel } from './requireModel';
 
 /** The ASR worker's own methods over its loaded Whisper: the worker serves them, and Node tests run them in process. */
-export function createAsrHandlers(slot: ModelSlot<WhisperBundle>, readerFor: (componentUrl: string) => ReadComponentFile): Handlers<Omit<AsrWorkerApi, keyof ModelWorkerApi>> {
+export function createAsrHandlers(slot: ModelSlot<WhisperBundle>, readerFor: (componentUrl: string) => ReadComponentFile): Handlers<Omit<AsrWorkerApi, 'load'>> {
   let speechEncoder: SpeechEncoder | null = null;
   return {
     async transcribe(audio, context) {

@@ -6,13 +6,12 @@ import { ReplyEngine } from '../models/llm/replyEngine';
 import { prefillDialogue, prefillSystemPrompt, replyToDialogue } from '../models/llm/replyToDialogue';
 import { speechReply } from '../models/llm/speechReply';
 import type { LlmWorkerApi } from './llmApi';
-import type { ModelWorkerApi } from './modelApi';
 import type { ModelSlot } from './modelHandlers';
 import { requireModel } from './requireModel';
 import type { FamilyWorker } from './serveModelWorker';
 
 /** Every prompt starts with the system prompt: `afterLoad` readies its cache before the first turn. */
-export type LlmHandlers = Required<FamilyWorker<LlmBundle, Omit<LlmWorkerApi, keyof ModelWorkerApi>>>;
+export type LlmHandlers = Required<FamilyWorker<LlmBundle, Omit<LlmWorkerApi, 'load'>>>;
 
 /**
  * A language model worker's own methods (the text path's `llm` or the speech path's `speech_llm`): one engine per

@@ -1,7 +1,6 @@
 import type { DevicePreference, Device, Dtype, DtypeByDevice } from '../models/device/chooseDevice';
 import type { GpuInfo } from '../models/device/gpuInfo';
 import type { SelfCheckReport } from '../models/loadModel';
-import type { SelfCheckProbe } from '../models/selfCheck/probe';
 import type { SelfCheckVerdict } from '../models/selfCheck/verdict';
 import type { Method } from './protocol';
 
@@ -36,15 +35,9 @@ export interface ModelLoadResult {
   warmUpMs: number;
 }
 
-/** A self-check's wasm reference, asked of a worker started for it alone and ended after it. */
-export interface ReferenceProbeRequest extends Pick<ModelLoadRequest, 'pack' | 'modelId' | 'ortRuntime'> {
-  dtype: Dtype;
-}
-
-/** Every model worker can load its model, and run a self-check's reference; family-specific methods come with each family. */
+/** Every model worker can load its model; family-specific methods come with each family. */
 export type ModelWorkerApi = {
   load: Method<ModelLoadRequest, ModelLoadResult>;
-  referenceProbe: Method<ReferenceProbeRequest, SelfCheckProbe>;
 };
 
 /** Every model worker also serves this test hook (the page exposes it only under automation). */

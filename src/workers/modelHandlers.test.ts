@@ -109,30 +109,4 @@ describe('model worker load handler', () => {
     const handlers = createModelHandlers(broken, { current: null }, { findGpu: async () => null, explainError: () => new Error('/models/tiny/llm/onnx/model.onnx is missing. Run npm run make:tiny-pack.') });
     await expect(handlers.load(REQUEST, context([]))).rejects.toThrow('Run npm run make:tiny-pack.');
   });
-
-  it("hands a load's self-check to the reference runner it is given, with the load's pack and model", async () => {
-    const asked: string[] = [];
-    const handlers = createModelHandlers(fakeFamily(0, []), { current: null }, {
-      findGpu: async () => GPU,
-      referenceProbe: (request) => async (dtype) => {
-        asked.push(`${request.pack} ${request.modelId} ${String(dtype)}`);
-        return { kind: 'raw', outputs: [Float32Array.from([1])] };
-      },
-    });
-    expect(await handlers.load(REQUEST, context([]))).toMatchObject({ device: 'webgpu', selfCheck: { outcome: 'passed' } });
-    expect(asked).toEqual(['tiny tiny/kokoro fp32']);
-  });
-
-  it('serves a reference: prepared for the pack, loaded on wasm in the dtype asked, warmed up, released, its outputs and file progress returned', async () => {
-    const disposed: string[] = [];
-    const prepared: string[] = [];
-    const handlers = createModelHandlers(fakeFamily(0.5, disposed), { current: null }, { findGpu: async () => GPU, prepare: ({ pack }) => prepared.push(pack) });
-    const progress: Progress[] = [];
-    const probe = await handlers.referenceProbe({ pack: 'tiny', modelId: 'tiny/kokoro', dtype: 'q8' }, context(progress));
-    // The wasm output (1), not the WebGPU one (1.5).
-    expect(probe).toEqual({ kind: 'raw', outputs: [Float32Array.from([1])] });
-    expect(prepared).toEqual(['tiny']);
-    expect(disposed).toEqual(['wasm#0']);
-    expect(progress).toEqual([{ stage: 'onnx/model.onnx', loadedBytes: 10, totalBytes: 10 }]);
-  });
 });

@@ -1,10 +1,10 @@
 import { detectGpu, type GpuInfo } from '../models/device/gpuInfo';
-import { loadWithFallback, probeOnWasm, type Exclusive, type ModelFamily, type ReferenceProbe } from '../models/loadModel';
+import { loadWithFallback, type Exclusive, type ModelFamily } from '../models/loadModel';
 import { withWebGpuFault } from '../models/selfCheck/injectFault';
 import { withLoadTurns } from '../models/device/loadTurns';
 import { MODEL_LOAD_LOCK, pageExclusive, SELF_CHECK_LOCK } from '../models/device/pageLocks';
 import { verdictKey } from '../models/selfCheck/verdict';
-import type { ModelLoadRequest, ModelWorkerApi, ReferenceProbeRequest } from './modelApi';
+import type { ModelLoadRequest, ModelWorkerApi } from './modelApi';
 import type { Handlers } from './protocol';
 
 /** The loaded model of a worker, for the family-specific handlers that use it. */
@@ -14,9 +14,7 @@ export interface ModelSlot<M> {
 
 export interface ModelHandlerOptions {
   /** Runs before each load, e.g. to point transformers.js at the pack and hand onnxruntime the page's compiled runtime. */
-  prepare?(request: Pick<ModelLoadRequest, 'pack' | 'ortRuntime'>): void;
-  /** Where a load's self-check runs its wasm reference; by default in this worker (see ReferenceProbe). */
-  referenceProbe?(request: ModelLoadRequest): ReferenceProbe;
+  prepare?(request: ModelLoadRequest): void;
   /** Turns a runtime's load error into the one the user should see. */
   explainError?(error: unknown): unknown;
   findGpu?(): Promise<GpuInfo | null>;
@@ -26,7 +24,7 @@ export interface ModelHandlerOptions {
   loadExclusive?: Exclusive;
 }
 
-/** `load` for any model family (device choice, fallback, self-check, progress per file), and a self-check's reference. */
+/** `load` for any model family: device choice, fallback, self-check, progress per file. */
 export function createModelHandlers<M extends object>(family: ModelFamily<M>, slot: ModelSlot<M>, options: ModelHandlerOptions = {}): Handlers<ModelWorkerApi> {
   const findGpu = options.findGpu ?? detectGpu;
   const exclusive = options.exclusive ?? pageExclusive(SELF_CHECK_LOCK);
@@ -52,7 +50,7 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
           recheck: request.recheck,
         },
         (progress) => context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) }),
-        { exclusive, ...(options.referenceProbe ? { referenceProbe: options.referenceProbe(request) } : {}) },
+        { exclusive },
       ).catch((error: unknown) => {
         throw options.explainError ? options.explainError(error) : error;
       });
@@ -67,12 +65,6 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
         loadMs: performance.now() - startMs,
         warmUpMs: loaded.warmUpMs,
       };
-    },
-    async referenceProbe(request: ReferenceProbeRequest, context) {
-      options.prepare?.(request);
-      return probeOnWasm(inTurn, request.modelId, request.dtype, (progress) =>
-        context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) }),
-      );
     },
   };
 }

@@ -1,6 +1,5 @@
-import type { ModelFamily, ReferenceProbe } from '../models/loadModel';
+import type { ModelFamily } from '../models/loadModel';
 import { configureTransformers, explainLoadError, prepareOurSessions } from '../models/runtime/transformersRuntime';
-import { WorkerClient } from './client';
 import { createModelHandlers, type ModelSlot } from './modelHandlers';
 import { serve } from './serve';
 import type { GpuDeviceTestApi, ModelLoadRequest, ModelWorkerApi } from './modelApi';
@@ -13,21 +12,6 @@ import { ortGpuDevice } from '../models/device/deviceLossSource';
 /** Threads for wasm inference; the page is cross-origin isolated, and two cores are the floor we plan for. */
 const WASM_THREADS = 2;
 
-
-/**
- * A self-check's wasm reference, run in a copy of this worker that is ended after it: a wasm heap never shrinks, and
- * in this worker the reference would keep its model's size there for the whole visit beside the model on WebGPU.
- */
-const referenceInOwnWorker = ({ pack, modelId, ortRuntime }: ModelLoadRequest): ReferenceProbe => async (dtype, onProgress) => {
-  const worker = new Worker(self.location.href, { type: 'module', name: `${self.name} reference` });
-  try {
-    return await new WorkerClient<ModelWorkerApi>(worker).call('referenceProbe', { pack, modelId, dtype, ...(ortRuntime ? { ortRuntime } : {}) }, {
-      onProgress: ({ stage, loadedBytes, totalBytes }) => onProgress({ file: stage, loadedBytes: loadedBytes ?? 0, ...(totalBytes ? { totalBytes } : {}) }),
-    });
-  } finally {
-    worker.terminate();
-  }
-};
 
 /** A family's own methods over the loaded model, and what must run after each load before `load` answers. */
 export interface FamilyWorker<M, Extra extends Api> {
@@ -52,7 +36,7 @@ export function serveModelWorker<M extends object, Extra extends Api>(family: Mo
     configureTransformers(pack, WASM_THREADS);
     prepareOurSessions();
   };
-  const modelHandlers = createModelHandlers(family, slot, { prepare, explainError: explainLoadError, referenceProbe: referenceInOwnWorker });
+  const modelHandlers = createModelHandlers(family, slot, { prepare, explainError: explainLoadError });
   const handlers = {
     ...modelHandlers,
     async load(request, context) {

@@ -6,7 +6,6 @@ import { StyleEncoder } from '../models/tts/styleEncoder';
 import { requireModel } from './requireModel';
 import { serveModelWorker } from './serveModelWorker';
 import type { TtsWorkerApi } from './ttsApi';
-import type { ModelWorkerApi } from './modelApi';
 
 const PACK_REMEDY = 'The file is part of the model pack; fetch the pack again.';
 
@@ -28,7 +27,7 @@ function voiceTable(url: string): Promise<Float32Array> {
 
 let styleEncoder: StyleEncoder | null = null;
 
-serveModelWorker<KokoroBundle, Omit<TtsWorkerApi, keyof ModelWorkerApi>>(kokoroFamily, (slot) => ({
+serveModelWorker<KokoroBundle, Omit<TtsWorkerApi, 'load'>>(kokoroFamily, (slot) => ({
   handlers: {
     async speak({ text, voice, voicesUrl, style }, context) {
       const bundle = requireModel(slot);

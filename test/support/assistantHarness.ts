@@ -77,13 +77,6 @@ function loaded(request: ModelLoadRequest): ModelLoadResult {
   return { device: 'wasm', dtype: request.dtypes.wasm, reason: 'in-process test worker', selfCheck: null, gpu: null, newVerdict: null, loadMs: 0, warmUpMs: 0 };
 }
 
-/** The in-process workers load on wasm only: no self-check asks for a reference. */
-const noReference = {
-  async referenceProbe(): Promise<never> {
-    throw new Error('the in-process test workers run no self-check');
-  },
-};
-
 function asrWorker(models: NodeModels): InProcessWorker<AsrWorkerApi> {
   const slot: ModelSlot<WhisperBundle> = { current: null };
   return new InProcessWorker<AsrWorkerApi>({
@@ -91,7 +84,6 @@ function asrWorker(models: NodeModels): InProcessWorker<AsrWorkerApi> {
       slot.current = models.asr;
       return loaded(request);
     },
-    ...noReference,
     ...createAsrHandlers(slot, localReader),
   });
 }
@@ -105,7 +97,6 @@ function llmWorker(bundle: LlmBundle): InProcessWorker<LlmWorkerApi> {
       await llm.afterLoad(bundle);
       return loaded(request);
     },
-    ...noReference,
     ...llm.handlers,
   });
 }
@@ -116,7 +107,6 @@ function fakeTtsWorker(): InProcessWorker<TtsWorkerApi> {
     async load(request) {
       return loaded(request);
     },
-    ...noReference,
     async speak({ text }) {
       const samples = Math.round((text.length * FAKE_VOICE_MS_PER_CHAR * TTS_RATE_HZ) / 1000);
       const audio24k = Float32Array.from({ length: samples }, (_, i) => 0.1 * Math.sin((2 * Math.PI * 220 * i) / TTS_RATE_HZ));
