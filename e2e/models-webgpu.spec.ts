@@ -20,7 +20,7 @@ test('the tiny pack loads on WebGPU where it computes correctly, on wasm where i
   page.on('request', (request) => {
     if (new URL(request.url()).pathname.startsWith('/models/') && request.method() === 'GET') modelRequests.push(request.url());
   });
-  // Routed from the start and switched off later: routing first enabled after the self-checks' reference workers had
+  // Routed from the start, aborting only later: Playwright's routing first enabled after short-lived nested workers had
   // come and gone left the next reload waiting forever (three runs, each until the timeout); from the start it does not.
   let offline = false;
   await page.route((url) => url.pathname.startsWith('/models/'), (route) => (offline ? route.abort('internetdisconnected') : route.fallback()));
