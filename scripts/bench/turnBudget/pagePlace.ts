@@ -133,7 +133,7 @@ export async function benchInPage(options: PageBenchOptions): Promise<PlaceRepor
     await page.goto(url);
     const firstVisitMs = await waitForModelsReady(page, MODELS_TIMEOUT_MS);
     log(`page: first visit ready in ${firstVisitMs.toFixed(0)} ms`);
-    // Pressed before DevTools attaches to every worker: attaching and the first samples held Talk up (690 ms against 184).
+    // Pressed before DevTools attaches to every worker: attaching and the first samples held Talk up (690 ms against 184 ms).
     const talkToListeningMs = await pressTalk(page);
     const cdp = await browser.newBrowserCDPSession();
     // The first sample of each target starts watching its wasm memories grow.
