@@ -1,16 +1,18 @@
 import { expect, test } from '@playwright/test';
-import { chromiumLaunch, fakeMicrophoneArgs } from './support/chromium';
+import { say, scriptMicrophone } from './support/scriptedMicrophone';
 import { talkThroughSpeakers } from './support/speakers';
-
-// The second sentence starts 2.2 s after the first ends, while the reply to the first is being spoken.
-test.use({ launchOptions: chromiumLaunch(fakeMicrophoneArgs('barge-in-48k.wav')) });
 
 test('through speakers the user still barges in: the reply stops and is marked interrupted', async ({ page }) => {
   test.setTimeout(180_000);
+  await scriptMicrophone(page, { first: 'barge-in-first-48k.wav', second: 'barge-in-second-48k.wav' });
   await talkThroughSpeakers(page);
+  await say(page, 'first');
   const replies = page.getByTestId('assistant-turn');
   await expect(page.getByTestId('spoken')).toBeVisible({ timeout: 60_000 });
+  // Spoken over the reply that is coming back through the speakers.
+  const second = say(page, 'second');
   await expect(replies.first()).toHaveAttribute('data-status', 'interrupted', { timeout: 30_000 });
   expect(await page.evaluate(() => window.__es4r!.getState().lastBargeInStopMs)).not.toBeNull();
+  await second;
   await expect(page.getByTestId('user-turn')).toHaveCount(2, { timeout: 30_000 });
 });

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=fixtures
 mkdir -p "$OUT" e2e/fixtures
-STAMP="$OUT/.version-5"
+STAMP="$OUT/.version-6"
 [ -f "$STAMP" ] && exit 0
 for tool in espeak-ng sox; do
   command -v "$tool" >/dev/null || { echo "make-fixtures: '$tool' is missing; install it with: sudo apt-get install -y espeak-ng sox" >&2; exit 1; }
@@ -42,10 +42,9 @@ sox "$TMP/b.wav" -r 48000 "$TMP/b48q.wav" gain -12
 sox "$TMP/a.wav" -r 48000 "$TMP/a48l.wav"
 sox "$TMP/lead.wav" "$TMP/c48q.wav" "$TMP/gap.wav" "$TMP/b48q.wav" "$TMP/gap.wav" "$TMP/a48l.wav" "$TMP/gap.wav" -b 16 "$OUT/dialogue-rising-48k.wav"
 
-# Barge-in: the second sentence starts 2.2 s after the first ends, while the reply to the first is being spoken.
-sox -n -r 48000 -c 1 "$TMP/barge-gap.wav" trim 0 2.2
-sox -n -r 48000 -c 1 "$TMP/tail.wav" trim 0 6
-sox "$TMP/lead.wav" "$TMP/a48.wav" "$TMP/barge-gap.wav" "$TMP/b48.wav" "$TMP/tail.wav" -b 16 "$OUT/barge-in-48k.wav"
+# Barge-in: two sentences the spec speaks one by one, the second once the reply to the first is heard.
+sox "$TMP/a48.wav" -b 16 "$OUT/barge-in-first-48k.wav"
+sox "$TMP/b48.wav" -b 16 "$OUT/barge-in-second-48k.wav"
 # One sentence, then silence long enough for its whole reply to be spoken (speakers: the reply must not stop itself).
 sox -n -r 48000 -c 1 "$TMP/long-tail.wav" trim 0 14
 sox "$TMP/lead.wav" "$TMP/a48.wav" "$TMP/long-tail.wav" -b 16 "$OUT/one-turn-48k.wav"
@@ -57,10 +56,10 @@ sox "$TMP/clip.wav" "$OUT/clipped-dc-16k.wav" dcshift 0.2 pad 0.5 1
 sox "$TMP/long.wav" -r 16000 "$TMP/long16.wav"
 sox "$TMP/long16.wav" "$OUT/monologue-16k.wav" trim 0 120 pad 0.5 1
 
-# The fake microphone plays this file once (%noloop) from getUserMedia on.
+# The e2e microphones: the fake device plays a dialogue once from getUserMedia on; the barge-in clips are spoken on cue.
 cp "$OUT/dialogue-falling-48k.wav" e2e/fixtures/dialogue-falling-48k.wav
 cp "$OUT/dialogue-rising-48k.wav" e2e/fixtures/dialogue-rising-48k.wav
-cp "$OUT/barge-in-48k.wav" e2e/fixtures/barge-in-48k.wav
+cp "$OUT/barge-in-first-48k.wav" "$OUT/barge-in-second-48k.wav" e2e/fixtures/
 cp "$OUT/one-turn-48k.wav" e2e/fixtures/one-turn-48k.wav
 touch "$STAMP"
 echo "make-fixtures: wrote $(ls "$OUT"/*.wav | wc -l) recordings to $OUT/"
