@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchModelFile, ModelFileError } from './fetchModelFile';
+import { fetchModelFile, fetchModelResponse, ModelFileError } from './fetchModelFile';
 
 const REMEDY = "Run 'npm install' to copy it.";
 
@@ -36,5 +36,25 @@ describe('fetchModelFile', () => {
       throw new TypeError('Failed to fetch');
     };
     await expect(fetchModelFile('/m.onnx', REMEDY, undefined, offline)).rejects.toThrow('could not be fetched (Failed to fetch)');
+  });
+});
+
+describe('fetchModelResponse', () => {
+  it('hands back the response untouched, with the request options it was given', async () => {
+    let seenInit: RequestInit | undefined;
+    const response = await fetchModelResponse('/m.onnx', REMEDY, { headers: { range: 'bytes=0-1' } }, async (_url, init) => {
+      seenInit = init;
+      return new Response(new Uint8Array([1, 2]), { headers: { 'content-type': 'application/octet-stream' } });
+    });
+    expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([1, 2]);
+    expect(seenInit).toEqual({ headers: { range: 'bytes=0-1' } });
+  });
+
+  it('turns a rejected fetch into a ModelFileError that names the file, the cause and the remedy', async () => {
+    const pending = fetchModelResponse('/models/x/onnx/model_q4.onnx', REMEDY, undefined, async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await expect(pending).rejects.toBeInstanceOf(ModelFileError);
+    await expect(pending).rejects.toThrow("/models/x/onnx/model_q4.onnx: could not be fetched (Failed to fetch). Run 'npm install' to copy it.");
   });
 });

@@ -26,18 +26,24 @@ export async function fetchModelFile(
   onProgress: (progress: FetchProgress) => void = () => {},
   fetchImpl: typeof fetch = fetch,
 ): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = await fetchImpl(url);
-  } catch (error) {
-    throw new ModelFileError(url, `could not be fetched (${errorMessage(error)})`, remedy);
-  }
-  assertModelResponse(url, response, remedy);
+  const response = await fetchModelResponse(url, remedy, undefined, fetchImpl);
   const declared = Number(response.headers.get('content-length'));
   const totalBytes = Number.isFinite(declared) && declared > 0 ? declared : undefined;
   const bytes = await readAll(response, totalBytes, onProgress);
   if (bytes.byteLength === 0) throw new ModelFileError(url, 'is empty', remedy);
   return bytes;
+}
+
+/** A model file's response, or a ModelFileError naming the file whether the fetch itself failed or its answer is not the file. */
+export async function fetchModelResponse(url: string, remedy: string, init?: RequestInit, fetchImpl: typeof fetch = fetch): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, init);
+  } catch (error) {
+    throw new ModelFileError(url, `could not be fetched (${errorMessage(error)})`, remedy);
+  }
+  assertModelResponse(url, response, remedy);
+  return response;
 }
 
 /** Rejects a failed response, and the web page a dev server sends in place of a missing file. */

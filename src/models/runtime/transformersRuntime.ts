@@ -1,6 +1,6 @@
 import { env } from '@huggingface/transformers';
 import { InferenceSession, Tensor } from 'onnxruntime-web/webgpu';
-import { assertModelResponse, ModelFileError } from '../fetchModelFile';
+import { fetchModelResponse, ModelFileError } from '../fetchModelFile';
 import { MODEL_CACHE_NAME } from '../cachedModelFile';
 import { ORT_WASM_PATHS } from '../ortWasmPaths';
 import { packRemedy } from './packRemedy';
@@ -34,15 +34,12 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
   }
   const remedy = `${packRemedy(pack)}.`;
   env.fetch = async (input: string | URL, init?: RequestInit) => {
-    const url = String(input);
-    const response = await fetch(input, init);
     try {
-      assertModelResponse(url, response, remedy);
+      return await fetchModelResponse(String(input), remedy, init);
     } catch (error) {
       if (error instanceof ModelFileError) lastFileError = error;
       throw error;
     }
-    return response;
   };
 }
 
@@ -55,10 +52,10 @@ export function prepareOurSessions(): void {
   prepareSessionsFromBytes(InferenceSession, Tensor);
 }
 
-/** transformers.js replaces a failed fetch's error with its own "file not found"; ours names the remedy. */
+/** transformers.js replaces a failed fetch's error with its own "file not found"; ours names the cause and the remedy. */
 let lastFileError: ModelFileError | null = null;
 
-/** The file error behind a failed load, if a model file was missing, else the error itself. */
+/** The file error behind a failed load, if a model file was missing or could not be fetched, else the error itself. */
 export function explainLoadError(error: unknown): unknown {
   const fileError = lastFileError;
   lastFileError = null;
