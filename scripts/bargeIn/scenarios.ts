@@ -78,8 +78,11 @@ export const EARLY_LEAD_IN_MS = 3000;
 /** The user cuts into each room's reply this many times, one recording each. */
 export const USER_CUTS = 3;
 
-/** The recordings of one room: the echo alone, the echo with bursts, the user speaking over the echo USER_CUTS times, and once early. */
-export function scenariosFor(room: Room, index: number): Scenario[] {
+/**
+ * The recordings of one room: the echo alone, the echo with bursts, the user speaking over the echo USER_CUTS times, and
+ * once early. `userPitch`: espeak's -p for the user's voice (unset: its own, about the reply's F0).
+ */
+export function scenariosFor(room: Room, index: number, userPitch?: number): Scenario[] {
   const played = replySignal();
   const playbackMs = (played.length * 1000) / SAMPLE_RATE_HZ;
   const length = played.length + samplesOf(1500);
@@ -95,7 +98,7 @@ export function scenariosFor(room: Room, index: number): Scenario[] {
   });
 
   const withUser = (cut: number, early: boolean): Scenario => {
-    const user = atLevel(synthesize(USER_TEXTS[(index + cut) % USER_TEXTS.length]!, USER_VOICE), USER_RMS_DB);
+    const user = atLevel(synthesize(USER_TEXTS[(index + cut) % USER_TEXTS.length]!, USER_VOICE, userPitch), USER_RMS_DB);
     // An early cut's reply starts EARLY_LEAD_IN_MS into the recording, as the first reply follows the user's first turn.
     const leadIn = early ? samplesOf(EARLY_LEAD_IN_MS) : 0;
     // The user cuts in 3 to 15 s into the reply (early: 0.6 to 1.5 s), at a different point in each room and each cut.
@@ -143,13 +146,13 @@ export interface HeadphoneScenario {
   cutMs: number;
 }
 
-/** The user cutting into the reply over headphones, at each level and time. */
-export function headphoneScenarios(): HeadphoneScenario[] {
+/** The user cutting into the reply over headphones, at each level and time (`userPitch`: as for scenariosFor). */
+export function headphoneScenarios(userPitch?: number): HeadphoneScenario[] {
   const played = replySignal();
   const length = played.length + samplesOf(1500);
   return HEADPHONE_USER_RMS_DB.flatMap((userRmsDb, level) =>
     HEADPHONE_CUT_MS.map((cutMs, cut) => {
-      const user = atLevel(synthesize(USER_TEXTS[(level + cut) % USER_TEXTS.length]!, USER_VOICE), userRmsDb);
+      const user = atLevel(synthesize(USER_TEXTS[(level + cut) % USER_TEXTS.length]!, USER_VOICE, userPitch), userRmsDb);
       const mic = new Float32Array(length);
       mixInto(mic, user, samplesOf(cutMs));
       return {

@@ -11,13 +11,17 @@ import { readWav } from '../../src/audio/wav/readWav';
 export const ASSISTANT_VOICE = 'en-us';
 export const USER_VOICE = 'en-gb+f3';
 
-/** Speech from text with espeak-ng (as scripts/make-fixtures.sh makes the test recordings), 16 kHz, cached in the temp dir. */
-export function synthesize(text: string, voice: string): Float32Array {
-  const key = createHash('sha256').update(`${voice}\n${text}`).digest('hex').slice(0, 16);
+/**
+ * Speech from text with espeak-ng (as scripts/make-fixtures.sh makes the test recordings), 16 kHz, cached in the temp
+ * dir. `pitch`: espeak's -p (0-99; unset, the voice's own: both voices above speak at about 100 Hz).
+ */
+export function synthesize(text: string, voice: string, pitch?: number): Float32Array {
+  const pitchArgs = pitch === undefined ? [] : ['-p', String(pitch)];
+  const key = createHash('sha256').update(`${voice}${pitchArgs.join(' ')}\n${text}`).digest('hex').slice(0, 16);
   const path = join(tmpdir(), `es4r-barge-in-${key}.wav`);
   if (!existsSync(path)) {
     try {
-      execFileSync('espeak-ng', ['-v', voice, '-s', '160', '-a', '100', '-w', path, text]);
+      execFileSync('espeak-ng', ['-v', voice, ...pitchArgs, '-s', '160', '-a', '100', '-w', path, text]);
     } catch {
       throw new Error("espeak-ng is missing or failed; install it with: sudo apt-get install -y espeak-ng");
     }
