@@ -57,7 +57,7 @@ async function vadOnsetAloneMs(vad: SileroVad, userAlone: Float32Array, userOnse
 async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<void> {
   const userOnset = scenario.userOnsetMs;
   const vadOnsetMs = userOnset !== null && scenario.userAlone ? await vadOnsetAloneMs(vad, scenario.userAlone, userOnset) : null;
-  const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames, gate, bargeIn, voice });
+  const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames, gate, bargeIn });
   tally.playbackMs += scenario.playbackMs;
   if (userOnset === null) {
     const isBursts = scenario.kind === 'bursts';
@@ -97,7 +97,7 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
 
 /** Speech onset -> voice stopped for a cut-in, or null when it was never confirmed; false: confirmed before the user spoke. */
 async function runCutIn(vad: SileroVad, scenario: Pick<HeadphoneScenario, 'name' | 'mic' | 'played' | 'userOnsetMs'>): Promise<{ stopMs: number | null; falseBargeIns: number }> {
-  const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames, gate, bargeIn, voice });
+  const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames, gate, bargeIn });
   const onset = scenario.userOnsetMs;
   const hit = result.bargeIns.find((b) => b.confirmedMs >= onset && b.confirmedMs <= onset + ATTRIBUTION_MS);
   const stopMs = hit ? hit.confirmedMs + FADE_OUT_MS - onset : null;
@@ -105,7 +105,7 @@ async function runCutIn(vad: SileroVad, scenario: Pick<HeadphoneScenario, 'name'
   return { stopMs, falseBargeIns: result.bargeIns.filter((b) => b.confirmedMs < onset).length };
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--learn-step-db DB] [--learn-updates N] [--unaligned-headroom-db DB] [--unaligned-learn-step-db DB] [--aligned-start-headroom-db DB] [--drift-ppm PPM] [--voice-duck-margin-db DB] [--voice-min-strength S] [--voice-f0-tolerance R] [--voice-opens on|off] [--user-pitch P] [--details]';
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--learn-step-db DB] [--learn-updates N] [--unaligned-headroom-db DB] [--unaligned-learn-step-db DB] [--aligned-start-headroom-db DB] [--drift-ppm PPM] [--user-pitch P] [--details]';
 const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate'];
 function residualPredictorOf(name: string): ResidualPredictor {
   const predictor = PREDICTORS.find((known) => known === name);
@@ -131,10 +131,6 @@ const { values } = parseCliArgs({
     'unaligned-learn-step-db': { type: 'string' },
     'aligned-start-headroom-db': { type: 'string' },
     'drift-ppm': { type: 'string' },
-    'voice-duck-margin-db': { type: 'string' },
-    'voice-min-strength': { type: 'string' },
-    'voice-f0-tolerance': { type: 'string' },
-    'voice-opens': { type: 'string' },
     'user-pitch': { type: 'string' },
     details: { type: 'boolean', default: false },
   },
@@ -156,18 +152,11 @@ const gate = {
   ...(values['unaligned-learn-step-db'] === undefined ? {} : { unalignedLearnStepDb: Number(values['unaligned-learn-step-db']) }),
   ...(values['aligned-start-headroom-db'] === undefined ? {} : { alignedStartHeadroomDb: Number(values['aligned-start-headroom-db']) }),
 };
-const voice = {
-  ...(values['voice-duck-margin-db'] === undefined ? {} : { duckMarginDb: Number(values['voice-duck-margin-db']) }),
-  ...(values['voice-min-strength'] === undefined ? {} : { minStrength: Number(values['voice-min-strength']) }),
-  ...(values['voice-f0-tolerance'] === undefined ? {} : { f0ToleranceRatio: Number(values['voice-f0-tolerance']) }),
-};
-if (Object.values(voice).some((value) => Number.isNaN(value))) throw new Error(`the --voice-* flags take numbers (usage: ${USAGE})`);
 const fillHoles = values['fill-holes'];
 if (fillHoles !== undefined && fillHoles !== 'on' && fillHoles !== 'off') throw new Error(`--fill-holes takes on or off (usage: ${USAGE})`);
 const bargeIn = {
   ...(values['onset-frames'] === undefined ? {} : { onsetFrames: Number(values['onset-frames']) }),
   ...(fillHoles === undefined ? {} : { fillHoles: fillHoles === 'on' }),
-  ...(values['voice-opens'] === undefined ? {} : { foreignVoiceOpens: values['voice-opens'] === 'on' }),
 };
 // Infinity switches the one-band duck off.
 if (gate.duckOneBandMarginDb !== undefined && Number.isNaN(gate.duckOneBandMarginDb)) throw new Error(`--duck-one-band-margin-db takes a number or Infinity (usage: ${USAGE})`);
