@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { say, scriptMicrophone } from './support/scriptedMicrophone';
+import { say, sayWhenShown, scriptMicrophone } from './support/scriptedMicrophone';
 import { ListenPage } from './pages/listenPage';
 import { ModelsPanel } from './pages/modelsPanel';
 
@@ -11,12 +11,13 @@ test('speaking while the assistant speaks stops its voice and marks that reply i
   for (const role of ['asr', 'llm', 'tts', 'speech_llm'] as const) await models.expectReady(role, 'wasm');
   await expect(page.getByTestId('speech-path')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   await listen.talk.click();
+  await expect(listen.micStatus).toHaveAttribute('data-status', 'listening');
   await say(page, 'first');
   const replies = page.getByTestId('assistant-turn');
-  // The first reply is heard...
+  // The second sentence starts as soon as the first reply is heard...
+  const second = sayWhenShown(page, 'second', 'spoken');
   await expect(page.getByTestId('spoken')).toBeVisible({ timeout: 60_000 });
-  // ...until the second sentence cuts in: the reply keeps its text and is marked interrupted.
-  const second = say(page, 'second');
+  // ...and cuts it in: the reply keeps its text and is marked interrupted.
   await expect(replies.first()).toHaveAttribute('data-status', 'interrupted', { timeout: 15_000 });
   await expect(replies.first()).toContainText('interrupted');
   // Reported, not asserted: timing targets belong to benchmarks, and this machine's timing is noisy.
