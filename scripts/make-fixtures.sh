@@ -43,8 +43,8 @@ sox "$TMP/a.wav" -r 48000 "$TMP/a48l.wav"
 sox "$TMP/lead.wav" "$TMP/c48q.wav" "$TMP/gap.wav" "$TMP/b48q.wav" "$TMP/gap.wav" "$TMP/a48l.wav" "$TMP/gap.wav" -b 16 "$OUT/dialogue-rising-48k.wav"
 
 # Barge-in: two sentences the spec speaks one by one, the second once the reply to the first is heard.
-sox "$TMP/a48.wav" -b 16 "$OUT/barge-in-first-48k.wav"
-sox "$TMP/b48.wav" -b 16 "$OUT/barge-in-second-48k.wav"
+cp "$TMP/a48.wav" "$OUT/barge-in-first-48k.wav"
+cp "$TMP/b48.wav" "$OUT/barge-in-second-48k.wav"
 # One sentence, then silence long enough for its whole reply to be spoken (speakers: the reply must not stop itself).
 sox -n -r 48000 -c 1 "$TMP/long-tail.wav" trim 0 14
 sox "$TMP/lead.wav" "$TMP/a48.wav" "$TMP/long-tail.wav" -b 16 "$OUT/one-turn-48k.wav"

@@ -130,9 +130,9 @@ export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, opt
     await speaker.finished();
     // As the page does once a reply is spoken: the history up to it is prefilled while the user listens and speaks.
     const historyPrefill = await prefillDialogue(...answeringModel(), conversation.current, settings);
-    const figures = committed ? await committed.figures : null;
+    const committedFigures = committed ? await committed.figures : null;
     // Hidden within the wait the page would have had: a timer here fired late by this thread's own work is not hidden work.
-    const hiddenMs = figures ? Math.min(figures.hiddenMs, waitMs) : null;
+    const figures = committedFigures ? { ...committedFigures, hiddenMs: Math.min(committedFigures.hiddenMs, waitMs) } : null;
     if (spoken < 0) {
       log(`a turn heard at ${(turn.startMs / 1000).toFixed(2)}-${(turn.endMs / 1000).toFixed(2)} s is no whole spoken turn (a split or a false start); answered, not timed`);
       yield null;
@@ -162,10 +162,10 @@ export async function* oursTurnsInNode(models: NodeModels, audio: TurnAudio, opt
       prefilledTokens: reply.prompt?.prefilledTokens ?? null,
       asrTokens,
       replyWords: wordCount(reply.text),
-      speculativeHiddenMs: hiddenMs,
+      speculativeHiddenMs: figures?.hiddenMs ?? null,
     };
-    const speculated = figures && hiddenMs !== null
-      ? `; speculation: transcript in ${figures.asrMs.toFixed(0)} ms, prefill of ${figures.prefilledTokens ?? '-'} tokens in ${figures.prefillMs?.toFixed(0) ?? '-'} ms, ${hiddenMs.toFixed(0)} of ${waitMs.toFixed(0)} ms hidden`
+    const speculated = figures
+      ? `; speculation: transcript in ${figures.asrMs.toFixed(0)} ms, prefill of ${figures.prefilledTokens ?? '-'} tokens in ${figures.prefillMs?.toFixed(0) ?? '-'} ms, ${figures.hiddenMs.toFixed(0)} of ${waitMs.toFixed(0)} ms hidden`
       : `; no speculation${pause ? ' committed' : ''}`;
     const nextTurn = audio.turns[spoken + 1];
     const prefilledHistory = historyPrefill
