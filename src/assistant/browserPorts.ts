@@ -1,6 +1,7 @@
 // The page's side of the ports: real workers, the microphone and speakers through Web Audio, localStorage.
 import { prepareCapture, startCapture } from '../audio/capture';
 import { createPlayer } from '../audio/playback';
+import type { Device } from '../models/device/chooseDevice';
 import { detectGpu } from '../models/device/gpuInfo';
 import { compileOrtWasm } from '../models/runtime/sharedOrtWasm';
 import type { ModelRole } from '../state/modelsSlice';
@@ -19,7 +20,7 @@ const START_MODEL_WORKER: Record<ModelRole, () => Worker> = {
 export function browserPorts(): AssistantPorts {
   const modelsUrl = `${import.meta.env.BASE_URL}models/`;
   const deviceMemoryGb = (navigator as { deviceMemory?: number }).deviceMemory;
-  let ortRuntime: Promise<WebAssembly.Module | null> | null = null;
+  const ortRuntimes: Partial<Record<Device, Promise<WebAssembly.Module | null>>> = {};
   return {
     workers: {
       model: (role) => START_MODEL_WORKER[role](),
@@ -37,7 +38,7 @@ export function browserPorts(): AssistantPorts {
       deviceMemoryBytes: deviceMemoryGb ? deviceMemoryGb * 2 ** 30 : null,
       detectGpu: () => detectGpu(),
       // On the first model load, not before: the voice detector's worker compiles its own at once, for Talk.
-      ortRuntime: () => (ortRuntime ??= compileOrtWasm().catch(() => null)),
+      ortRuntime: (device) => (ortRuntimes[device] ??= compileOrtWasm(device).catch(() => null)),
     },
     page: { href: location.href, automation: navigator.webdriver, userAgent: navigator.userAgent },
   };

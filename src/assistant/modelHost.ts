@@ -1,11 +1,12 @@
 import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { describeSource } from '../models/describeSource';
-import type { Dtype } from '../models/device/chooseDevice';
+import { chooseDevice, type Device, type Dtype } from '../models/device/chooseDevice';
 import { choosePackThatFits, type MemoryBudget } from '../models/device/memoryPlan';
 import { packFilesThatRun, parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
 import { cachePackFiles } from '../models/packCache';
 import { probePacks } from '../models/packProbe';
 import { packRemedy } from '../models/runtime/packRemedy';
+import { verdictKey } from '../models/selfCheck/verdict';
 import type { Actions } from '../state/actions';
 import type { ModelRole } from '../state/modelsSlice';
 import type { AppStore } from '../state/store';
@@ -62,6 +63,8 @@ export class ModelHost {
   private loadedPack: { name: string; components: Manifest['packs'][string]['components'] } | null = null;
   private packVoices: PackVoices | null = null;
   private styleEncoderLoaded = false;
+  /** The onnxruntime build each worker started with; it cannot change in a running worker. */
+  private readonly workerRuntimes: Partial<Record<ModelRole, Device>> = {};
 
   constructor(private readonly deps: ModelHostDeps) {
     this.workerEventHeard = deviceLossHandler((role) => this.restart(role), deps.store, deps.actions);
@@ -94,13 +97,18 @@ export class ModelHost {
     return created;
   }
 
-  /** Replaces a role's worker with a fresh one (a lost GPU device never comes back) and loads its model, and what rides on it, again. */
-  async restart(role: ModelRole): Promise<void> {
-    // Calls in flight fail as if the worker had crashed instead of waiting forever.
-    this.clients[role]?.abandon('its GPU device was lost');
+  /** Ends a role's worker; the next call starts a fresh one. Calls in flight fail as if it had crashed instead of waiting forever. */
+  private retire(role: ModelRole, reason: string): void {
+    this.clients[role]?.abandon(reason);
     this.workers[role]?.terminate();
     delete this.workers[role];
     delete this.clients[role];
+    delete this.workerRuntimes[role];
+  }
+
+  /** Replaces a role's worker with a fresh one (a lost GPU device never comes back) and loads its model, and what rides on it, again. */
+  async restart(role: ModelRole): Promise<void> {
+    this.retire(role, 'its GPU device was lost');
     const component = this.loadedPack?.components[role];
     if (!this.loadedPack || !component) return;
     const { name, components } = this.loadedPack;
@@ -222,11 +230,15 @@ export class ModelHost {
     const { modelId } = component;
     const source = describeSource(component.source);
     actions.componentChanged(role, { modelId, source, status: 'loading', files: {} });
+    const runtime = await this.runtimeFor(component, recheck);
+    const started = this.workerRuntimes[role];
+    if (started !== undefined && started !== runtime) this.retire(role, `its model moves to ${runtime === 'webgpu' ? 'WebGPU' : 'wasm'}`);
     // Every role's API starts with `load`.
     const client = this.client(role) as unknown as WorkerClient<ModelWorkerApi>;
+    this.workerRuntimes[role] = runtime;
     const lastUpdateMs = new Map<string, number>();
     try {
-      const ortRuntime = await this.deps.models.ortRuntime();
+      const ortRuntime = await this.deps.models.ortRuntime(runtime);
       const result = await client.call(
         'load',
         {
@@ -238,6 +250,7 @@ export class ModelHost {
           verdicts: verdicts.read(),
           recheck,
           injectFault: this.faultInjectedInto(role),
+          runtime,
           ...(ortRuntime ? { ortRuntime } : {}),
         },
         {
@@ -258,6 +271,17 @@ export class ModelHost {
       actions.componentChanged(role, { modelId, status: 'error', error: errorMessage(error) });
       return null;
     }
+  }
+
+  /**
+   * The onnxruntime build a role's worker starts: wasm-only where the worker will not run its model on WebGPU, as it
+   * will decide from the same adapter, setting and remembered verdict. That build needs far less memory to compile.
+   */
+  private async runtimeFor(component: ModelComponent, recheck: boolean): Promise<Device> {
+    const { models, store, verdicts } = this.deps;
+    const gpu = await models.detectGpu();
+    const verdict = gpu && !recheck ? verdicts.read()[verdictKey(gpu.adapterKey, fingerprint(component))] : undefined;
+    return chooseDevice(component.dtype, gpu, store.getState().settings.devicePreference, verdict).device;
   }
 
   /** What this device offers the models, before any of them downloads. */

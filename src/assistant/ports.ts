@@ -2,6 +2,7 @@
 // test (in-process workers, a fake microphone and speaker, a map for storage, a clock it controls).
 import type { Capture, CaptureOptions } from '../audio/capture';
 import type { Player } from '../audio/playback';
+import type { Device } from '../models/device/chooseDevice';
 import type { GpuInfo } from '../models/device/gpuInfo';
 import type { KeyValueStorage } from '../state/keyValueStorage';
 import type { ModelRole } from '../state/modelsSlice';
@@ -46,8 +47,8 @@ export interface ModelSource {
   caches: CacheStorage | null;
   deviceMemoryBytes: number | null;
   detectGpu(): Promise<GpuInfo | null>;
-  /** onnxruntime's wasm runtime compiled once for every model worker (sharedOrtWasm.ts); null: each compiles its own. */
-  ortRuntime(): Promise<WebAssembly.Module | null>;
+  /** onnxruntime's wasm runtime for a device, compiled once for every model worker (sharedOrtWasm.ts); null: each compiles its own. */
+  ortRuntime(device: Device): Promise<WebAssembly.Module | null>;
 }
 
 export interface PageContext {

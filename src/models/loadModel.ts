@@ -33,6 +33,8 @@ export interface LoadRequest {
   verdict?: SelfCheckVerdict;
   /** Run the self-check again even if a verdict is known. */
   recheck?: boolean;
+  /** False when the runtime this process started cannot run WebGPU (onnxruntime's wasm-only build); default true. */
+  webGpuInRuntime?: boolean;
 }
 
 /** What the self-check concluded for this load, with its evidence. */
@@ -138,6 +140,8 @@ export async function loadWithFallback<M>(family: ModelFamily<M>, request: LoadR
   if (choice.device === 'wasm') {
     return onWasm(choice.reason, known && !known.agrees ? { outcome: 'remembered', evidence: known.evidence } : null);
   }
+  // The page starts the wasm-only runtime where it saw no use for WebGPU; a worker that sees otherwise stays on wasm.
+  if (request.webGpuInRuntime === false) return onWasm('the page started this model without WebGPU, having found no use for it', null);
 
   const willCheck = !known?.agrees && request.preference !== 'webgpu';
   let gpu: Warmed<M>;

@@ -17,7 +17,12 @@ export interface ModelLoadRequest {
   recheck: boolean;
   /** Test hook (offered by the page only under automation): corrupt this model's WebGPU output to exercise the fallback. */
   injectFault?: boolean;
-  /** onnxruntime's wasm runtime as the page compiled it once for every worker; absent: the worker compiles its own. */
+  /**
+   * The onnxruntime build the worker starts, fixed for the worker's life: `webgpu` runs both devices, `wasm` only wasm
+   * but compiles in far less memory and time. The page starts `wasm` where this model will not run on WebGPU.
+   */
+  runtime: Device;
+  /** That runtime as the page compiled it once for every worker; absent: the worker compiles its own. */
   ortRuntime?: WebAssembly.Module;
 }
 

@@ -25,7 +25,7 @@ function fakeFamily(gpuError: number, disposed: string[]): ModelFamily<{ device:
   };
 }
 
-const REQUEST: ModelLoadRequest = { pack: 'tiny', modelId: 'tiny/kokoro', dtypes: { webgpu: 'fp32', wasm: 'fp32' }, preference: 'auto', fingerprint: 'abc123', verdicts: {}, recheck: false };
+const REQUEST: ModelLoadRequest = { pack: 'tiny', modelId: 'tiny/kokoro', dtypes: { webgpu: 'fp32', wasm: 'fp32' }, preference: 'auto', fingerprint: 'abc123', verdicts: {}, recheck: false, runtime: 'webgpu' };
 
 function context(progress: Progress[]): CallContext<never> {
   return { signal: new AbortController().signal, chunk: () => {}, progress: (p) => progress.push(p) };
@@ -48,6 +48,13 @@ describe('model worker load handler', () => {
     const faulted = await handlers.load({ ...REQUEST, injectFault: true }, context([]));
     // 1 negated is -1: max |diff| 2 over max |reference| 1.
     expect(faulted).toMatchObject({ device: 'wasm', selfCheck: { outcome: 'failed', evidence: 'fp32 on both: relative error 2.0e+0 > 0.01' } });
+  });
+
+  it('keeps a model on wasm, unchecked, when the worker started the wasm-only runtime though it sees an adapter', async () => {
+    const handlers = createModelHandlers(fakeFamily(0, []), { current: null }, { findGpu: async () => GPU });
+    const result = await handlers.load({ ...REQUEST, runtime: 'wasm' }, context([]));
+    expect(result).toMatchObject({ device: 'wasm', selfCheck: null, newVerdict: null });
+    expect(result.reason).toMatch(/without WebGPU/);
   });
 
   it('takes its turn for the self-check through the lock it is given', async () => {

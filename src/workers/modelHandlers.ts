@@ -48,6 +48,7 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
           gpu,
           ...(key && request.verdicts[key] ? { verdict: request.verdicts[key] } : {}),
           recheck: request.recheck,
+          webGpuInRuntime: request.runtime === 'webgpu',
         },
         (progress) => context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) }),
         { exclusive },

@@ -31,9 +31,9 @@ export function serveModelWorker<M extends object, Extra extends Api>(family: Mo
   // A lost device cannot run again: the page replaces this worker and loads its model anew.
   const deviceWatch = new DeviceLossWatch((loss) => post({ id: EVENT_ID, type: 'event', payload: { kind: 'deviceLost', ...loss } }));
   const { handlers: ownHandlers, afterLoad } = familyWorker(slot);
-  const prepare = ({ pack, ortRuntime }: ModelLoadRequest) => {
-    if (ortRuntime) useSharedOrtWasm(ortRuntime);
-    configureTransformers(pack, WASM_THREADS);
+  const prepare = ({ pack, runtime, ortRuntime }: ModelLoadRequest) => {
+    if (ortRuntime) useSharedOrtWasm(ortRuntime, runtime);
+    configureTransformers(pack, WASM_THREADS, runtime);
     prepareOurSessions();
   };
   const modelHandlers = createModelHandlers(family, slot, { prepare, explainError: explainLoadError });

@@ -92,6 +92,34 @@ describe('a spoken conversation on the tiny pack, whole, in Node', () => {
     expect(reply.prompt!.prefilledTokens).toBeGreaterThan(reply.prompt!.tokens - before.tokens);
   }, 300_000);
 
+  it("each model worker starts the runtime its device needs: WebGPU's where the page has an adapter, wasm's alone once wasm is chosen, in a new worker", async () => {
+    const gpu = { adapterKey: 'acme|x1|-|-', isFallbackAdapter: false, shaderF16: true, maxBufferSizeBytes: 2 ** 30, maxStorageBufferBindingSizeBytes: 2 ** 27 };
+    const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ, pageGpu: gpu });
+    onTestFinished(() => h.close());
+    await openPage(h, { answerPath: 'text' }, false);
+    const roles = ['asr', 'llm', 'tts'] as const;
+    expect(h.ortRuntimesAsked.filter((device) => device === 'webgpu').length).toBeGreaterThanOrEqual(roles.length);
+    expect(h.ortRuntimesAsked).not.toContain('wasm');
+    const first = Object.fromEntries(roles.map((role) => [role, h.latest(role)]));
+
+    h.assistant.actions.updateSettings({ devicePreference: 'wasm' });
+    await h.assistant.models.load();
+    await until(() => roles.every((role) => h.assistant.models.ready(role)), 'the models to load on wasm');
+    for (const role of roles) {
+      expect(h.workers.get(role), role).toHaveLength(2);
+      expect(first[role]!.terminated, role).toBe(true);
+    }
+    expect(h.ortRuntimesAsked).toContain('wasm');
+
+    // Loading again on the same device keeps the workers.
+    await h.assistant.models.load();
+    await until(() => roles.every((role) => h.assistant.models.ready(role)), 'the models to load again');
+    for (const role of roles) expect(h.workers.get(role), role).toHaveLength(2);
+    // The new workers answer.
+    await h.assistant.listening.start();
+    expect((await say(h, 0)).failed).toBe(false);
+  }, 300_000);
+
   it('New conversation while the reply plays: the voice stops, the dialogue and the turns are emptied, the LLM forgets its cache, and talking goes on', async () => {
     const h = createHarness({ models: models.current, microphoneRateHz: MIC_RATE_HZ });
     onTestFinished(() => h.close());

@@ -14,6 +14,8 @@ import { SileroVad } from '../../src/models/vad/sileroVad';
 import type { WhisperBundle } from '../../src/models/asr/whisperFamily';
 import type { LlmBundle } from '../../src/models/llm/llmFamily';
 import type { ReadComponentFile } from '../../src/models/es4r/runtime/loadEs4r';
+import type { Device } from '../../src/models/device/chooseDevice';
+import type { GpuInfo } from '../../src/models/device/gpuInfo';
 import type { ModelLoadRequest, ModelLoadResult } from '../../src/workers/modelApi';
 import type { ModelSlot } from '../../src/workers/modelHandlers';
 import { createAsrHandlers } from '../../src/workers/asrHandlers';
@@ -140,6 +142,8 @@ export interface Harness {
   assistant: Assistant;
   microphone: FakeMicrophone;
   player: FakePlayer;
+  /** The onnxruntime builds the page compiled for the model workers, in the order asked. */
+  ortRuntimesAsked: Device[];
   /** Every worker started for a role, oldest first (a restart adds one). */
   workers: Map<ModelRole | 'listen', InProcessWorker<Api>[]>;
   latest(role: ModelRole | 'listen'): InProcessWorker<Api>;
@@ -151,9 +155,12 @@ export interface HarnessOptions {
   models: NodeModels;
   microphoneRateHz: number;
   href?: string;
+  /** The adapter the page sees (the in-process workers see none: Node has no WebGPU). */
+  pageGpu?: GpuInfo | null;
 }
 
-export function createHarness({ models, microphoneRateHz, href = ORIGIN }: HarnessOptions): Harness {
+export function createHarness({ models, microphoneRateHz, href = ORIGIN, pageGpu = null }: HarnessOptions): Harness {
+  const ortRuntimesAsked: Device[] = [];
   const storage = memoryStorage();
   const workers = new Map<ModelRole | 'listen', InProcessWorker<Api>[]>();
   const started = <A extends Api>(role: ModelRole | 'listen', worker: InProcessWorker<A>): InProcessWorker<A> => {
@@ -184,7 +191,12 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN }: Harne
     clock: { nowMs: () => performance.now(), wallMs: () => Date.now() },
     storage,
     audio: fakeAudio(microphone, player),
-    models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => null, ortRuntime: async () => null },
+    models: { modelsUrl: MODELS_URL, vadModelUrl: `${MODELS_URL}vad/silero_vad_v5.onnx`, fetch: servePublic as typeof fetch, caches: null, deviceMemoryBytes: 8 * 2 ** 30, detectGpu: async () => pageGpu,
+      ortRuntime: async (device) => {
+        ortRuntimesAsked.push(device);
+        return null;
+      },
+    },
     page: { href, automation: false, userAgent: 'node-test' },
   };
   const assistant = createAssistant(ports, { random: () => 0.5 });
@@ -192,6 +204,7 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN }: Harne
     assistant,
     microphone,
     player,
+    ortRuntimesAsked,
     workers,
     latest: (role) => {
       const worker = workers.get(role)?.at(-1);

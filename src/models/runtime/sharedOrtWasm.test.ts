@@ -25,9 +25,9 @@ afterEach(() => {
 describe('useSharedOrtWasm', () => {
   it("instantiates the page's module for the runtime's file, and compiles any other file as before", async () => {
     const shared = await WebAssembly.compile(ANSWER_42);
-    useSharedOrtWasm(shared, BASE);
+    useSharedOrtWasm(shared, 'wasm', BASE);
     // The runtime's file arrives with other bytes: they are not compiled, the shared module is used.
-    const runtime = await WebAssembly.instantiateStreaming(Promise.resolve(responseFrom(new URL(ORT_WASM_PATHS.wasm, BASE).href, ANSWER_7)), {});
+    const runtime = await WebAssembly.instantiateStreaming(Promise.resolve(responseFrom(new URL(ORT_WASM_PATHS.wasm.wasm, BASE).href, ANSWER_7)), {});
     expect(runtime.module).toBe(shared);
     expect((runtime.instance.exports.answer as () => number)()).toBe(42);
     const other = await WebAssembly.instantiateStreaming(Promise.resolve(responseFrom('http://127.0.0.1:5173/other.wasm', ANSWER_7)), {});

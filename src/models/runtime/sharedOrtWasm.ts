@@ -1,26 +1,27 @@
+import type { Device } from '../device/chooseDevice';
 import { ORT_WASM_PATHS } from '../ortWasmPaths';
 
 /**
- * onnxruntime's wasm runtime compiled once, in the page, for every worker: a WebAssembly.Module posted to a worker
- * shares its compiled code with it, so the browser compiles and optimises the 27 MB runtime once instead of once per
- * worker (which went on in the background through the first turns, and held a copy of the code per worker).
+ * onnxruntime's wasm runtime for `device`, compiled once, in the page, for every worker: a WebAssembly.Module posted to
+ * a worker shares its compiled code with it, so the browser compiles and optimises the runtime once instead of once
+ * per worker (which went on in the background through the first turns, and held a copy of the code per worker).
  */
-export function compileOrtWasm(): Promise<WebAssembly.Module> {
-  return WebAssembly.compileStreaming(fetch(ORT_WASM_PATHS.wasm));
+export function compileOrtWasm(device: Device): Promise<WebAssembly.Module> {
+  return WebAssembly.compileStreaming(fetch(ORT_WASM_PATHS[device].wasm));
 }
 
 /** The module the worker's hook instantiates; the hook is installed once. */
 let shared: WebAssembly.Module | null = null;
 
 /**
- * In a worker, before onnxruntime starts: its streaming instantiation of the runtime's file instantiates `module`
+ * In a worker, before onnxruntime starts: its streaming instantiation of `device`'s runtime file instantiates `module`
  * instead of compiling the file again (onnxruntime starts once per worker, so a later module changes nothing).
  * Other files are instantiated as before.
  */
-export function useSharedOrtWasm(module: WebAssembly.Module, baseUrl: string = self.location.href): void {
+export function useSharedOrtWasm(module: WebAssembly.Module, device: Device, baseUrl: string = self.location.href): void {
   if (shared) return;
   shared = module;
-  const runtimeUrl = new URL(ORT_WASM_PATHS.wasm, baseUrl).href;
+  const runtimeUrl = new URL(ORT_WASM_PATHS[device].wasm, baseUrl).href;
   const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const response = await source;

@@ -2,17 +2,18 @@ import { env } from '@huggingface/transformers';
 import { InferenceSession, Tensor } from 'onnxruntime-web/webgpu';
 import { fetchModelResponse, ModelFileError } from '../fetchModelFile';
 import { MODEL_CACHE_NAME } from '../cachedModelFile';
+import type { Device } from '../device/chooseDevice';
 import { ORT_WASM_PATHS } from '../ortWasmPaths';
 import { packRemedy } from './packRemedy';
 import { localKeyedCache, localKeyFor } from './localKeyedCache';
 import { prepareSessionsFromBytes } from './sessionsFromBytes';
 
 /**
- * transformers.js in the page: models only from /models/ on this origin, the wasm runtime
- * served by the app, files kept in the Cache API so a reload works offline, and any file the
+ * transformers.js in the page: models only from /models/ on this origin, the wasm runtime for `runtime`'s
+ * device served by the app, files kept in the Cache API so a reload works offline, and any file the
  * server does not really have reported with its name and the command that fetches it.
  */
-export function configureTransformers(pack: string, wasmThreads: number): void {
+export function configureTransformers(pack: string, wasmThreads: number, runtime: Device): void {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${import.meta.env.BASE_URL}models/`;
@@ -24,12 +25,12 @@ export function configureTransformers(pack: string, wasmThreads: number): void {
     env.useCustomCache = true;
     env.customCache = localKeyedCache(() => caches.open(MODEL_CACHE_NAME), (key) => localKeyFor(key, env.remoteHost, env.localModelPath));
   }
-  // transformers.js would keep its own copy of the 27 MB runtime binary in every worker; the service worker already
+  // transformers.js would keep its own copy of the runtime binary in every worker; the service worker already
   // keeps it offline, and onnxruntime then compiles it streaming from its URL.
   env.useWasmCache = false;
   const onnxWasm = env.backends.onnx.wasm;
   if (onnxWasm) {
-    onnxWasm.wasmPaths = ORT_WASM_PATHS;
+    onnxWasm.wasmPaths = ORT_WASM_PATHS[runtime];
     onnxWasm.numThreads = wasmThreads;
   }
   const remedy = `${packRemedy(pack)}.`;
