@@ -1,11 +1,12 @@
 // `npm run bench:first-visit -- [--packs tiny,scale-lite] [--devices webgpu,wasm] [--port 5461] [--dist dist] [--models public/models]`:
-// a first visit to the built app in headless Chromium, per pack and device: a fresh browser and profile, the pack
+// a first visit to the built app in headless Chromium, per pack and device: a fresh browser and on-disk profile, the pack
 // chosen through the settings seed the e2e suite uses, WebGPU on SwiftShader with its self-checks (devicePreference
 // auto) or wasm alone. Prints the time from opening the page to every model ready (and to the pack kept offline),
 // the peak memory of the page, its workers and the GPU process, and that peak against the size of the files that run.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../../e2e/support/chromium';
 import { withSavedSettings } from '../../e2e/support/settings';
 import { createDistServer } from '../serve-dist.mjs';
@@ -75,12 +76,40 @@ async function readModels(page: Page): Promise<ModelLine[]> {
   ) as Promise<ModelLine[]>;
 }
 
+/** What a visit runs in: a fresh on-disk profile, and a DevTools connection to the same browser for its process-wide figures. */
+interface VisitBrowser {
+  context: BrowserContext;
+  devTools: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * A profile on disk, as a user's: an incognito context (Playwright's default) keeps Cache Storage in memory, where
+ * putting a 500 MB model file fails with "Unexpected internal error", so the pack was never kept offline.
+ */
+async function launchVisitBrowser(device: Device): Promise<VisitBrowser> {
+  const profileDir = mkdtempSync(join(tmpdir(), 'first-visit-profile-'));
+  const args = [...(device === 'webgpu' ? [...BASE_CHROMIUM_ARGS, ...WEBGPU_ARGS] : BASE_CHROMIUM_ARGS), '--remote-debugging-port=0'];
+  const context = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath(), args });
+  // A persistent context has no Browser object of its own; the port Chromium chose is in the profile.
+  const port = readFileSync(join(profileDir, 'DevToolsActivePort'), 'utf8').split('\n')[0];
+  const devTools = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  return {
+    context,
+    devTools,
+    close: async () => {
+      await devTools.close();
+      await context.close();
+      rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function visit(url: string, pack: string, device: Device, timeoutMs: number, packOf: (pack: string) => ReturnType<typeof parseManifest>['packs'][string]): Promise<VisitResult> {
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: device === 'webgpu' ? [...BASE_CHROMIUM_ARGS, ...WEBGPU_ARGS] : BASE_CHROMIUM_ARGS });
+  const { context, devTools, close } = await launchVisitBrowser(device);
   try {
-    const browserSession = await browser.newBrowserCDPSession();
-    const context = await browser.newContext();
-    const page = await context.newPage();
+    const browserSession = await devTools.newBrowserCDPSession();
+    const page = context.pages()[0] ?? (await context.newPage());
     // auto, not webgpu: a preference for WebGPU would skip the self-checks a first visit runs.
     await withSavedSettings(page, { pack, devicePreference: device === 'webgpu' ? 'auto' : 'wasm' });
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -88,7 +117,7 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     const blankBytes = (await blank.stop()).peakPageBytes;
 
     const sampler = new ChromiumMemorySampler(browserSession);
-    const watch = new WorkerMemoryWatch(await browser.newBrowserCDPSession());
+    const watch = new WorkerMemoryWatch(await devTools.newBrowserCDPSession());
     const startMs = performance.now();
     await page.goto(url);
     const chosen = await page.getByTestId('pack').getAttribute('data-pack', { timeout: 60_000 });
@@ -109,7 +138,7 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     const roleBytes = roleFilesBytes(packOf(pack), devices, device, shaderF16);
     return { pack, device, readyS, offlineS: offline, blankBytes, peakUntilReadyBytes, memory, filesBytes: runningFilesBytes(packOf(pack), devices, device, shaderF16), roleBytes, targets, models };
   } finally {
-    await browser.close();
+    await close();
   }
 }
 
