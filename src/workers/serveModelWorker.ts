@@ -4,6 +4,7 @@ import { createModelHandlers, type ModelSlot } from './modelHandlers';
 import { serve } from './serve';
 import type { GpuDeviceTestApi, ModelLoadRequest, ModelWorkerApi } from './modelApi';
 import { useSharedOrtWasm } from '../models/runtime/sharedOrtWasm';
+import { ortBuildFor } from '../models/ortWasmPaths';
 import { requireModel } from './requireModel';
 import { EVENT_ID, type Api, type Handlers, type Reply, type Request } from './protocol';
 import { DeviceLossWatch, isLosableDevice } from '../models/device/deviceLoss';
@@ -33,7 +34,7 @@ export function serveModelWorker<M extends object, Extra extends Api>(family: Mo
   const { handlers: ownHandlers, afterLoad } = familyWorker(slot);
   const prepare = ({ pack, runtime, ortRuntime }: ModelLoadRequest) => {
     if (ortRuntime) useSharedOrtWasm(ortRuntime, runtime);
-    configureTransformers(pack, WASM_THREADS, runtime);
+    configureTransformers(pack, WASM_THREADS, ortBuildFor(runtime));
     prepareOurSessions();
   };
   const modelHandlers = createModelHandlers(family, slot, { prepare, explainError: explainLoadError });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ORT_WASM_PATHS } from '../ortWasmPaths';
+import { ORT_BUILDS } from '../ortWasmPaths';
 import { useSharedOrtWasm } from './sharedOrtWasm';
 
 const BASE = 'http://127.0.0.1:5173/assets/worker.js';
@@ -27,7 +27,7 @@ describe('useSharedOrtWasm', () => {
     const shared = await WebAssembly.compile(ANSWER_42);
     useSharedOrtWasm(shared, 'wasm', BASE);
     // The runtime's file arrives with other bytes: they are not compiled, the shared module is used.
-    const runtime = await WebAssembly.instantiateStreaming(Promise.resolve(responseFrom(new URL(ORT_WASM_PATHS.wasm.wasm, BASE).href, ANSWER_7)), {});
+    const runtime = await WebAssembly.instantiateStreaming(Promise.resolve(responseFrom(new URL(ORT_BUILDS.plain.wasm, BASE).href, ANSWER_7)), {});
     expect(runtime.module).toBe(shared);
     expect((runtime.instance.exports.answer as () => number)()).toBe(42);
     const other = await WebAssembly.instantiateStreaming(Promise.resolve(responseFrom('http://127.0.0.1:5173/other.wasm', ANSWER_7)), {});

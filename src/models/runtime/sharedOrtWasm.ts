@@ -1,13 +1,13 @@
 import type { Device } from '../device/chooseDevice';
-import { ORT_WASM_PATHS } from '../ortWasmPaths';
+import { ORT_BUILDS, ortBuildFor } from '../ortWasmPaths';
 
 /**
- * onnxruntime's wasm runtime for `device`, compiled once, in the page, for every worker: a WebAssembly.Module posted to
+ * onnxruntime's wasm build for `device` (ortBuildFor), compiled once, in the page, for every worker: a WebAssembly.Module posted to
  * a worker shares its compiled code with it, so the browser compiles and optimises the runtime once instead of once
  * per worker (which went on in the background through the first turns, and held a copy of the code per worker).
  */
 export function compileOrtWasm(device: Device): Promise<WebAssembly.Module> {
-  return WebAssembly.compileStreaming(fetch(ORT_WASM_PATHS[device].wasm));
+  return WebAssembly.compileStreaming(fetch(ORT_BUILDS[ortBuildFor(device)].wasm));
 }
 
 /** The module the worker's hook instantiates; the hook is installed once. */
@@ -21,7 +21,7 @@ let shared: WebAssembly.Module | null = null;
 export function useSharedOrtWasm(module: WebAssembly.Module, device: Device, baseUrl: string = self.location.href): void {
   if (shared) return;
   shared = module;
-  const runtimeUrl = new URL(ORT_WASM_PATHS[device].wasm, baseUrl).href;
+  const runtimeUrl = new URL(ORT_BUILDS[ortBuildFor(device)].wasm, baseUrl).href;
   const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const response = await source;

@@ -2,18 +2,17 @@ import { env } from '@huggingface/transformers';
 import { InferenceSession, Tensor } from 'onnxruntime-web/webgpu';
 import { fetchModelResponse, ModelFileError } from '../fetchModelFile';
 import { MODEL_CACHE_NAME } from '../cachedModelFile';
-import type { Device } from '../device/chooseDevice';
-import { ORT_WASM_PATHS } from '../ortWasmPaths';
+import { ORT_BUILDS, type OrtBuild } from '../ortWasmPaths';
 import { packRemedy } from './packRemedy';
 import { localKeyedCache, localKeyFor } from './localKeyedCache';
 import { prepareSessionsFromBytes } from './sessionsFromBytes';
 
 /**
- * transformers.js in the page: models only from /models/ on this origin, the wasm runtime for `runtime`'s
- * device served by the app, files kept in the Cache API so a reload works offline, and any file the
+ * transformers.js in the page: models only from /models/ on this origin, onnxruntime's `build` served by the
+ * app, files kept in the Cache API so a reload works offline, and any file the
  * server does not really have reported with its name and the command that fetches it.
  */
-export function configureTransformers(pack: string, wasmThreads: number, runtime: Device): void {
+export function configureTransformers(pack: string, wasmThreads: number, build: OrtBuild): void {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${import.meta.env.BASE_URL}models/`;
@@ -30,7 +29,7 @@ export function configureTransformers(pack: string, wasmThreads: number, runtime
   env.useWasmCache = false;
   const onnxWasm = env.backends.onnx.wasm;
   if (onnxWasm) {
-    onnxWasm.wasmPaths = ORT_WASM_PATHS[runtime];
+    onnxWasm.wasmPaths = ORT_BUILDS[build];
     onnxWasm.numThreads = wasmThreads;
   }
   const remedy = `${packRemedy(pack)}.`;

@@ -37,8 +37,8 @@ async function hasShaderF16(): Promise<boolean> {
 
 async function run({ pack, components, device, wasmThreads, replyTokens, recordingUrl, turns }: PlainPageRequest): Promise<void> {
   // Also the VAD's runtime: the bare onnxruntime-web import is the instance transformers.js uses (vite.config.ts).
-  // The runtime transformers.js loads by default on either device: the webgpu build.
-  configureTransformers(pack, wasmThreads, 'webgpu');
+  // The build transformers.js loads by default on either device.
+  configureTransformers(pack, wasmThreads, 'asyncify');
   const shaderF16 = device === 'webgpu' && (await hasShaderF16());
   const loadStartMs = performance.now();
   const models = await loadPlainModelSet(components, device, shaderF16, (modelId, voiceName) => bytesAt(`${MODELS_URL}${modelId}/voices/${voiceName}.bin`));
