@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeRequest, shellCacheName, staleShellCaches } from './appShell';
+import { routeRequest, shellCacheName, shellFilesFor, staleShellCaches } from './appShell';
 
 const SCOPE = 'http://127.0.0.1:8080/';
 const SHELL = new Set(['index.html', 'assets/index-abc.js', 'assets/ort-wasm-simd-threaded.asyncify-x.wasm', 'favicon.svg']);
@@ -38,5 +38,14 @@ describe('staleShellCaches', () => {
     const names = [shellCacheName('v1'), shellCacheName('v2'), 'es4r-models', 'transformers-cache', shellCacheName('v3')];
     expect(staleShellCaches(names, 'v3')).toEqual([shellCacheName('v1'), shellCacheName('v2')]);
     expect(staleShellCaches([shellCacheName('v3'), 'es4r-models'], 'v3')).toEqual([]);
+  });
+});
+
+describe('shellFilesFor', () => {
+  const files = ['index.html', 'assets/ort-wasm-simd-threaded-4b.wasm', 'assets/ort-wasm-simd-threaded.jspi-CP.wasm', 'assets/ort-wasm-simd-threaded.jspi-Bo.mjs', 'assets/ort-wasm-simd-threaded.asyncify-Cx.wasm', 'assets/ort-wasm-simd-threaded.asyncify-DX.mjs'];
+
+  it("keeps the plain build and the WebGPU build this browser starts, not the other WebGPU build", () => {
+    expect(shellFilesFor(files, true)).toEqual(['index.html', 'assets/ort-wasm-simd-threaded-4b.wasm', 'assets/ort-wasm-simd-threaded.jspi-CP.wasm', 'assets/ort-wasm-simd-threaded.jspi-Bo.mjs']);
+    expect(shellFilesFor(files, false)).toEqual(['index.html', 'assets/ort-wasm-simd-threaded-4b.wasm', 'assets/ort-wasm-simd-threaded.asyncify-Cx.wasm', 'assets/ort-wasm-simd-threaded.asyncify-DX.mjs']);
   });
 });

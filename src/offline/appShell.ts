@@ -19,6 +19,15 @@ export function staleShellCaches(cacheNames: readonly string[], currentVersion: 
 }
 
 /**
+ * The shell files this browser uses: of onnxruntime's two WebGPU builds, a browser with JSPI starts the jspi one and
+ * any other the asyncify one (src/models/ortWasmPaths.ts), so the other (17 or 27 MB) is not stored.
+ */
+export function shellFilesFor(files: readonly string[], hasJspi: boolean): string[] {
+  const unused = hasJspi ? 'ort-wasm-simd-threaded.asyncify' : 'ort-wasm-simd-threaded.jspi';
+  return files.filter((file) => !file.slice(file.lastIndexOf('/') + 1).startsWith(unused));
+}
+
+/**
  * How the service worker answers a request:
  * - `page`: a navigation; the network first (a new build shows at once), else the cached index.html;
  * - `shell`: a built file; from the shell cache (the names carry content hashes), else the network;

@@ -1,12 +1,12 @@
 import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
-import { routeRequest, shellCacheName, staleShellCaches, type AppShellManifest } from './appShell';
+import { routeRequest, shellCacheName, shellFilesFor, staleShellCaches, type AppShellManifest } from './appShell';
 
 /** Thin shell around ./appShell.ts, built to /sw.js; the build replaces this placeholder with the list of its files. */
 declare const __APP_SHELL__: AppShellManifest;
 declare const self: ServiceWorkerGlobalScope;
 
 const shell = __APP_SHELL__;
-const shellFiles = new Set(shell.files);
+const shellFiles = new Set(shellFilesFor(shell.files, 'Suspending' in WebAssembly));
 const shellCache = shellCacheName(shell.version);
 const INDEX = 'index.html';
 
@@ -15,7 +15,7 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(shellCache)
-      .then((cache) => cache.addAll(shell.files.map((file) => new URL(file, self.registration.scope).href)))
+      .then((cache) => cache.addAll([...shellFiles].map((file) => new URL(file, self.registration.scope).href)))
       .then(() => self.skipWaiting()),
   );
 });
