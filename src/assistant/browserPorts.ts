@@ -3,6 +3,7 @@ import { prepareCapture, startCapture } from '../audio/capture';
 import { createPlayer } from '../audio/playback';
 import type { Device } from '../models/device/chooseDevice';
 import { detectGpu } from '../models/device/gpuInfo';
+import { ortBuildFor } from '../models/ortWasmPaths';
 import { compileOrtWasm } from '../models/runtime/sharedOrtWasm';
 import type { ModelRole } from '../state/modelsSlice';
 import { createAppStore } from '../state/store';
@@ -38,7 +39,7 @@ export function browserPorts(): AssistantPorts {
       deviceMemoryBytes: deviceMemoryGb ? deviceMemoryGb * 2 ** 30 : null,
       detectGpu: () => detectGpu(),
       // On the first model load, not before: the voice detector's worker compiles its own at once, for Talk.
-      ortRuntime: (device) => (ortRuntimes[device] ??= compileOrtWasm(device).catch(() => null)),
+      ortRuntime: (device) => (ortRuntimes[device] ??= compileOrtWasm(ortBuildFor(device)).catch(() => null)),
     },
     page: { href: location.href, automation: navigator.webdriver, userAgent: navigator.userAgent },
   };

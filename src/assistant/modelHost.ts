@@ -1,6 +1,7 @@
 import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { describeSource } from '../models/describeSource';
 import { chooseDevice, type Device, type Dtype } from '../models/device/chooseDevice';
+import type { GpuInfo } from '../models/device/gpuInfo';
 import { choosePackThatFits, type MemoryBudget } from '../models/device/memoryPlan';
 import { packFilesThatRun, parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
 import { cachePackFiles } from '../models/packCache';
@@ -112,7 +113,7 @@ export class ModelHost {
     const component = this.loadedPack?.components[role];
     if (!this.loadedPack || !component) return;
     const { name, components } = this.loadedPack;
-    await this.loadComponent(role, component, name, false);
+    await this.loadComponent(role, component, name, false, await this.deps.models.detectGpu());
     if (role === 'tts') await this.loadStyleEncoder(components.style_encoder);
     if (role === 'asr' || role === 'speech_llm') await this.loadSpeechPath(components.es4r, components.speech_llm !== undefined);
   }
@@ -143,7 +144,9 @@ export class ModelHost {
       return;
     }
     // A pack chosen in settings stays chosen (with a warning); an automatic choice moves to one that fits.
-    const fit = choosePackThatFits(manifest, candidate === wanted ? [] : available, candidate, await this.memoryBudget());
+    // Asked once per load: the memory plan and every worker's runtime read the same adapter.
+    const gpu = await models.detectGpu();
+    const fit = choosePackThatFits(manifest, candidate === wanted ? [] : available, candidate, this.memoryBudget(gpu));
     const chosen = fit.pack;
     const totalBytes = availability.find((pack) => pack.pack === chosen)?.totalBytes ?? null;
     actions.packProbed({ status: 'chosen', available, chosen, totalBytes, advice: fit.advice });
@@ -163,7 +166,7 @@ export class ModelHost {
     await Promise.all(
       ROLES.map(async (role) => {
         const component = components[role];
-        const dtype = component ? await this.loadComponent(role, component, chosen, recheck) : null;
+        const dtype = component ? await this.loadComponent(role, component, chosen, recheck, gpu) : null;
         if (dtype) running.set(role, dtype);
       }),
     );
@@ -225,12 +228,12 @@ export class ModelHost {
   }
 
   /** Loads one role's model in its worker; resolves with the dtype it runs, or null when it failed. */
-  private async loadComponent(role: ModelRole, component: ModelComponent, pack: string, recheck: boolean): Promise<Dtype | null> {
+  private async loadComponent(role: ModelRole, component: ModelComponent, pack: string, recheck: boolean, gpu: GpuInfo | null): Promise<Dtype | null> {
     const { actions, store, clock, verdicts } = this.deps;
     const { modelId } = component;
     const source = describeSource(component.source);
     actions.componentChanged(role, { modelId, source, status: 'loading', files: {} });
-    const runtime = await this.runtimeFor(component, recheck);
+    const runtime = this.runtimeFor(component, recheck, gpu);
     const started = this.workerRuntimes[role];
     if (started !== undefined && started !== runtime) this.retire(role, `its model moves to ${runtime === 'webgpu' ? 'WebGPU' : 'wasm'}`);
     // Every role's API starts with `load`.
@@ -277,17 +280,16 @@ export class ModelHost {
    * The onnxruntime build a role's worker starts: wasm-only where the worker will not run its model on WebGPU, as it
    * will decide from the same adapter, setting and remembered verdict. That build needs far less memory to compile.
    */
-  private async runtimeFor(component: ModelComponent, recheck: boolean): Promise<Device> {
-    const { models, store, verdicts } = this.deps;
-    const gpu = await models.detectGpu();
+  private runtimeFor(component: ModelComponent, recheck: boolean, gpu: GpuInfo | null): Device {
+    const { store, verdicts } = this.deps;
     const verdict = gpu && !recheck ? verdicts.read()[verdictKey(gpu.adapterKey, fingerprint(component))] : undefined;
     return chooseDevice(component.dtype, gpu, store.getState().settings.devicePreference, verdict).device;
   }
 
   /** What this device offers the models, before any of them downloads. */
-  private async memoryBudget(): Promise<MemoryBudget> {
+  private memoryBudget(gpu: GpuInfo | null): MemoryBudget {
     const { models, store } = this.deps;
-    return { deviceMemoryBytes: models.deviceMemoryBytes, gpu: await models.detectGpu(), preference: store.getState().settings.devicePreference };
+    return { deviceMemoryBytes: models.deviceMemoryBytes, gpu, preference: store.getState().settings.devicePreference };
   }
 
   /** ES4R's graphs join Whisper (front and adapter, in the ASR worker) and the speech LLM (cross-attention, in its worker). */

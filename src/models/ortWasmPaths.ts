@@ -5,6 +5,7 @@ import jspiGlueUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.mjs?url';
 import plainRuntimeUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import plainGlueUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import type { Device } from './device/chooseDevice';
+import { BROWSER_HAS_JSPI } from './jspi';
 
 /**
  * onnxruntime-web's wasm builds, served by the app itself (its default is a CDN). One JavaScript drives all three
@@ -23,10 +24,8 @@ export const ORT_BUILDS = {
 
 export type OrtBuild = keyof typeof ORT_BUILDS;
 
-const HAS_JSPI = typeof WebAssembly === 'object' && 'Suspending' in WebAssembly;
-
 /** The smallest build that runs `device`'s sessions in this browser (WebGPU's run wasm sessions too). */
-export function ortBuildFor(device: Device, hasJspi: boolean = HAS_JSPI): OrtBuild {
+export function ortBuildFor(device: Device, hasJspi: boolean = BROWSER_HAS_JSPI): OrtBuild {
   if (device === 'wasm') return 'plain';
   return hasJspi ? 'jspi' : 'asyncify';
 }

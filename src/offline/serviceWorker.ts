@@ -1,4 +1,5 @@
 import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
+import { BROWSER_HAS_JSPI } from '../models/jspi';
 import { routeRequest, shellCacheName, shellFilesFor, staleShellCaches, type AppShellManifest } from './appShell';
 
 /** Thin shell around ./appShell.ts, built to /sw.js; the build replaces this placeholder with the list of its files. */
@@ -6,7 +7,7 @@ declare const __APP_SHELL__: AppShellManifest;
 declare const self: ServiceWorkerGlobalScope;
 
 const shell = __APP_SHELL__;
-const shellFiles = new Set(shellFilesFor(shell.files, 'Suspending' in WebAssembly));
+const shellFiles = new Set(shellFilesFor(shell.files, BROWSER_HAS_JSPI));
 const shellCache = shellCacheName(shell.version);
 const INDEX = 'index.html';
 

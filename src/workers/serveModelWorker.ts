@@ -33,8 +33,9 @@ export function serveModelWorker<M extends object, Extra extends Api>(family: Mo
   const deviceWatch = new DeviceLossWatch((loss) => post({ id: EVENT_ID, type: 'event', payload: { kind: 'deviceLost', ...loss } }));
   const { handlers: ownHandlers, afterLoad } = familyWorker(slot);
   const prepare = ({ pack, runtime, ortRuntime }: ModelLoadRequest) => {
-    if (ortRuntime) useSharedOrtWasm(ortRuntime, runtime);
-    configureTransformers(pack, WASM_THREADS, ortBuildFor(runtime));
+    const build = ortBuildFor(runtime);
+    if (ortRuntime) useSharedOrtWasm(ortRuntime, build);
+    configureTransformers(pack, WASM_THREADS, build);
     prepareOurSessions();
   };
   const modelHandlers = createModelHandlers(family, slot, { prepare, explainError: explainLoadError });

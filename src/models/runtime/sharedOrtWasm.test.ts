@@ -25,7 +25,7 @@ afterEach(() => {
 describe('useSharedOrtWasm', () => {
   it("instantiates the page's module for the runtime's file, and compiles any other file as before", async () => {
     const shared = await WebAssembly.compile(ANSWER_42);
-    useSharedOrtWasm(shared, 'wasm', BASE);
+    useSharedOrtWasm(shared, 'plain', BASE);
     // The runtime's file arrives with other bytes: they are not compiled, the shared module is used.
     const runtime = await WebAssembly.instantiateStreaming(Promise.resolve(responseFrom(new URL(ORT_BUILDS.plain.wasm, BASE).href, ANSWER_7)), {});
     expect(runtime.module).toBe(shared);
