@@ -1,5 +1,5 @@
 import { detectGpu, type GpuInfo } from '../models/device/gpuInfo';
-import { loadWithFallback, type Exclusive, type ModelFamily } from '../models/loadModel';
+import { loadWithFallback, type Exclusive, type FileProgress, type ModelFamily } from '../models/loadModel';
 import { withWebGpuFault } from '../models/selfCheck/injectFault';
 import { withLoadTurns } from '../models/device/loadTurns';
 import { MODEL_LOAD_LOCK, pageExclusive, SELF_CHECK_LOCK } from '../models/device/pageLocks';
@@ -14,7 +14,7 @@ export interface ModelSlot<M> {
 
 export interface ModelHandlerOptions {
   /** Runs before each load, e.g. to point transformers.js at the pack and hand onnxruntime the page's compiled runtime. */
-  prepare?(request: ModelLoadRequest): void;
+  prepare?(request: ModelLoadRequest, onFileProgress: (progress: FileProgress) => void): void;
   /** Turns a runtime's load error into the one the user should see. */
   explainError?(error: unknown): unknown;
   findGpu?(): Promise<GpuInfo | null>;
@@ -33,7 +33,9 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
   return {
     async load(request, context) {
       const startMs = performance.now();
-      options.prepare?.(request);
+      const onFileProgress = (progress: FileProgress) =>
+        context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) });
+      options.prepare?.(request, onFileProgress);
       const gpu = await findGpu();
       const key = gpu ? verdictKey(gpu.adapterKey, request.fingerprint) : null;
       const previous = slot.current;
@@ -50,7 +52,7 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
           recheck: request.recheck,
           webGpuInRuntime: request.runtime === 'webgpu',
         },
-        (progress) => context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) }),
+        onFileProgress,
         { exclusive },
       ).catch((error: unknown) => {
         throw options.explainError ? options.explainError(error) : error;

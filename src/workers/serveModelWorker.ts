@@ -1,5 +1,5 @@
-import type { ModelFamily } from '../models/loadModel';
-import { configureTransformers, explainLoadError, prepareOurSessions } from '../models/runtime/transformersRuntime';
+import type { FileProgress, ModelFamily } from '../models/loadModel';
+import { configureTransformers, explainLoadError, prepareOurSessions, serveGraphsFromCache } from '../models/runtime/transformersRuntime';
 import { createModelHandlers, type ModelSlot } from './modelHandlers';
 import { serve } from './serve';
 import type { GpuDeviceTestApi, ModelLoadRequest, ModelWorkerApi } from './modelApi';
@@ -32,10 +32,11 @@ export function serveModelWorker<M extends object, Extra extends Api>(family: Mo
   // A lost device cannot run again: the page replaces this worker and loads its model anew.
   const deviceWatch = new DeviceLossWatch((loss) => post({ id: EVENT_ID, type: 'event', payload: { kind: 'deviceLost', ...loss } }));
   const { handlers: ownHandlers, afterLoad } = familyWorker(slot);
-  const prepare = ({ pack, runtime, ortRuntime }: ModelLoadRequest) => {
+  const prepare = ({ pack, runtime, ortRuntime }: ModelLoadRequest, onFileProgress: (progress: FileProgress) => void) => {
     const build = ortBuildFor(runtime);
     if (ortRuntime) useSharedOrtWasm(ortRuntime, build);
     configureTransformers(pack, WASM_THREADS, build);
+    serveGraphsFromCache(pack, onFileProgress);
     prepareOurSessions();
   };
   const modelHandlers = createModelHandlers(family, slot, { prepare, explainError: explainLoadError });

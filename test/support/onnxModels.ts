@@ -1,6 +1,6 @@
 // Small ONNX models built with the ONNX schema, for tests of what the page does to the graphs it loads.
 import onnxProto from 'onnx-proto';
-import { moveWeightsOutside, type MovedWeights } from '../../src/models/runtime/weightsOutsideGraph';
+import { graphWithoutWeights, INLINE_WEIGHTS_PATH, readFromMemory, type GraphWithoutWeights } from '../../src/models/runtime/weightsOutsideGraph';
 
 const { onnx } = onnxProto;
 export const IN = 48;
@@ -31,8 +31,7 @@ export function linearModel(): Uint8Array {
 
 
 /** The model as graph plus external data (the file itself), as the page hands it to onnxruntime; null when nothing moved. */
-export function weightsOutsideGraph(model: Uint8Array, minBytes?: number): (MovedWeights & { graph: Uint8Array }) | null {
-  const decoded = onnx.ModelProto.decode(model);
-  const moved = moveWeightsOutside(decoded, model, minBytes);
-  return moved && { graph: onnx.ModelProto.encode(decoded).finish(), ...moved };
+export function weightsOutsideGraph(model: Uint8Array, minBytes?: number): (GraphWithoutWeights & { externalData: { path: string; data: Uint8Array } }) | null {
+  const hollow = graphWithoutWeights(readFromMemory(model), model.length, INLINE_WEIGHTS_PATH, minBytes);
+  return hollow && { ...hollow, externalData: { path: INLINE_WEIGHTS_PATH, data: model } };
 }

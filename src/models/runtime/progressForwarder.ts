@@ -1,4 +1,5 @@
 import type { FileProgress } from '../loadModel';
+import { isGraphServedFromCache } from './graphsFromCache';
 
 interface TransformersProgress {
   status: string;
@@ -7,11 +8,11 @@ interface TransformersProgress {
   total?: number;
 }
 
-/** Turns transformers.js' progress_callback events into per-file byte progress. */
+/** Turns transformers.js' progress_callback events into per-file byte progress, but for graphs whose files the model cache reports. */
 export function progressForwarder(onFileProgress: (progress: FileProgress) => void): (event: unknown) => void {
   return (event) => {
     const { status, file, loaded, total } = event as TransformersProgress;
-    if (!file) return;
+    if (!file || isGraphServedFromCache(file)) return;
     if (status === 'progress' && loaded !== undefined) {
       onFileProgress({ file, loadedBytes: loaded, ...(total ? { totalBytes: total } : {}) });
     } else if (status === 'done' && total) {

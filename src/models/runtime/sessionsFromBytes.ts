@@ -1,7 +1,8 @@
 import onnxProto from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-web';
 import { keepNewKvRowsOnly, withWholeKvCache } from './newKvRowsOnly';
-import { moveWeightsOutside } from './weightsOutsideGraph';
+import { graphWithoutWeights, INLINE_WEIGHTS_PATH, readFromMemory } from './weightsOutsideGraph';
+import { takeWeightsOnDemand } from './weightsOnDemand';
 
 const { onnx } = onnxProto;
 
@@ -21,16 +22,28 @@ type TensorClass = Parameters<typeof withWholeKvCache>[2];
 const onCpuOnly = (options: SessionOptions | undefined): boolean =>
   (options?.executionProviders ?? ['wasm']).every((provider) => ['wasm', 'cpu'].includes(typeof provider === 'string' ? provider : provider.name));
 
+interface ExternalData {
+  path: string;
+  data: Uint8Array;
+}
+
+/** The locations of a graph's external data. */
+const externalLocations = (decoded: onnxProto.onnx.IModelProto): string[] =>
+  (decoded.graph?.initializer ?? []).flatMap((tensor) => (tensor.externalData ?? []).filter((entry) => entry.key === 'location').map((entry) => entry.value ?? ''));
+
 /**
- * The graph with its weights pointed at the file and, on the CPU, its cache's new rows only; null when nothing changed
- * or the schema cannot read the file (truncated, not ONNX): onnxruntime then gets it as it is and reports it as before.
+ * The graph with its weights pointed at the file (or, for a graph served from the cache with its weights left on
+ * disk, those weights to mount) and, on the CPU, its cache's new rows only; null when nothing changed or the bytes
+ * are not ONNX (truncated, not a model): onnxruntime then gets them as they are and reports them as before.
  */
-function rewriteOrNull(file: Uint8Array, onCpu: boolean) {
+function rewriteOrNull(file: Uint8Array, onCpu: boolean): { graph: Uint8Array; externalData: ExternalData[]; presentNames: string[] } | null {
   try {
-    const decoded = onnx.ModelProto.decode(file);
-    const moved = moveWeightsOutside(decoded, file);
+    const hollow = graphWithoutWeights(readFromMemory(file), file.length, INLINE_WEIGHTS_PATH);
+    const decoded = onnx.ModelProto.decode(hollow?.graph ?? file);
+    const externalData = [...(hollow ? [{ path: INLINE_WEIGHTS_PATH, data: file }] : []), ...takeWeightsOnDemand(externalLocations(decoded))];
     const presentNames = onCpu ? keepNewKvRowsOnly(decoded) : [];
-    return moved || presentNames.length > 0 ? { moved, presentNames, graph: onnx.ModelProto.encode(decoded).finish() } : null;
+    if (externalData.length === 0 && presentNames.length === 0) return null;
+    return { graph: presentNames.length > 0 ? onnx.ModelProto.encode(decoded).finish() : (hollow?.graph ?? file), externalData, presentNames };
   } catch {
     return null;
   }
@@ -41,8 +54,9 @@ const hooked = new WeakSet<SessionFactory>();
 /**
  * Makes `sessions.create` (onnxruntime's InferenceSession, as transformers.js and the ES4R graphs call it with a
  * fetched model) load every single-file model as graph plus external data, so its weights are copied into the wasm
- * heap once (moveWeightsOutside), and run a causal LM on the CPU returning only its cache's new rows, which the session
- * appends in reused arrays (keepNewKvRowsOnly). Paths, and models already in external-data form with no cache, pass unchanged.
+ * heap once (graphWithoutWeights); mount the weights a graph served from the cache left there (weightsOnDemand); and
+ * run a causal LM on the CPU returning only its cache's new rows, which the session appends in reused arrays
+ * (keepNewKvRowsOnly). Paths, and models already in external-data form with no cache, pass unchanged.
  */
 export function prepareSessionsFromBytes(sessions: SessionFactory, TensorClass: TensorClass): void {
   // Installed once per factory: a worker prepares every load it serves, and a second wrapper would only decode each graph again.
@@ -53,8 +67,8 @@ export function prepareSessionsFromBytes(sessions: SessionFactory, TensorClass: 
     const [model, options] = args as [unknown, SessionOptions | undefined];
     const rewritten = model instanceof Uint8Array && args.length <= 2 ? rewriteOrNull(model, onCpuOnly(options)) : null;
     if (!rewritten) return create(...args);
-    const { moved, presentNames, graph } = rewritten;
-    const session = await create(graph, moved ? { ...options, externalData: [...(options?.externalData ?? []), moved.externalData] } : options);
+    const { externalData, presentNames, graph } = rewritten;
+    const session = await create(graph, externalData.length > 0 ? { ...options, externalData: [...(options?.externalData ?? []), ...externalData] } : options);
     return presentNames.length === 0 ? session : withWholeKvCache(session as InferenceSession, presentNames, TensorClass);
   };
 }

@@ -5,6 +5,8 @@ import { MODEL_CACHE_NAME } from '../cachedModelFile';
 import { ORT_BUILDS, type OrtBuild } from '../ortWasmPaths';
 import { packRemedy } from './packRemedy';
 import { localKeyedCache, localKeyFor } from './localKeyedCache';
+import { graphsFromCache } from './graphsFromCache';
+import type { FileProgress } from '../loadModel';
 import { prepareSessionsFromBytes } from './sessionsFromBytes';
 
 /**
@@ -22,7 +24,7 @@ export function configureTransformers(pack: string, wasmThreads: number, build: 
   env.cacheKey = MODEL_CACHE_NAME;
   if (typeof caches !== 'undefined') {
     env.useCustomCache = true;
-    env.customCache = localKeyedCache(() => caches.open(MODEL_CACHE_NAME), (key) => localKeyFor(key, env.remoteHost, env.localModelPath));
+    env.customCache = localKeyedCache(() => caches.open(MODEL_CACHE_NAME), urlForKey);
   }
   // transformers.js would keep its own copy of the runtime binary in every worker; the service worker already
   // keeps it offline, and onnxruntime then compiles it streaming from its URL.
@@ -41,6 +43,22 @@ export function configureTransformers(pack: string, wasmThreads: number, build: 
       throw error;
     }
   };
+}
+
+const urlForKey = (key: string) => localKeyFor(key, env.remoteHost, env.localModelPath);
+
+/**
+ * A model worker's transformers.js gets each graph from the cache without its weights, which onnxruntime reads from
+ * there one at a time (graphsFromCache); after configureTransformers. The bench's plain recipe does without.
+ */
+export function serveGraphsFromCache(pack: string, onFileProgress: (progress: FileProgress) => void): void {
+  if (typeof caches === 'undefined') return;
+  const remedy = `${packRemedy(pack)}.`;
+  env.customCache = graphsFromCache(localKeyedCache(() => caches.open(MODEL_CACHE_NAME), urlForKey), {
+    urlFor: urlForKey,
+    fetchFile: (url) => fetchModelResponse(url, remedy),
+    onFileProgress,
+  });
 }
 
 /**

@@ -1,10 +1,13 @@
 // A single-file model loaded as graph plus external data (the file itself): onnxruntime, an independent reader of the
-// ONNX spec, runs it to the same bits as the file, reading each weight where it lies in the file.
+// ONNX spec, runs it to the same bits as the file, reading each weight where it lies in the file; the ONNX schema's
+// own decoder reads the rewritten graph as the same model.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IN, linearModel, OUT, weightsOutsideGraph } from '../../../test/support/onnxModels';
-import { INLINE_WEIGHTS_PATH } from './weightsOutsideGraph';
+import { graphWithoutWeights, INLINE_WEIGHTS_PATH, MIN_OUTSIDE_TENSOR_BYTES, readFromMemory } from './weightsOutsideGraph';
 
 const { onnx } = onnxProto;
 
@@ -30,7 +33,7 @@ beforeAll(() => {
   ort.env.wasm.numThreads = 1;
 });
 
-describe('moveWeightsOutside', () => {
+describe('graphWithoutWeights', () => {
   it("points the large initializers at their own bytes in the file, keeps the small ones inline, and mounts the file itself", () => {
     const model = linearModel();
     const split = weightsOutsideGraph(model)!;
@@ -71,5 +74,41 @@ describe('moveWeightsOutside', () => {
   it('leaves alone a model of small tensors and one already in external-data form', () => {
     expect(weightsOutsideGraph(linearModel(), IN * OUT * 4 + 1)).toBeNull();
     expect(weightsOutsideGraph(weightsOutsideGraph(linearModel())!.graph)).toBeNull();
+  });
+
+  it('rewrites every tiny-pack graph into the same model, as the ONNX schema decodes it, with each large weight found at its offset', () => {
+    const tinyPack = join(import.meta.dirname, '../../../public/models/tiny');
+    const graphs = readdirSync(tinyPack, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.onnx'));
+    expect(graphs.length).toBeGreaterThanOrEqual(10);
+    let moved = 0;
+    for (const path of graphs) {
+      const file = new Uint8Array(readFileSync(join(tinyPack, path)));
+      const hollow = graphWithoutWeights(readFromMemory(file), file.length, INLINE_WEIGHTS_PATH);
+      if (!hollow) continue;
+      moved += hollow.movedTensors;
+      const original = onnx.ModelProto.decode(file);
+      const rewritten = onnx.ModelProto.decode(hollow.graph);
+      expect(rewritten.graph!.node, path).toEqual(original.graph!.node);
+      expect(rewritten.graph!.input, path).toEqual(original.graph!.input);
+      expect(rewritten.graph!.output, path).toEqual(original.graph!.output);
+      expect(rewritten.opsetImport, path).toEqual(original.opsetImport);
+      const before = original.graph!.initializer!;
+      const after = rewritten.graph!.initializer!;
+      expect(after.map((tensor) => tensor.name)).toEqual(before.map((tensor) => tensor.name));
+      for (const [i, tensor] of after.entries()) {
+        const source = before[i]!;
+        expect([tensor.dims, tensor.dataType]).toEqual([source.dims, source.dataType]);
+        if (tensor.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) {
+          expect(tensor.rawData, `${path} ${tensor.name}`).toEqual(source.rawData);
+          continue;
+        }
+        const at = Object.fromEntries(tensor.externalData!.map((entry) => [entry.key, entry.value]));
+        expect(at.location).toBe(INLINE_WEIGHTS_PATH);
+        expect(source.rawData!.length).toBeGreaterThanOrEqual(MIN_OUTSIDE_TENSOR_BYTES);
+        const bytes = file.subarray(Number(at.offset), Number(at.offset) + Number(at.length));
+        expect(Buffer.compare(bytes, source.rawData!), `${path} ${tensor.name}`).toBe(0);
+      }
+    }
+    expect(moved).toBeGreaterThan(20);
   });
 });
