@@ -1,6 +1,7 @@
 import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { describeSource } from '../models/describeSource';
 import { chooseDevice, type Device, type Dtype } from '../models/device/chooseDevice';
+import { referenceDtypes, type ReferenceProbe } from '../models/loadModel';
 import type { GpuInfo } from '../models/device/gpuInfo';
 import { choosePackThatFits, type MemoryBudget } from '../models/device/memoryPlan';
 import { packFilesThatRun, parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
@@ -16,7 +17,7 @@ import type { AsrWorkerApi } from '../workers/asrApi';
 import type { LlmWorkerApi } from '../workers/llmApi';
 import type { ModelWorkerApi } from '../workers/modelApi';
 import type { TtsWorkerApi } from '../workers/ttsApi';
-import type { WorkerEvent } from '../workers/protocol';
+import type { Progress as WorkerProgress, WorkerEvent } from '../workers/protocol';
 import { errorMessage } from '../errorMessage';
 import { deviceLossHandler } from './deviceLoss';
 import type { Clock, ModelSource, PageContext, WorkerHandle, WorkerStarter } from './ports';
@@ -229,18 +230,19 @@ export class ModelHost {
 
   /** Loads one role's model in its worker; resolves with the dtype it runs, or null when it failed. */
   private async loadComponent(role: ModelRole, component: ModelComponent, pack: string, recheck: boolean, gpu: GpuInfo | null): Promise<Dtype | null> {
-    const { actions, store, clock, verdicts } = this.deps;
+    const { actions, store, verdicts } = this.deps;
     const { modelId } = component;
     const source = describeSource(component.source);
     actions.componentChanged(role, { modelId, source, status: 'loading', files: {} });
-    const runtime = this.runtimeFor(component, recheck, gpu);
+    const { runtime, referenceDtypes: checkDtypes } = this.devicePlan(component, recheck, gpu);
     const started = this.workerRuntimes[role];
     if (started !== undefined && started !== runtime) this.retire(role, `its model moves to ${runtime === 'webgpu' ? 'WebGPU' : 'wasm'}`);
     // Every role's API starts with `load`.
     const client = this.client(role) as unknown as WorkerClient<ModelWorkerApi>;
     this.workerRuntimes[role] = runtime;
-    const lastUpdateMs = new Map<string, number>();
+    const onProgress = this.fileProgress(role);
     try {
+      const reference = checkDtypes ? await this.referenceInOwnWorker(role, pack, modelId, checkDtypes, onProgress) : null;
       const ortRuntime = await this.deps.models.ortRuntime(runtime);
       const result = await client.call(
         'load',
@@ -255,16 +257,9 @@ export class ModelHost {
           injectFault: this.faultInjectedInto(role),
           runtime,
           ...(ortRuntime ? { ortRuntime } : {}),
+          ...(reference ? { reference } : {}),
         },
-        {
-          onProgress: ({ stage: file, loadedBytes = 0, totalBytes }) => {
-            const nowMs = clock.nowMs();
-            const complete = totalBytes !== undefined && loadedBytes >= totalBytes;
-            if (!complete && nowMs - (lastUpdateMs.get(file) ?? -Infinity) < PROGRESS_INTERVAL_MS) return;
-            lastUpdateMs.set(file, nowMs);
-            actions.componentFileProgress(role, file, { loadedBytes, ...(totalBytes === undefined ? {} : { totalBytes }) });
-          },
-        },
+        { onProgress },
       );
       if (result.newVerdict) verdicts.remember(result.newVerdict.key, result.newVerdict.verdict);
       actions.gpuDetected(result.gpu);
@@ -278,12 +273,46 @@ export class ModelHost {
 
   /**
    * The onnxruntime build a role's worker starts: wasm-only where the worker will not run its model on WebGPU, as it
-   * will decide from the same adapter, setting and remembered verdict. That build needs far less memory to compile.
+   * will decide from the same adapter, setting and remembered verdict (that build needs far less memory to compile);
+   * and, where the worker will check its WebGPU run, the dtypes of the wasm reference it is checked against.
    */
-  private runtimeFor(component: ModelComponent, recheck: boolean, gpu: GpuInfo | null): Device {
+  private devicePlan(component: ModelComponent, recheck: boolean, gpu: GpuInfo | null): { runtime: Device; referenceDtypes: Dtype[] | null } {
     const { store, verdicts } = this.deps;
+    const preference = store.getState().settings.devicePreference;
     const verdict = gpu && !recheck ? verdicts.read()[verdictKey(gpu.adapterKey, fingerprint(component))] : undefined;
-    return chooseDevice(component.dtype, gpu, store.getState().settings.devicePreference, verdict).device;
+    const choice = chooseDevice(component.dtype, gpu, preference, verdict);
+    const willCheck = choice.device === 'webgpu' && preference !== 'webgpu' && !verdict?.agrees;
+    return { runtime: choice.device, referenceDtypes: willCheck ? referenceDtypes(choice.dtype, component.dtype.wasm) : null };
+  }
+
+  /**
+   * The self-check's wasm reference, run in a worker of its own that is then ended: a wasm heap never shrinks, so a
+   * reference run in the model's worker kept its high-water mark there (600 MB for a 360M language model) all visit.
+   */
+  private async referenceInOwnWorker(role: ModelRole, pack: string, modelId: string, dtypes: Dtype[], onProgress: (progress: WorkerProgress) => void): Promise<ReferenceProbe> {
+    const worker = this.deps.workers.model(role);
+    const client = new WorkerClient<ModelWorkerApi>(worker);
+    try {
+      const ortRuntime = await this.deps.models.ortRuntime('wasm');
+      return await client.call('referenceProbe', { pack, modelId, dtypes, ...(ortRuntime ? { ortRuntime } : {}) }, { onProgress });
+    } catch (error) {
+      return { unavailable: `the wasm reference could not be run (${errorMessage(error)})` };
+    } finally {
+      worker.terminate();
+    }
+  }
+
+  /** Per-file progress of a role's loads for the panel, at most every PROGRESS_INTERVAL_MS per file but for the last. */
+  private fileProgress(role: ModelRole): (progress: WorkerProgress) => void {
+    const { actions, clock } = this.deps;
+    const lastUpdateMs = new Map<string, number>();
+    return ({ stage: file, loadedBytes = 0, totalBytes }) => {
+      const nowMs = clock.nowMs();
+      const complete = totalBytes !== undefined && loadedBytes >= totalBytes;
+      if (!complete && nowMs - (lastUpdateMs.get(file) ?? -Infinity) < PROGRESS_INTERVAL_MS) return;
+      lastUpdateMs.set(file, nowMs);
+      actions.componentFileProgress(role, file, { loadedBytes, ...(totalBytes === undefined ? {} : { totalBytes }) });
+    };
   }
 
   /** What this device offers the models, before any of them downloads. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dtype, RuntimeDevice } from './device/chooseDevice';
 import type { GpuInfo } from './device/gpuInfo';
-import { loadWithFallback, type Exclusive, type ModelFamily } from './loadModel';
+import { loadWithFallback, referenceDtypes, referenceOnWasm, type Exclusive, type ModelFamily } from './loadModel';
 import type { SelfCheckProbe } from './selfCheck/probe';
 
 const GPU: GpuInfo = { adapterKey: 'a|b|c|d', isFallbackAdapter: false, shaderF16: true, maxBufferSizeBytes: 1 << 30, maxStorageBufferBindingSizeBytes: 1 << 27 };
@@ -155,5 +155,41 @@ describe('loadWithFallback', () => {
     expect(loads.map((loaded) => loaded.device)).toEqual(['webgpu', 'wasm', 'webgpu']);
     // Three models, plus one reference at a time.
     expect(live).toEqual({ now: 3, peak: 4 });
+  });
+});
+
+describe('a wasm reference run elsewhere (referenceOnWasm, then loadWithFallback with it)', () => {
+  it('tries the WebGPU weights on wasm first, else wasm\'s own, and an f16 dtype only as wasm\'s own', () => {
+    expect(referenceDtypes('fp32', 'q8')).toEqual(['fp32', 'q8']);
+    expect(referenceDtypes('q8', 'q8')).toEqual(['q8']);
+    expect(referenceDtypes('q4f16', 'q4')).toEqual(['q4']);
+  });
+
+  it('runs the reference alone and releases it; the WebGPU load judges by it without loading one, and keeps WebGPU when they agree', async () => {
+    const referenceSide = scriptedFamily();
+    const reference = await referenceOnWasm(referenceSide.family, 'm', referenceDtypes('fp32', 'q8'), noProgress);
+    expect(referenceSide.log).toEqual(['load wasm fp32', 'warm wasm (check)', 'dispose wasm fp32']);
+    expect(referenceSide.live.now).toBe(0);
+    expect(reference).toMatchObject({ dtype: 'fp32', probe: { kind: 'raw' } });
+
+    const gpuSide = scriptedFamily({ webgpuOutput: [1, 2, 4.0001] });
+    const loaded = await loadWithFallback(gpuSide.family, { modelId: 'm', dtypes: DTYPES, preference: 'auto', gpu: GPU, reference }, noProgress);
+    expect(loaded).toMatchObject({ device: 'webgpu', dtype: 'fp32', selfCheck: { outcome: 'passed', evidence: 'fp32 on both: relative error 2.5e-5 <= 0.01' } });
+    expect(loaded.newVerdict).toMatchObject({ agrees: true });
+    expect(gpuSide.log).toEqual(['load webgpu fp32', 'warm webgpu (check)']);
+  });
+
+  it('moves a model that differs to its wasm dtype, and stays on WebGPU unverified when the reference could not be had', async () => {
+    const reference = await referenceOnWasm(scriptedFamily().family, 'm', ['fp32', 'q8'], noProgress);
+    const differs = scriptedFamily({ webgpuOutput: [1, 2, 6] });
+    const moved = await loadWithFallback(differs.family, { modelId: 'm', dtypes: DTYPES, preference: 'auto', gpu: GPU, reference }, noProgress);
+    expect(moved).toMatchObject({ device: 'wasm', dtype: 'q8', selfCheck: { outcome: 'failed' } });
+    expect(differs.log).toEqual(['load webgpu fp32', 'warm webgpu (check)', 'dispose webgpu fp32', 'load wasm q8', 'warm wasm']);
+    expect(differs.live.now).toBe(1);
+
+    const none = await referenceOnWasm(scriptedFamily({ wasmRejects: ['fp32', 'q8'] }).family, 'm', ['fp32', 'q8'], noProgress);
+    expect(none).toEqual({ unavailable: 'the wasm reference could not be loaded (fp32: no fp32 kernels; q8: no q8 kernels)' });
+    const kept = await loadWithFallback(scriptedFamily().family, { modelId: 'm', dtypes: DTYPES, preference: 'auto', gpu: GPU, reference: none }, noProgress);
+    expect(kept).toMatchObject({ device: 'webgpu', selfCheck: { outcome: 'unverified', evidence: 'the wasm reference could not be loaded (fp32: no fp32 kernels; q8: no q8 kernels)' } });
   });
 });

@@ -35,7 +35,12 @@ export interface LoadRequest {
   recheck?: boolean;
   /** False when the runtime this process started cannot run WebGPU (onnxruntime's wasm-only build); default true. */
   webGpuInRuntime?: boolean;
+  /** The self-check's wasm reference, computed in another process whose heap is gone; absent: it loads here. */
+  reference?: ReferenceProbe;
 }
+
+/** A wasm reference run (referenceOnWasm), or why none could be had. */
+export type ReferenceProbe = { probe: SelfCheckProbe; dtype: Dtype } | { unavailable: string };
 
 /** What the self-check concluded for this load, with its evidence. */
 export interface SelfCheckReport {
@@ -91,12 +96,44 @@ function wasmRuns(dtype: Dtype): boolean {
 
 type CheckResult<M> = { judgement: Judgement; wasm?: Warmed<M>; referenceDtype: Dtype } | { unverified: string };
 
+/** The dtypes a WebGPU dtype's wasm reference tries in turn: the same weights when wasm runs them, else wasm's own. */
+export function referenceDtypes(gpuDtype: Dtype, wasmDtype: Dtype): Dtype[] {
+  return wasmRuns(gpuDtype) && !sameDtype(gpuDtype, wasmDtype) ? [gpuDtype, wasmDtype] : [wasmRuns(gpuDtype) ? gpuDtype : wasmDtype];
+}
+
+/**
+ * The self-check's wasm reference alone, for a process that is ended afterwards: a wasm heap never shrinks, so a
+ * reference loaded beside the WebGPU model would leave its high-water mark in that worker for the whole visit.
+ */
+export async function referenceOnWasm<M>(family: ModelFamily<M>, modelId: string, dtypes: readonly Dtype[], onProgress: (p: FileProgress) => void): Promise<ReferenceProbe> {
+  const failures: string[] = [];
+  for (const dtype of dtypes) {
+    try {
+      const reference = await loadAndWarm(family, modelId, 'wasm', dtype, true, onProgress);
+      await family.dispose(reference.model);
+      return { probe: reference.probe, dtype };
+    } catch (error) {
+      failures.push(`${dtypeLabel(dtype)}: ${errorMessage(error)}`);
+    }
+  }
+  return { unavailable: `the wasm reference could not be loaded (${failures.join('; ')})` };
+}
+
+/** Judges the WebGPU run against a reference run elsewhere; a model that differs is released, for wasm to load its own dtype. */
+async function checkAgainstReference<M>(family: ModelFamily<M>, gpu: Warmed<M>, gpuDtype: Dtype, reference: ReferenceProbe): Promise<CheckResult<M>> {
+  if ('unavailable' in reference) return { unverified: reference.unavailable };
+  const judgement = judgeProbes(gpu.probe, reference.probe, { candidateDtype: gpuDtype, referenceDtype: reference.dtype, sameWeights: sameDtype(gpuDtype, reference.dtype) });
+  if (!judgement.comparable) return { unverified: judgement.evidence };
+  if (!judgement.agrees) await family.dispose(gpu.model);
+  return { judgement, referenceDtype: reference.dtype };
+}
+
 /**
  * Loads the wasm reference (the WebGPU dtype when wasm runs it, else wasm's own), compares, and releases every
  * copy but the one that will run: on return at most one copy of this model is held.
  */
 async function checkAgainstWasm<M>(family: ModelFamily<M>, modelId: string, gpu: Warmed<M>, gpuDtype: Dtype, wasmDtype: Dtype, onProgress: (p: FileProgress) => void): Promise<CheckResult<M>> {
-  const tries = wasmRuns(gpuDtype) && !sameDtype(gpuDtype, wasmDtype) ? [gpuDtype, wasmDtype] : [wasmRuns(gpuDtype) ? gpuDtype : wasmDtype];
+  const tries = referenceDtypes(gpuDtype, wasmDtype);
   const failures: string[] = [];
   for (const referenceDtype of tries) {
     let reference: Warmed<M>;
@@ -155,7 +192,10 @@ export async function loadWithFallback<M>(family: ModelFamily<M>, request: LoadR
   if (known?.agrees) return onGpu(choice.reason, { outcome: 'remembered', evidence: known.evidence });
   if (!willCheck) return onGpu(choice.reason, null);
 
-  const check = await exclusive(() => checkAgainstWasm(family, modelId, gpu, choice.dtype, dtypes.wasm, onProgress));
+  const { reference } = request;
+  const check = reference
+    ? await checkAgainstReference(family, gpu, choice.dtype, reference)
+    : await exclusive(() => checkAgainstWasm(family, modelId, gpu, choice.dtype, dtypes.wasm, onProgress));
   if ('unverified' in check) return onGpu(`${choice.reason}; unverified: ${check.unverified}`, { outcome: 'unverified', evidence: check.unverified });
   const { judgement } = check;
   const newVerdict: SelfCheckVerdict = { agrees: judgement.agrees, evidence: judgement.evidence, checkedAtMs: Date.now() };

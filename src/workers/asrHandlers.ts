@@ -1,3 +1,4 @@
+import type { ModelWorkerApi } from './modelApi';
 import { encodeWindow, transcribe } from '../models/asr/transcriber';
 import type { WhisperBundle } from '../models/asr/whisperFamily';
 import { loadSpeechEncoder, type ReadComponentFile } from '../models/es4r/runtime/loadEs4r';
@@ -9,7 +10,7 @@ import type { Handlers } from './protocol';
 import { requireModel } from './requireModel';
 
 /** The ASR worker's own methods over its loaded Whisper: the worker serves them, and Node tests run them in process. */
-export function createAsrHandlers(slot: ModelSlot<WhisperBundle>, readerFor: (componentUrl: string) => ReadComponentFile): Handlers<Omit<AsrWorkerApi, 'load'>> {
+export function createAsrHandlers(slot: ModelSlot<WhisperBundle>, readerFor: (componentUrl: string) => ReadComponentFile): Handlers<Omit<AsrWorkerApi, keyof ModelWorkerApi>> {
   let speechEncoder: SpeechEncoder | null = null;
   return {
     async transcribe(audio, context) {

@@ -1,3 +1,4 @@
+import type { ModelWorkerApi } from './modelApi';
 import { loadCrossAttention, type ReadComponentFile } from '../models/es4r/runtime/loadEs4r';
 import type { CrossAttention } from '../models/es4r/runtime/crossAttention';
 import { DecodeGate } from '../models/llm/decodeGate';
@@ -11,7 +12,7 @@ import { requireModel } from './requireModel';
 import type { FamilyWorker } from './serveModelWorker';
 
 /** Every prompt starts with the system prompt: `afterLoad` readies its cache before the first turn. */
-export type LlmHandlers = Required<FamilyWorker<LlmBundle, Omit<LlmWorkerApi, 'load'>>>;
+export type LlmHandlers = Required<FamilyWorker<LlmBundle, Omit<LlmWorkerApi, keyof ModelWorkerApi>>>;
 
 /**
  * A language model worker's own methods (the text path's `llm` or the speech path's `speech_llm`): one engine per

@@ -1,6 +1,6 @@
 import type { DevicePreference, Device, Dtype, DtypeByDevice } from '../models/device/chooseDevice';
 import type { GpuInfo } from '../models/device/gpuInfo';
-import type { SelfCheckReport } from '../models/loadModel';
+import type { ReferenceProbe, SelfCheckReport } from '../models/loadModel';
 import type { SelfCheckVerdict } from '../models/selfCheck/verdict';
 import type { Method } from './protocol';
 
@@ -24,6 +24,17 @@ export interface ModelLoadRequest {
   runtime: Device;
   /** That runtime as the page compiled it once for every worker; absent: the worker compiles its own. */
   ortRuntime?: WebAssembly.Module;
+  /** The self-check's wasm reference, run by the page in a worker it then ended; absent: the check loads it here. */
+  reference?: ReferenceProbe;
+}
+
+/** A self-check's wasm reference, run alone in a worker the page ends afterwards. */
+export interface ReferenceRequest {
+  pack: string;
+  modelId: string;
+  /** The dtypes to try in turn (referenceDtypes). */
+  dtypes: Dtype[];
+  ortRuntime?: WebAssembly.Module;
 }
 
 export interface ModelLoadResult {
@@ -43,6 +54,7 @@ export interface ModelLoadResult {
 /** Every model worker can load its model; family-specific methods come with each family. */
 export type ModelWorkerApi = {
   load: Method<ModelLoadRequest, ModelLoadResult>;
+  referenceProbe: Method<ReferenceRequest, ReferenceProbe>;
 };
 
 /** Every model worker also serves this test hook (the page exposes it only under automation). */

@@ -116,4 +116,28 @@ describe('model worker load handler', () => {
     const handlers = createModelHandlers(broken, { current: null }, { findGpu: async () => null, explainError: () => new Error('/models/tiny/llm/onnx/model.onnx is missing. Run npm run make:tiny-pack.') });
     await expect(handlers.load(REQUEST, context([]))).rejects.toThrow('Run npm run make:tiny-pack.');
   });
+
+  it("runs a self-check's reference alone on the wasm-only runtime, under the check's lock, releases it, and a WebGPU load judges by it", async () => {
+    const disposed: string[] = [];
+    const prepared: string[] = [];
+    const turns: string[] = [];
+    const exclusive = async <T,>(check: () => Promise<T>) => {
+      turns.push('check');
+      return check();
+    };
+    const referenceSide = createModelHandlers(fakeFamily(0, disposed), { current: null }, { findGpu: async () => GPU, exclusive, prepare: (request) => prepared.push(request.runtime) });
+    const progress: Progress[] = [];
+    const reference = await referenceSide.referenceProbe({ pack: 'tiny', modelId: 'tiny/kokoro', dtypes: ['fp32'] }, context(progress));
+    expect(reference).toEqual({ probe: { kind: 'raw', outputs: [Float32Array.from([1])] }, dtype: 'fp32' });
+    expect([prepared, turns, disposed]).toEqual([['wasm'], ['check'], ['wasm#0']]);
+    expect(progress[0]).toEqual({ stage: 'onnx/model.onnx', loadedBytes: 10, totalBytes: 10 });
+
+    const gpuDisposed: string[] = [];
+    const gpuSide = createModelHandlers(fakeFamily(0.5, gpuDisposed), { current: null }, { findGpu: async () => GPU, exclusive });
+    const result = await gpuSide.load({ ...REQUEST, reference }, context([]));
+    expect(result).toMatchObject({ device: 'wasm', selfCheck: { outcome: 'failed', evidence: 'fp32 on both: relative error 5.0e-1 > 0.01' } });
+    // Judged by the reference it was given: no reference loaded here, and no second turn at the lock.
+    expect(gpuDisposed).toEqual(['webgpu#0']);
+    expect(turns).toEqual(['check']);
+  });
 });

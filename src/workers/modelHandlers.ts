@@ -1,5 +1,5 @@
 import { detectGpu, type GpuInfo } from '../models/device/gpuInfo';
-import { loadWithFallback, type Exclusive, type FileProgress, type ModelFamily } from '../models/loadModel';
+import { loadWithFallback, referenceOnWasm, type Exclusive, type FileProgress, type ModelFamily } from '../models/loadModel';
 import { withWebGpuFault } from '../models/selfCheck/injectFault';
 import { withLoadTurns } from '../models/device/loadTurns';
 import { MODEL_LOAD_LOCK, pageExclusive, SELF_CHECK_LOCK } from '../models/device/pageLocks';
@@ -14,7 +14,7 @@ export interface ModelSlot<M> {
 
 export interface ModelHandlerOptions {
   /** Runs before each load, e.g. to point transformers.js at the pack and hand onnxruntime the page's compiled runtime. */
-  prepare?(request: ModelLoadRequest, onFileProgress: (progress: FileProgress) => void): void;
+  prepare?(request: Pick<ModelLoadRequest, 'pack' | 'runtime' | 'ortRuntime'>, onFileProgress: (progress: FileProgress) => void): void;
   /** Turns a runtime's load error into the one the user should see. */
   explainError?(error: unknown): unknown;
   findGpu?(): Promise<GpuInfo | null>;
@@ -30,11 +30,17 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
   const exclusive = options.exclusive ?? pageExclusive(SELF_CHECK_LOCK);
   const inTurn = withLoadTurns(family, options.loadExclusive ?? pageExclusive(MODEL_LOAD_LOCK));
   const faulty = withWebGpuFault(inTurn);
+  const fileProgressTo = (context: { progress(progress: { stage: string; loadedBytes: number; totalBytes?: number }): void }) => (progress: FileProgress) =>
+    context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) });
   return {
+    async referenceProbe(request, context) {
+      const onFileProgress = fileProgressTo(context);
+      options.prepare?.({ ...request, runtime: 'wasm' }, onFileProgress);
+      return exclusive(() => referenceOnWasm(inTurn, request.modelId, request.dtypes, onFileProgress));
+    },
     async load(request, context) {
       const startMs = performance.now();
-      const onFileProgress = (progress: FileProgress) =>
-        context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) });
+      const onFileProgress = fileProgressTo(context);
       options.prepare?.(request, onFileProgress);
       const gpu = await findGpu();
       const key = gpu ? verdictKey(gpu.adapterKey, request.fingerprint) : null;
@@ -51,6 +57,7 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
           ...(key && request.verdicts[key] ? { verdict: request.verdicts[key] } : {}),
           recheck: request.recheck,
           webGpuInRuntime: request.runtime === 'webgpu',
+          ...(request.reference ? { reference: request.reference } : {}),
         },
         onFileProgress,
         { exclusive },

@@ -1,3 +1,4 @@
+import type { ModelWorkerApi } from './modelApi';
 import { blendVoices, voiceWithStyle } from '../conversation/voiceStyle';
 import { cachedModelFile, MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { kokoroFamily, type KokoroBundle } from '../models/tts/kokoroFamily';
@@ -27,7 +28,7 @@ function voiceTable(url: string): Promise<Float32Array> {
 
 let styleEncoder: StyleEncoder | null = null;
 
-serveModelWorker<KokoroBundle, Omit<TtsWorkerApi, 'load'>>(kokoroFamily, (slot) => ({
+serveModelWorker<KokoroBundle, Omit<TtsWorkerApi, keyof ModelWorkerApi>>(kokoroFamily, (slot) => ({
   handlers: {
     async speak({ text, voice, voicesUrl, style }, context) {
       const bundle = requireModel(slot);

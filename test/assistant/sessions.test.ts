@@ -99,22 +99,34 @@ describe('a spoken conversation on the tiny pack, whole, in Node', () => {
     await openPage(h, { answerPath: 'text' }, false);
     const roles = ['asr', 'llm', 'tts'] as const;
     expect(h.ortRuntimesAsked.filter((device) => device === 'webgpu').length).toBeGreaterThanOrEqual(roles.length);
-    expect(h.ortRuntimesAsked).not.toContain('wasm');
-    const first = Object.fromEntries(roles.map((role) => [role, h.latest(role)]));
+    // Each model is checked against a wasm reference run in a worker of its own, on the wasm-only build, then ended.
+    const tinyDtypes = (role: string) => ({ asr: ['fp32'], llm: ['fp32'], tts: ['fp32'] })[role];
+    for (const role of roles) {
+      const [modelWorker, referenceWorker] = h.workers.get(role)!;
+      expect(referenceWorker!.terminated, role).toBe(true);
+      expect(modelWorker!.terminated, role).toBe(false);
+      expect(h.modelRequests.references.filter((call) => call.role === role).map((call) => call.request.dtypes), role).toEqual([tinyDtypes(role)]);
+      const load = h.modelRequests.loads.find((call) => call.role === role)!.request;
+      expect(load.reference, role).toEqual({ unavailable: 'the in-process test worker runs no reference' });
+    }
+    // The references' workers are the only ones that asked for the wasm build.
+    expect(h.ortRuntimesAsked.filter((device) => device === 'wasm')).toHaveLength(h.modelRequests.references.length);
+    const first = Object.fromEntries(roles.map((role) => [role, h.workers.get(role)![0]!]));
 
     h.assistant.actions.updateSettings({ devicePreference: 'wasm' });
     await h.assistant.models.load();
     await until(() => roles.every((role) => h.assistant.models.ready(role)), 'the models to load on wasm');
     for (const role of roles) {
-      expect(h.workers.get(role), role).toHaveLength(2);
+      // The model's first worker, its reference's, and a new one on the wasm build: no reference on wasm.
+      expect(h.workers.get(role), role).toHaveLength(3);
       expect(first[role]!.terminated, role).toBe(true);
+      expect(h.modelRequests.references.filter((call) => call.role === role), role).toHaveLength(1);
     }
-    expect(h.ortRuntimesAsked).toContain('wasm');
 
     // Loading again on the same device keeps the workers.
     await h.assistant.models.load();
     await until(() => roles.every((role) => h.assistant.models.ready(role)), 'the models to load again');
-    for (const role of roles) expect(h.workers.get(role), role).toHaveLength(2);
+    for (const role of roles) expect(h.workers.get(role), role).toHaveLength(3);
     // The new workers answer.
     await h.assistant.listening.start();
     expect((await say(h, 0)).failed).toBe(false);

@@ -16,7 +16,8 @@ import type { LlmBundle } from '../../src/models/llm/llmFamily';
 import type { ReadComponentFile } from '../../src/models/es4r/runtime/loadEs4r';
 import type { Device } from '../../src/models/device/chooseDevice';
 import type { GpuInfo } from '../../src/models/device/gpuInfo';
-import type { ModelLoadRequest, ModelLoadResult } from '../../src/workers/modelApi';
+import type { ModelLoadRequest, ModelLoadResult, ReferenceRequest } from '../../src/workers/modelApi';
+import type { ReferenceProbe } from '../../src/models/loadModel';
 import type { ModelSlot } from '../../src/workers/modelHandlers';
 import { createAsrHandlers } from '../../src/workers/asrHandlers';
 import { createLlmHandlers } from '../../src/workers/llmHandlers';
@@ -75,40 +76,58 @@ function localReader(componentUrl: string): ReadComponentFile {
   return async (path) => new Uint8Array(readFileSync(join(DEFAULT_MODELS_DIR, base, path)));
 }
 
-function loaded(request: ModelLoadRequest): ModelLoadResult {
-  return { device: 'wasm', dtype: request.dtypes.wasm, reason: 'in-process test worker', selfCheck: null, gpu: null, newVerdict: null, loadMs: 0, warmUpMs: 0 };
+/** What the page asked the in-process model workers to load, and to run as a self-check's reference, in order. */
+export interface ModelRequests {
+  loads: { role: ModelRole; request: ModelLoadRequest }[];
+  references: { role: ModelRole; request: ReferenceRequest }[];
 }
 
-function asrWorker(models: NodeModels): InProcessWorker<AsrWorkerApi> {
+/** The stand-in workers load nothing per request: their models are the tiny pack's, loaded once. */
+function standInLoads(role: ModelRole, requests: ModelRequests) {
+  return {
+    async load(request: ModelLoadRequest): Promise<ModelLoadResult> {
+      requests.loads.push({ role, request });
+      return { device: 'wasm', dtype: request.dtypes.wasm, reason: 'in-process test worker', selfCheck: null, gpu: null, newVerdict: null, loadMs: 0, warmUpMs: 0 };
+    },
+    async referenceProbe(request: ReferenceRequest): Promise<ReferenceProbe> {
+      requests.references.push({ role, request });
+      return { unavailable: 'the in-process test worker runs no reference' };
+    },
+  };
+}
+
+function asrWorker(models: NodeModels, requests: ModelRequests): InProcessWorker<AsrWorkerApi> {
   const slot: ModelSlot<WhisperBundle> = { current: null };
+  const loads = standInLoads('asr', requests);
   return new InProcessWorker<AsrWorkerApi>({
+    ...loads,
     async load(request) {
       slot.current = models.asr;
-      return loaded(request);
+      return loads.load(request);
     },
     ...createAsrHandlers(slot, localReader),
   });
 }
 
-function llmWorker(bundle: LlmBundle): InProcessWorker<LlmWorkerApi> {
+function llmWorker(role: 'llm' | 'speech_llm', bundle: LlmBundle, requests: ModelRequests): InProcessWorker<LlmWorkerApi> {
   const slot: ModelSlot<LlmBundle> = { current: null };
   const llm = createLlmHandlers(slot, localReader);
+  const loads = standInLoads(role, requests);
   return new InProcessWorker<LlmWorkerApi>({
+    ...loads,
     async load(request) {
       slot.current = bundle;
       await llm.afterLoad(bundle);
-      return loaded(request);
+      return loads.load(request);
     },
     ...llm.handlers,
   });
 }
 
 /** A tone as long as the text would take to say. */
-function fakeTtsWorker(): InProcessWorker<TtsWorkerApi> {
+function fakeTtsWorker(requests: ModelRequests): InProcessWorker<TtsWorkerApi> {
   return new InProcessWorker<TtsWorkerApi>({
-    async load(request) {
-      return loaded(request);
-    },
+    ...standInLoads('tts', requests),
     async speak({ text }) {
       const samples = Math.round((text.length * FAKE_VOICE_MS_PER_CHAR * TTS_RATE_HZ) / 1000);
       const audio24k = Float32Array.from({ length: samples }, (_, i) => 0.1 * Math.sin((2 * Math.PI * 220 * i) / TTS_RATE_HZ));
@@ -144,7 +163,9 @@ export interface Harness {
   player: FakePlayer;
   /** The onnxruntime builds the page compiled for the model workers, in the order asked. */
   ortRuntimesAsked: Device[];
-  /** Every worker started for a role, oldest first (a restart adds one). */
+  /** What the page asked the model workers to load, and to run as self-check references. */
+  modelRequests: ModelRequests;
+  /** Every worker started for a role, oldest first (a restart, or a self-check's reference, adds one). */
   workers: Map<ModelRole | 'listen', InProcessWorker<Api>[]>;
   latest(role: ModelRole | 'listen'): InProcessWorker<Api>;
   /** Stops listening and any reply, then ends every worker: nothing of this session runs on into the next test. */
@@ -161,6 +182,7 @@ export interface HarnessOptions {
 
 export function createHarness({ models, microphoneRateHz, href = ORIGIN, pageGpu = null }: HarnessOptions): Harness {
   const ortRuntimesAsked: Device[] = [];
+  const modelRequests: ModelRequests = { loads: [], references: [] };
   const storage = memoryStorage();
   const workers = new Map<ModelRole | 'listen', InProcessWorker<Api>[]>();
   const started = <A extends Api>(role: ModelRole | 'listen', worker: InProcessWorker<A>): InProcessWorker<A> => {
@@ -175,14 +197,14 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN, pageGpu
       model: (role) => {
         switch (role) {
           case 'asr':
-            return started(role, asrWorker(models));
+            return started(role, asrWorker(models, modelRequests));
           case 'llm':
-            return started(role, llmWorker(models.llm));
+            return started(role, llmWorker(role, models.llm, modelRequests));
           case 'speech_llm':
             if (!speech) throw new Error('the harness was given no speech path');
-            return started(role, llmWorker(speech.llm));
+            return started(role, llmWorker(role, speech.llm, modelRequests));
           case 'tts':
-            return started(role, fakeTtsWorker());
+            return started(role, fakeTtsWorker(modelRequests));
         }
       },
       listen: () => started('listen', listenWorker()),
@@ -205,6 +227,7 @@ export function createHarness({ models, microphoneRateHz, href = ORIGIN, pageGpu
     microphone,
     player,
     ortRuntimesAsked,
+    modelRequests,
     workers,
     latest: (role) => {
       const worker = workers.get(role)?.at(-1);
