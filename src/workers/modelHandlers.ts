@@ -5,7 +5,7 @@ import { withLoadTurns } from '../models/device/loadTurns';
 import { MODEL_LOAD_LOCK, pageExclusive, SELF_CHECK_LOCK } from '../models/device/pageLocks';
 import { verdictKey } from '../models/selfCheck/verdict';
 import type { ModelLoadRequest, ModelWorkerApi } from './modelApi';
-import type { Handlers } from './protocol';
+import type { CallContext, Handlers } from './protocol';
 
 /** The loaded model of a worker, for the family-specific handlers that use it. */
 export interface ModelSlot<M> {
@@ -30,7 +30,7 @@ export function createModelHandlers<M extends object>(family: ModelFamily<M>, sl
   const exclusive = options.exclusive ?? pageExclusive(SELF_CHECK_LOCK);
   const inTurn = withLoadTurns(family, options.loadExclusive ?? pageExclusive(MODEL_LOAD_LOCK));
   const faulty = withWebGpuFault(inTurn);
-  const fileProgressTo = (context: { progress(progress: { stage: string; loadedBytes: number; totalBytes?: number }): void }) => (progress: FileProgress) =>
+  const fileProgressTo = (context: Pick<CallContext<never>, 'progress'>) => (progress: FileProgress) =>
     context.progress({ stage: progress.file, loadedBytes: progress.loadedBytes, ...(progress.totalBytes ? { totalBytes: progress.totalBytes } : {}) });
   return {
     async referenceProbe(request, context) {
