@@ -44,9 +44,9 @@ function tensorPayload(walk: Walk, tensor: WireField): Uint8Array {
       if (walk.reader.byteAt(field.valueStart) === DATA_LOCATION_EXTERNAL) walk.alreadyExternal = true;
     } else if (field.fieldNumber === TENSOR_RAW_DATA && isLengthDelimited(field) && field.end - field.valueStart >= walk.minBytes) {
       raw = field;
-      continue;
+    } else {
+      kept.push(walk.reader.bytes(field.start, field.end));
     }
-    if (field.fieldNumber !== TENSOR_DATA_LOCATION) kept.push(walk.reader.bytes(field.start, field.end));
   }
   if (!raw) return walk.reader.bytes(tensor.valueStart, tensor.end);
   walk.movedTensors += 1;
