@@ -1,5 +1,5 @@
 // `converse --tts`: speaks each reply in-process the way the page does, and measures time to first audio.
-import { concatFloat32 } from '../../src/audio/concatFloat32';
+import { concatFloat32 } from '../../src/concatArrays';
 import type { ConversationEvent } from '../../src/conversation/conversation';
 import { userTurns, type Dialogue } from '../../src/conversation/dialogue';
 import { ReplySpeech } from '../../src/conversation/replySpeech';

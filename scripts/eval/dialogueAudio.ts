@@ -1,7 +1,7 @@
 // A dialogue's audio as one recording: a single WAV as it is, or the turn WAVs one after another with silence
 // between them long enough to end each turn.
 import type { WavAudio } from '../../src/audio/wav/readWav';
-import { concatFloat32 } from '../../src/audio/concatFloat32';
+import { concatFloat32 } from '../../src/concatArrays';
 
 /** Well past the end-of-turn silence, so the listener ends each turn file's turn before the next begins. */
 export const TURN_GAP_MS = 1500;

@@ -1,4 +1,4 @@
-import { concatFloat32 } from './concatFloat32';
+import { concatFloat32 } from '../concatArrays';
 import { HOP_SAMPLES, RENDER_QUANTUM_SAMPLES, SAMPLE_RATE_HZ } from './dsp/constants';
 import { normalizeWhisperLogMel, transposeFrameMajor } from './dsp/whisperNormalize';
 import { FeaturePipeline } from './featurePipeline';

@@ -1,3 +1,4 @@
+import { concatBytes } from '../concatArrays';
 import { errorMessage } from '../errorMessage';
 /** A model file could not be had: which file, why, and what fixes it. */
 export class ModelFileError extends Error {
@@ -65,11 +66,6 @@ async function readAll(response: Response, totalBytes: number | undefined, onPro
     loadedBytes += value.byteLength;
     onProgress({ loadedBytes, totalBytes });
   }
-  const bytes = new Uint8Array(loadedBytes);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.byteLength;
-  }
-  return bytes;
+  return concatBytes(parts);
 }
+

@@ -101,17 +101,12 @@ export function referenceDtypes(gpuDtype: Dtype, wasmDtype: Dtype): Dtype[] {
   return wasmRuns(gpuDtype) && !sameDtype(gpuDtype, wasmDtype) ? [gpuDtype, wasmDtype] : [wasmRuns(gpuDtype) ? gpuDtype : wasmDtype];
 }
 
-/**
- * The self-check's wasm reference alone, for a process that is ended afterwards: a wasm heap never shrinks, so a
- * reference loaded beside the WebGPU model would leave its high-water mark in that worker for the whole visit.
- */
-export async function referenceOnWasm<M>(family: ModelFamily<M>, modelId: string, dtypes: readonly Dtype[], onProgress: (p: FileProgress) => void): Promise<ReferenceProbe> {
+/** The first of `dtypes` that loads and warms up on wasm as a self-check's reference, or why none did. */
+async function loadReference<M>(family: ModelFamily<M>, modelId: string, dtypes: readonly Dtype[], onProgress: (p: FileProgress) => void): Promise<{ reference: Warmed<M>; dtype: Dtype } | { unavailable: string }> {
   const failures: string[] = [];
   for (const dtype of dtypes) {
     try {
-      const reference = await loadAndWarm(family, modelId, 'wasm', dtype, true, onProgress);
-      await family.dispose(reference.model);
-      return { probe: reference.probe, dtype };
+      return { reference: await loadAndWarm(family, modelId, 'wasm', dtype, true, onProgress), dtype };
     } catch (error) {
       failures.push(`${dtypeLabel(dtype)}: ${errorMessage(error)}`);
     }
@@ -119,13 +114,30 @@ export async function referenceOnWasm<M>(family: ModelFamily<M>, modelId: string
   return { unavailable: `the wasm reference could not be loaded (${failures.join('; ')})` };
 }
 
+/**
+ * The self-check's wasm reference alone, for a process that is ended afterwards: a wasm heap never shrinks, so a
+ * reference loaded beside the WebGPU model would leave its high-water mark in that worker for the whole visit.
+ */
+export async function referenceOnWasm<M>(family: ModelFamily<M>, modelId: string, dtypes: readonly Dtype[], onProgress: (p: FileProgress) => void): Promise<ReferenceProbe> {
+  const loaded = await loadReference(family, modelId, dtypes, onProgress);
+  if ('unavailable' in loaded) return loaded;
+  await family.dispose(loaded.reference.model);
+  return { probe: loaded.reference.probe, dtype: loaded.dtype };
+}
+
+/** The WebGPU run judged against a reference's probe; unverified when the two cannot be compared. */
+function judge(gpuProbe: SelfCheckProbe, gpuDtype: Dtype, probe: SelfCheckProbe, referenceDtype: Dtype): { judgement: Judgement } | { unverified: string } {
+  const judgement = judgeProbes(gpuProbe, probe, { candidateDtype: gpuDtype, referenceDtype, sameWeights: sameDtype(gpuDtype, referenceDtype) });
+  return judgement.comparable ? { judgement } : { unverified: judgement.evidence };
+}
+
 /** Judges the WebGPU run against a reference run elsewhere; a model that differs is released, for wasm to load its own dtype. */
 async function checkAgainstReference<M>(family: ModelFamily<M>, gpu: Warmed<M>, gpuDtype: Dtype, reference: ReferenceProbe): Promise<CheckResult<M>> {
   if ('unavailable' in reference) return { unverified: reference.unavailable };
-  const judgement = judgeProbes(gpu.probe, reference.probe, { candidateDtype: gpuDtype, referenceDtype: reference.dtype, sameWeights: sameDtype(gpuDtype, reference.dtype) });
-  if (!judgement.comparable) return { unverified: judgement.evidence };
-  if (!judgement.agrees) await family.dispose(gpu.model);
-  return { judgement, referenceDtype: reference.dtype };
+  const verdict = judge(gpu.probe, gpuDtype, reference.probe, reference.dtype);
+  if ('unverified' in verdict) return verdict;
+  if (!verdict.judgement.agrees) await family.dispose(gpu.model);
+  return { judgement: verdict.judgement, referenceDtype: reference.dtype };
 }
 
 /**
@@ -133,30 +145,23 @@ async function checkAgainstReference<M>(family: ModelFamily<M>, gpu: Warmed<M>, 
  * copy but the one that will run: on return at most one copy of this model is held.
  */
 async function checkAgainstWasm<M>(family: ModelFamily<M>, modelId: string, gpu: Warmed<M>, gpuDtype: Dtype, wasmDtype: Dtype, onProgress: (p: FileProgress) => void): Promise<CheckResult<M>> {
-  const tries = referenceDtypes(gpuDtype, wasmDtype);
-  const failures: string[] = [];
-  for (const referenceDtype of tries) {
-    let reference: Warmed<M>;
-    try {
-      reference = await loadAndWarm(family, modelId, 'wasm', referenceDtype, true, onProgress);
-    } catch (error) {
-      failures.push(`${dtypeLabel(referenceDtype)}: ${errorMessage(error)}`);
-      continue;
-    }
-    const judgement = judgeProbes(gpu.probe, reference.probe, { candidateDtype: gpuDtype, referenceDtype, sameWeights: sameDtype(gpuDtype, referenceDtype) });
-    if (!judgement.comparable) {
-      await family.dispose(reference.model);
-      return { unverified: judgement.evidence };
-    }
-    if (judgement.agrees || !sameDtype(referenceDtype, wasmDtype)) {
-      await family.dispose(reference.model);
-      if (!judgement.agrees) await family.dispose(gpu.model);
-      return { judgement, referenceDtype };
-    }
-    await family.dispose(gpu.model);
-    return { judgement, referenceDtype, wasm: reference };
+  const loaded = await loadReference(family, modelId, referenceDtypes(gpuDtype, wasmDtype), onProgress);
+  if ('unavailable' in loaded) return { unverified: loaded.unavailable };
+  const { reference, dtype: referenceDtype } = loaded;
+  const verdict = judge(gpu.probe, gpuDtype, reference.probe, referenceDtype);
+  if ('unverified' in verdict) {
+    await family.dispose(reference.model);
+    return verdict;
   }
-  return { unverified: `the wasm reference could not be loaded (${failures.join('; ')})` };
+  const { judgement } = verdict;
+  if (judgement.agrees || !sameDtype(referenceDtype, wasmDtype)) {
+    await family.dispose(reference.model);
+    if (!judgement.agrees) await family.dispose(gpu.model);
+    return { judgement, referenceDtype };
+  }
+  // The reference is the wasm model that will run: no second load.
+  await family.dispose(gpu.model);
+  return { judgement, referenceDtype, wasm: reference };
 }
 
 /**

@@ -32,7 +32,7 @@ export function serveModelWorker<M extends object, Extra extends Api>(family: Mo
   // A lost device cannot run again: the page replaces this worker and loads its model anew.
   const deviceWatch = new DeviceLossWatch((loss) => post({ id: EVENT_ID, type: 'event', payload: { kind: 'deviceLost', ...loss } }));
   const { handlers: ownHandlers, afterLoad } = familyWorker(slot);
-  const prepare = ({ pack, runtime, ortRuntime }: ModelLoadRequest, onFileProgress: (progress: FileProgress) => void) => {
+  const prepare = ({ pack, runtime, ortRuntime }: Pick<ModelLoadRequest, 'pack' | 'runtime' | 'ortRuntime'>, onFileProgress: (progress: FileProgress) => void) => {
     const build = ortBuildFor(runtime);
     if (ortRuntime) useSharedOrtWasm(ortRuntime, build);
     configureTransformers(pack, WASM_THREADS, build);

@@ -1,6 +1,7 @@
 // Protocol Buffers' wire format, read field by field from a file that need not be in memory: enough to walk an ONNX
 // model's messages and to write back the few fields the page changes. protobufjs (under onnx-proto) decodes only a
 // buffer held whole, which is what a model's weights left on disk must avoid.
+import { concatBytes } from '../../concatArrays';
 
 /** Bytes [start, end) of a file. */
 export type ReadRange = (start: number, end: number) => Uint8Array;
@@ -45,9 +46,9 @@ export class WindowedReader {
   bytes(start: number, end: number): Uint8Array {
     if (end > this.sizeBytes) throw new Error(`the file ends at byte ${this.sizeBytes} inside a field`);
     if (start >= this.windowStart && end <= this.windowStart + this.window.length) {
-      return this.window.slice(start - this.windowStart, end - this.windowStart);
+      return this.window.subarray(start - this.windowStart, end - this.windowStart);
     }
-    return this.read(start, end).slice();
+    return this.read(start, end);
   }
 }
 
@@ -96,16 +97,6 @@ export function encodeVarint(value: number): Uint8Array {
   }
   bytes.push(rest);
   return Uint8Array.from(bytes);
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
 }
 
 /** A length-delimited field: tag, length, payload. */

@@ -4,7 +4,7 @@ import { fetchModelResponse, ModelFileError } from '../fetchModelFile';
 import { MODEL_CACHE_NAME } from '../cachedModelFile';
 import { ORT_BUILDS, type OrtBuild } from '../ortWasmPaths';
 import { packRemedy } from './packRemedy';
-import { localKeyedCache, localKeyFor } from './localKeyedCache';
+import { localKeyedCache, localKeyFor, type ModelFileCache } from './localKeyedCache';
 import { graphsFromCache } from './graphsFromCache';
 import type { FileProgress } from '../loadModel';
 import { prepareSessionsFromBytes } from './sessionsFromBytes';
@@ -49,12 +49,13 @@ const urlForKey = (key: string) => localKeyFor(key, env.remoteHost, env.localMod
 
 /**
  * A model worker's transformers.js gets each graph from the cache without its weights, which onnxruntime reads from
- * there one at a time (graphsFromCache); after configureTransformers. The bench's plain recipe does without.
+ * there one at a time (graphsFromCache), wrapping the cache configureTransformers set. The bench's plain recipe does
+ * without.
  */
 export function serveGraphsFromCache(pack: string, onFileProgress: (progress: FileProgress) => void): void {
-  if (typeof caches === 'undefined') return;
+  if (!env.customCache) return;
   const remedy = `${packRemedy(pack)}.`;
-  env.customCache = graphsFromCache(localKeyedCache(() => caches.open(MODEL_CACHE_NAME), urlForKey), {
+  env.customCache = graphsFromCache(env.customCache as ModelFileCache, {
     urlFor: urlForKey,
     fetchFile: (url) => fetchModelResponse(url, remedy),
     onFileProgress,

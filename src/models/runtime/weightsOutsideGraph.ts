@@ -1,4 +1,5 @@
-import { concatBytes, isLengthDelimited, lengthDelimitedField, varintField, WindowedReader, wireFields, type ReadRange, type WireField } from './protobufWire';
+import { concatBytes } from '../../concatArrays';
+import { isLengthDelimited, lengthDelimitedField, varintField, WindowedReader, wireFields, type ReadRange, type WireField } from './protobufWire';
 
 /** Initializers smaller than this stay inside the graph (shapes, scalars): reading them from outside gains nothing. */
 export const MIN_OUTSIDE_TENSOR_BYTES = 1024;

@@ -4,6 +4,7 @@ import { chunkTokenIds, type BoundaryIds } from './chunkTokens';
 import { KOKORO_STYLE_SIZE, type KokoroBundle } from './kokoroFamily';
 import { normalizeForSpeech } from './normalizeText';
 import { phonemizeEnglish } from './phonemize';
+import { concatFloat32 } from '../../concatArrays';
 
 /** Kokoro's output sample rate. */
 export const KOKORO_SAMPLE_RATE_HZ = 24_000;
@@ -78,16 +79,6 @@ async function speakChunk(bundle: KokoroBundle, ids: readonly number[], style: F
   return waveform.data as Float32Array;
 }
 
-function concatenate(parts: readonly Float32Array[]): Float32Array {
-  const audio = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    audio.set(part, offset);
-    offset += part.length;
-  }
-  return audio;
-}
-
 /** Speaks `text`; chunks run one after another (transformers.js serialises a worker's sessions anyway). */
 export async function synthesize(bundle: KokoroBundle, text: string, options: SpeakOptions): Promise<Speech> {
   validate(options);
@@ -115,5 +106,5 @@ export async function synthesize(bundle: KokoroBundle, text: string, options: Sp
   }
   options.signal?.throwIfAborted();
   timingsMs.model = lap();
-  return { audio: concatenate(parts), chunks: chunks.length, phonemes: chunks.reduce((sum, chunk) => sum + chunk.length, 0), timingsMs };
+  return { audio: concatFloat32(parts), chunks: chunks.length, phonemes: chunks.reduce((sum, chunk) => sum + chunk.length, 0), timingsMs };
 }
