@@ -9,7 +9,7 @@ const manifest = parseManifest(JSON.parse(readFileSync(join(process.cwd(), 'publ
 const GPU: GpuInfo = { adapterKey: 'x', isFallbackAdapter: false, shaderF16: true, maxBufferSizeBytes: 2 ** 31, maxStorageBufferBindingSizeBytes: 2 ** 30 };
 const GIB = 2 ** 30;
 
-/** Peak Pss of the page and its workers on a first visit on wasm, by `npm run bench:first-visit` at a13cde6 and 2a1f3c0 (the scale-lite runs spread 2459-2480 MB). */
+/** Peak Pss of the page and its workers on a first visit on wasm, by `npm run bench:first-visit` at a13cde6 and 4742f36 (the scale-lite runs spread 2459-2480 MB). */
 const MEASURED_FIRST_VISIT_MIB: Record<string, number> = { tiny: 751, 'scale-lite': 2470, 'scale-default': 3847 };
 
 describe('memory plan against measured first visits', () => {
