@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { linearModel } from '../../../test/support/onnxModels';
 import type { FileProgress } from '../loadModel';
 import { graphsFromCache, isGraphServedFromCache } from './graphsFromCache';
+import { progressForwarder } from './progressForwarder';
 import type { ModelFileCache } from './localKeyedCache';
 import { readFromMemory } from './weightsOutsideGraph';
 
@@ -65,7 +66,9 @@ describe('graphsFromCache', () => {
     expect(progress.at(-1)).toEqual({ file: 'onnx/model.onnx', loadedBytes: model.length, totalBytes: model.length });
     expect(progress.every((event, i) => i === 0 || event.loadedBytes >= progress[i - 1]!.loadedBytes)).toBe(true);
     // transformers.js reads only the small graph: its progress for that file would say so, and is not forwarded.
-    expect(isGraphServedFromCache('onnx/model.onnx')).toBe(true);
+    expect(isGraphServedFromCache('tiny/llm', 'onnx/model.onnx')).toBe(true);
+    // Another model's file of the same name is not served here: its progress still comes from transformers.js.
+    expect(isGraphServedFromCache('tiny/speech_llm', 'onnx/model.onnx')).toBe(false);
     await cache.match(URL_OF_GRAPH);
     expect(fetched).toHaveLength(1);
   });
@@ -82,6 +85,16 @@ describe('graphsFromCache', () => {
     // transformers.js then fetches it and asks the cache again before storing it: it is not downloaded a second time.
     expect(await refusing.cache.match(URL_OF_GRAPH)).toBeUndefined();
     expect(refusing.fetched).toHaveLength(1);
+  });
+
+  it('drops transformers.js\' progress only for the graphs it served, not for another model\'s file of the same name', async () => {
+    const url = '/models/tiny/tts/onnx/model_quantized.onnx';
+    await served({ [url]: linearModel() }).cache.match(url);
+    const forwarded: FileProgress[] = [];
+    const forward = progressForwarder((event) => forwarded.push(event));
+    forward({ status: 'progress', name: 'tiny/tts', file: 'onnx/model_quantized.onnx', loaded: 10, total: 20 });
+    forward({ status: 'progress', name: 'lite/tts', file: 'onnx/model_quantized.onnx', loaded: 10, total: 20 });
+    expect(forwarded).toEqual([{ file: 'onnx/model_quantized.onnx', loadedBytes: 10, totalBytes: 20 }]);
   });
 
   it('serves a cached file that is not ONNX as it is, for onnxruntime to report', async () => {

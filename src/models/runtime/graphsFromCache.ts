@@ -17,11 +17,17 @@ export interface GraphsFromCacheOptions {
 const fileNameOf = (url: string): string => url.split('/').slice(-2).join('/');
 const isGraph = (url: string): boolean => url.endsWith('.onnx');
 
-/** Files whose progress this cache reports itself: transformers.js only sees their small graphs. */
+/** URLs of the graphs whose progress this cache reports itself: transformers.js only sees their small graphs. */
 const reportedHere = new Set<string>();
 
-/** Whether transformers.js' progress for `file` is about a graph served here, whose real progress this module reports. */
-export const isGraphServedFromCache = (file: string): boolean => reportedHere.has(file);
+/**
+ * Whether transformers.js' progress for model `modelId`'s `file` is about a graph served here, whose real progress this
+ * module reports. By URL, not file name: another model's file of the same name (a refused download) still reports.
+ */
+export const isGraphServedFromCache = (modelId: string, file: string): boolean => {
+  for (const url of reportedHere) if (url.endsWith(`/${modelId}/${file}`)) return true;
+  return false;
+};
 
 function counting(response: Response, onBytes: (loadedBytes: number) => void): Response {
   if (!response.body) return response;
@@ -80,7 +86,7 @@ export function graphsFromCache(cache: ModelFileCache, options: GraphsFromCacheO
         graph = null;
       }
       if (!graph) return new Response(blob, { headers: found.headers });
-      reportedHere.add(file);
+      reportedHere.add(url);
       options.onFileProgress({ file, loadedBytes: blob.size, totalBytes: blob.size });
       return new Response(graph, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(graph.length) } });
     },

@@ -3,6 +3,8 @@ import { isGraphServedFromCache } from './graphsFromCache';
 
 interface TransformersProgress {
   status: string;
+  /** The model's id, as it was asked for. */
+  name?: string;
   file?: string;
   loaded?: number;
   total?: number;
@@ -11,8 +13,8 @@ interface TransformersProgress {
 /** Turns transformers.js' progress_callback events into per-file byte progress, but for graphs whose files the model cache reports. */
 export function progressForwarder(onFileProgress: (progress: FileProgress) => void): (event: unknown) => void {
   return (event) => {
-    const { status, file, loaded, total } = event as TransformersProgress;
-    if (!file || isGraphServedFromCache(file)) return;
+    const { status, name, file, loaded, total } = event as TransformersProgress;
+    if (!file || (name !== undefined && isGraphServedFromCache(name, file))) return;
     if (status === 'progress' && loaded !== undefined) {
       onFileProgress({ file, loadedBytes: loaded, ...(total ? { totalBytes: total } : {}) });
     } else if (status === 'done' && total) {
