@@ -74,9 +74,15 @@ export function prepareOurSessions(): void {
 /** transformers.js replaces a failed fetch's error with its own "file not found"; ours names the cause and the remedy. */
 let lastFileError: ModelFileError | null = null;
 
-/** The file error behind a failed load, if a model file was missing or could not be fetched, else the error itself. */
+const pathOf = (url: string): string => new URL(url, 'http://localhost').pathname;
+
+/**
+ * The file error behind a failed load, if the load's error names the file that was missing or could not be fetched,
+ * else the error itself: an optional file transformers.js failed to find earlier (and went on without) is no cause.
+ */
 export function explainLoadError(error: unknown): unknown {
   const fileError = lastFileError;
   lastFileError = null;
-  return fileError ?? error;
+  const message = error instanceof Error ? error.message : String(error);
+  return fileError && message.includes(pathOf(fileError.url)) ? fileError : error;
 }
