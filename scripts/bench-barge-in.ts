@@ -8,7 +8,7 @@ import { LISTEN_BATCH_FRAMES } from '../src/turns/listenBatch';
 import { loadVadModel } from './cli/loadVadModel';
 import { parseCliArgs } from './cli/parseCliArgs';
 import { measureCancellerCost } from './bargeIn/cancellerCost';
-import { benchmarkRooms, HEADPHONE_CUT_MS, HEADPHONE_USER_RMS_DB, headphoneScenarios, scenariosFor, type HeadphoneScenario, type Scenario } from './bargeIn/scenarios';
+import { benchmarkRooms, echoOnlyScenario, HEADPHONE_CUT_MS, HEADPHONE_USER_RMS_DB, headphoneScenarios, scenariosFor, type HeadphoneScenario, type Scenario } from './bargeIn/scenarios';
 
 /** A confirmation this long after the user's onset no longer counts as theirs. */
 const ATTRIBUTION_MS = 2000;
@@ -21,6 +21,8 @@ const quantile = (values: number[], q: number): number => {
 
 interface Tally {
   playbackMs: number;
+  /** Playback of the echo-alone recordings, which the ducks on echo alone are counted over. */
+  echoPlaybackMs: number;
   falseFromEcho: number;
   falseFromBursts: number;
   falseOverUser: number;
@@ -65,6 +67,7 @@ async function run(vad: SileroVad, scenario: Scenario, tally: Tally): Promise<vo
     else {
       tally.falseFromEcho += result.bargeIns.length;
       tally.echoDucks += result.ducks.length;
+      tally.echoPlaybackMs += scenario.playbackMs;
       tally.echoTurnsKept += result.turns.length;
       const erle = tally.erleDbByGain.get(scenario.room.gainDb) ?? [];
       tally.erleDbByGain.set(scenario.room.gainDb, [...erle, result.canceller.erleDb]);
@@ -164,7 +167,7 @@ if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.
 
 const vad = await SileroVad.create(loadVadModel());
 const tally: Tally = {
-  playbackMs: 0, falseFromEcho: 0, falseFromBursts: 0, falseOverUser: 0, userScenarios: 0, missed: [], echoDucks: 0,
+  playbackMs: 0, echoPlaybackMs: 0, falseFromEcho: 0, falseFromBursts: 0, falseOverUser: 0, userScenarios: 0, missed: [], echoDucks: 0,
   duckAfterVadMs: [], duckAfterSpeechMs: [], confirmAfterSpeechMs: [], stopAfterSpeechMs: [], echoTurnsKept: 0, erleDbByGain: new Map(),
 };
 const earlyCuts: { name: string; stopMs: number | null; falseBargeIns: number }[] = [];
@@ -181,6 +184,23 @@ for (const [index, room] of rooms.entries()) {
     else earlyCuts.push({ name: scenario.name, ...(await runCutIn(vad, { ...scenario, userOnsetMs: scenario.userOnsetMs! })) });
   }
   process.stderr.write(`bench:barge-in: room ${index + 1}/${rooms.length} done\n`);
+}
+// Speakers and microphone of one device share a clock: the echo alone once more without drift, where the canceller
+// removes far more and what it leaves is judged against a smaller, less steady residual.
+const sameClock = { ducks: 0, playbackMs: 0, falseBargeIns: 0 };
+if (driftPpm === undefined) {
+  for (const room of benchmarkRooms(0)) {
+    const scenario = echoOnlyScenario(room);
+    const result = await analyzeBargeIn({ samples: scenario.mic, sampleRateHz: 16000 }, { samples: scenario.played, sampleRateHz: 16000 }, { vad, batchFrames, gate, bargeIn });
+    sameClock.ducks += result.ducks.length;
+    sameClock.playbackMs += scenario.playbackMs;
+    sameClock.falseBargeIns += result.bargeIns.length;
+    if (result.bargeIns.length > 0) console.error(`  false: ${scenario.name}: ${JSON.stringify(result.bargeIns)}`);
+    if (details) console.error(`  ${result.ducks.length} ducks: ${scenario.name}`);
+  }
+  tally.falseFromEcho += sameClock.falseBargeIns;
+  tally.playbackMs += sameClock.playbackMs;
+  process.stderr.write(`bench:barge-in: one clock done\n`);
 }
 const headphoneStops = new Map<string, number | null>();
 let headphoneFalse = 0;
@@ -200,7 +220,8 @@ const p = (values: number[]): string =>
 const falseTotal = tally.falseFromEcho + tally.falseFromBursts + tally.falseOverUser;
 console.log(`bench:barge-in: ${rooms.length} rooms, ${(tally.playbackMs / 60_000).toFixed(1)} min of playback, batches of ${batchFrames} frame(s), ${((performance.now() - startedMs) / 1000).toFixed(0)} s`);
 console.log(`false barge-ins per 10 min of playback: ${perTenMinutes(falseTotal)} (echo alone ${tally.falseFromEcho}, bursts ${tally.falseFromBursts}, before the user spoke ${tally.falseOverUser})`);
-console.log(`ducks on echo alone: ${tally.echoDucks}; echo turns kept as the user's: ${tally.echoTurnsKept}`);
+const perMinute = (count: number, playbackMs: number): string => ((count * 60_000) / playbackMs).toFixed(1);
+console.log(`ducks on echo alone: ${tally.echoDucks} (${perMinute(tally.echoDucks, tally.echoPlaybackMs)} per min of playback)${sameClock.playbackMs > 0 ? `; with one clock for speakers and microphone (0 ppm): ${sameClock.ducks} (${perMinute(sameClock.ducks, sameClock.playbackMs)} per min), false barge-ins ${sameClock.falseBargeIns}` : ''}; echo turns kept as the user's: ${tally.echoTurnsKept}`);
 console.log(`missed barge-ins: ${tally.missed.length} of ${tally.userScenarios}${tally.missed.map((name) => `\n  missed: ${name}`).join('')}`);
 console.log(`VAD onset (user alone) -> voice ducked: ${p(tally.duckAfterVadMs)}`);
 console.log(`speech onset -> voice ducked: ${p(tally.duckAfterSpeechMs)}`);

@@ -88,7 +88,7 @@ export function scenariosFor(room: Room, index: number, userPitch?: number): Sce
   const length = played.length + samplesOf(1500);
   const echo = echoOf(played, room, length);
   const withNoise = (signal: Float32Array, seed: number) => addNoise(signal, NOISE_RMS_DB, seed);
-  const label = `delay ${room.delayMs} ms, gain ${room.gainDb} dB, rt60 ${room.rt60Ms} ms, ${room.driftPpm} ppm`;
+  const label = roomLabel(room);
 
   const withBursts = echo.slice();
   const kinds: BurstKind[] = ['cough', 'clap', 'knock', 'cough', 'knock', 'clap'];
@@ -124,12 +124,21 @@ export function scenariosFor(room: Room, index: number, userPitch?: number): Sce
   };
 
   return [
-    { name: `echo only (${label})`, kind: 'echo', room, mic: withNoise(echo, room.seed), played, userOnsetMs: null, userAlone: null, playbackMs },
+    echoOnlyScenario(room, echo),
     { name: `echo + bursts (${label})`, kind: 'bursts', room, mic: withNoise(withBursts, room.seed + 1), played, userOnsetMs: null, userAlone: null, playbackMs },
     ...Array.from({ length: USER_CUTS }, (_, cut) => withUser(cut, false)),
     withUser(USER_CUTS, true),
   ];
 }
+
+/** The room's echo of the reply alone, with the microphone's noise (`echo`: that echo, when already computed). */
+export function echoOnlyScenario(room: Room, echo = echoOf(replySignal(), room, replySignal().length + samplesOf(1500))): Scenario {
+  const played = replySignal();
+  const label = roomLabel(room);
+  return { name: `echo only (${label})`, kind: 'echo', room, mic: addNoise(echo, NOISE_RMS_DB, room.seed), played, userOnsetMs: null, userAlone: null, playbackMs: (played.length * 1000) / SAMPLE_RATE_HZ };
+}
+
+const roomLabel = (room: Room): string => `delay ${room.delayMs} ms, gain ${room.gainDb} dB, rt60 ${room.rt60Ms} ms, ${room.driftPpm} ppm`;
 
 /** Headphones: the user's level at the microphone, against the reply played at PLAYED_RMS_DB. */
 export const HEADPHONE_USER_RMS_DB = [-20, -26, -32, -38];
