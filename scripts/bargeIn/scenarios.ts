@@ -132,10 +132,10 @@ export function scenariosFor(room: Room, index: number, userPitch?: number): Sce
 }
 
 /** The room's echo of the reply alone, with the microphone's noise (`echo`: that echo, when already computed). */
-export function echoOnlyScenario(room: Room, echo = echoOf(replySignal(), room, replySignal().length + samplesOf(1500))): Scenario {
+export function echoOnlyScenario(room: Room, echo?: Float32Array): Scenario {
   const played = replySignal();
-  const label = roomLabel(room);
-  return { name: `echo only (${label})`, kind: 'echo', room, mic: addNoise(echo, NOISE_RMS_DB, room.seed), played, userOnsetMs: null, userAlone: null, playbackMs: (played.length * 1000) / SAMPLE_RATE_HZ };
+  const mic = addNoise(echo ?? echoOf(played, room, played.length + samplesOf(1500)), NOISE_RMS_DB, room.seed);
+  return { name: `echo only (${roomLabel(room)})`, kind: 'echo', room, mic, played, userOnsetMs: null, userAlone: null, playbackMs: (played.length * 1000) / SAMPLE_RATE_HZ };
 }
 
 const roomLabel = (room: Room): string => `delay ${room.delayMs} ms, gain ${room.gainDb} dB, rt60 ${room.rt60Ms} ms, ${room.driftPpm} ppm`;

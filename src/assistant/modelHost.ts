@@ -1,7 +1,7 @@
 import { MODEL_CACHE_NAME } from '../models/cachedModelFile';
 import { describeSource } from '../models/describeSource';
 import { chooseDevice, type Device, type Dtype } from '../models/device/chooseDevice';
-import { referenceDtypes, type ReferenceProbe } from '../models/loadModel';
+import { referenceDtypes, willSelfCheck, type ReferenceProbe } from '../models/loadModel';
 import type { GpuInfo } from '../models/device/gpuInfo';
 import { choosePackThatFits, type MemoryBudget } from '../models/device/memoryPlan';
 import { packFilesThatRun, parseManifest, type Manifest, type ModelComponent } from '../models/manifest';
@@ -281,7 +281,7 @@ export class ModelHost {
     const preference = store.getState().settings.devicePreference;
     const verdict = gpu && !recheck ? verdicts.read()[verdictKey(gpu.adapterKey, fingerprint(component))] : undefined;
     const choice = chooseDevice(component.dtype, gpu, preference, verdict);
-    const willCheck = choice.device === 'webgpu' && preference !== 'webgpu' && !verdict?.agrees;
+    const willCheck = choice.device === 'webgpu' && willSelfCheck(preference, verdict);
     return { runtime: choice.device, referenceDtypes: willCheck ? referenceDtypes(choice.dtype, component.dtype.wasm) : null };
   }
 

@@ -68,4 +68,3 @@ async function readAll(response: Response, totalBytes: number | undefined, onPro
   }
   return concatBytes(parts);
 }
-

@@ -96,6 +96,11 @@ function wasmRuns(dtype: Dtype): boolean {
 
 type CheckResult<M> = { judgement: Judgement; wasm?: Warmed<M>; referenceDtype: Dtype } | { unverified: string };
 
+/** Whether a model going to WebGPU is checked against wasm: not when WebGPU was asked for, nor when it agreed before. */
+export function willSelfCheck(preference: DevicePreference, verdict: SelfCheckVerdict | undefined): boolean {
+  return !verdict?.agrees && preference !== 'webgpu';
+}
+
 /** The dtypes a WebGPU dtype's wasm reference tries in turn: the same weights when wasm runs them, else wasm's own. */
 export function referenceDtypes(gpuDtype: Dtype, wasmDtype: Dtype): Dtype[] {
   return wasmRuns(gpuDtype) && !sameDtype(gpuDtype, wasmDtype) ? [gpuDtype, wasmDtype] : [wasmRuns(gpuDtype) ? gpuDtype : wasmDtype];
@@ -185,7 +190,7 @@ export async function loadWithFallback<M>(family: ModelFamily<M>, request: LoadR
   // The page starts the wasm-only runtime where it saw no use for WebGPU; a worker that sees otherwise stays on wasm.
   if (request.webGpuInRuntime === false) return onWasm('the page started this model without WebGPU, having found no use for it', null);
 
-  const willCheck = !known?.agrees && request.preference !== 'webgpu';
+  const willCheck = willSelfCheck(request.preference, known);
   let gpu: Warmed<M>;
   try {
     gpu = await loadAndWarm(family, modelId, 'webgpu', choice.dtype, willCheck, onProgress);

@@ -29,13 +29,10 @@ export interface ModelLoadRequest {
 }
 
 /** A self-check's wasm reference, run alone in a worker the page ends afterwards. */
-export interface ReferenceRequest {
-  pack: string;
-  modelId: string;
+export type ReferenceRequest = Pick<ModelLoadRequest, 'pack' | 'modelId' | 'ortRuntime'> & {
   /** The dtypes to try in turn (referenceDtypes). */
   dtypes: Dtype[];
-  ortRuntime?: WebAssembly.Module;
-}
+};
 
 export interface ModelLoadResult {
   device: Device;
