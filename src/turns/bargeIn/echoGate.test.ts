@@ -195,7 +195,8 @@ describe('EchoGate', () => {
     user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 10 ** (-18 / 20)), 5 * RATE_HZ);
     const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -4));
     const run = (residualPredictor: 'reference' | 'estimate', withUser: boolean, confirmLeakQuantile = 0.6): FrameVerdict[] => {
-      const gate = new EchoGate({ residualPredictor, confirmLeakQuantile });
+      // Both predictors judged by the same tail, the confirming one's: this is about what predicts, not how it decays.
+      const gate = new EchoGate({ residualPredictor, confirmLeakQuantile, duckEstimateTailDecayDbPerFrame: 1.5 });
       const refFrames = logMelFrames(reference);
       const micFrames = logMelFrames(mix(echo, withUser ? user : new Float32Array(user.length), floor));
       const residualFrames = logMelFrames(mix(residualEcho, withUser ? user : new Float32Array(user.length), floor));
@@ -213,6 +214,47 @@ describe('EchoGate', () => {
     // Confirmation's own, lower quantile: a tighter prediction counts more of the user's frames.
     const confirmed = (verdicts: FrameVerdict[]): number => verdicts.filter((v, frame) => userFrames[frame] && v.clearlyUser).length;
     expect(confirmed(run('estimate', true, 0.6))).toBeGreaterThan(confirmed(run('estimate', true, 0.9)));
+  });
+
+  it('judges ducking by a slower tail of the estimate than confirming: residual echo that outlasts the estimate ducks half as often or less, a user over it ducks as soon', () => {
+    // The canceller leaves 15 dB, and a late reverberation it does not model (rt60 1 s: 0.6 dB per frame, slower than
+    // the estimate's 1.5 dB tail) rings on after each syllable of its estimate.
+    const echo = delayed(reference, 0.12 * RATE_HZ, -6);
+    const decayPerSample = 10 ** (-60 / 20 / RATE_HZ);
+    const tapEvery = 8;
+    const taps = Array.from(lcgNoise32(RATE_HZ / tapEvery, 13), (x, k) => 0.2 * x * decayPerSample ** (k * tapEvery));
+    const residualEcho = new Float32Array(echo.length);
+    for (let n = 0; n < echo.length; n++) {
+      let sum = echo[n]!;
+      for (let k = 1; k < taps.length && k * tapEvery <= n; k++) sum += taps[k]! * echo[n - k * tapEvery]!;
+      residualEcho[n] = sum * 10 ** (-15 / 20);
+    }
+    const user = new Float32Array(reference.length);
+    user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 10 ** (-12 / 20)), 5 * RATE_HZ);
+    const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -4));
+    const run = (duckEstimateTailDecayDbPerFrame: number | undefined, withUser: boolean): FrameVerdict[] => {
+      const gate = new EchoGate(duckEstimateTailDecayDbPerFrame === undefined ? {} : { duckEstimateTailDecayDbPerFrame });
+      const refFrames = logMelFrames(reference);
+      const micFrames = logMelFrames(mix(echo, withUser ? user : new Float32Array(user.length), floor));
+      const residualFrames = logMelFrames(mix(residualEcho, withUser ? user : new Float32Array(user.length), floor));
+      const estimateFrames = logMelFrames(echo);
+      return micFrames.map((logMel, frame) => {
+        gate.writeReference(frame, refFrames[frame]!, N_MELS);
+        return gate.judge(frame, logMel, 0, N_MELS, residualFrames[frame]!, 0, estimateFrames[frame]!);
+      });
+    };
+    const echoDucks = (verdicts: FrameVerdict[]): number => verdicts.slice(300).filter((v) => v.userLike).length;
+    const byDefault = echoDucks(run(undefined, false));
+    const byConfirmTail = echoDucks(run(1.5, false));
+    expect(byConfirmTail).toBeGreaterThanOrEqual(10);
+    expect(byDefault).toBeLessThanOrEqual(byConfirmTail / 2);
+    // The user's syllables (runs of 3 frames or more) that duck within their first 3 frames: no fewer than before.
+    const onsets = userFrames.flatMap((on, frame) => (on && !userFrames[frame - 1] && userFrames[frame + 2] ? [frame] : []));
+    const duckedSoon = (verdicts: FrameVerdict[]) => onsets.filter((frame) => verdicts.slice(frame, frame + 3).some((v) => v.userLike)).length;
+    const soonByConfirmTail = duckedSoon(run(1.5, true));
+    expect(onsets.length).toBeGreaterThanOrEqual(8);
+    expect(soonByConfirmTail).toBeGreaterThanOrEqual(3);
+    expect(duckedSoon(run(undefined, true))).toBeGreaterThanOrEqual(soonByConfirmTail);
   });
 
   it('before anything played, nothing is echo: a voice is the user and nothing is playing', () => {
