@@ -108,7 +108,7 @@ async function runCutIn(vad: SileroVad, scenario: Pick<HeadphoneScenario, 'name'
   return { stopMs, falseBargeIns: result.bargeIns.filter((b) => b.confirmedMs < onset).length };
 }
 
-const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--learn-step-db DB] [--learn-updates N] [--unaligned-headroom-db DB] [--unaligned-learn-step-db DB] [--aligned-start-headroom-db DB] [--drift-ppm PPM] [--user-pitch P] [--details]';
+const USAGE = 'npm run -s bench:barge-in -- [--batch-frames N] [--confirm-margin-db DB] [--onset-frames N] [--residual-predictor reference|estimate] [--leak-quantile Q] [--confirm-leak-quantile Q] [--duck-tail-decay-db DB] [--one-band-margin-db DB] [--duck-one-band-margin-db DB] [--fill-holes on|off] [--learn-step-db DB] [--learn-updates N] [--unaligned-headroom-db DB] [--unaligned-learn-step-db DB] [--aligned-start-headroom-db DB] [--drift-ppm PPM] [--user-pitch P] [--details]';
 const PREDICTORS: readonly ResidualPredictor[] = ['reference', 'estimate'];
 function residualPredictorOf(name: string): ResidualPredictor {
   const predictor = PREDICTORS.find((known) => known === name);
@@ -126,6 +126,7 @@ const { values } = parseCliArgs({
     'one-band-margin-db': { type: 'string' },
     'leak-quantile': { type: 'string' },
     'confirm-leak-quantile': { type: 'string' },
+    'duck-tail-decay-db': { type: 'string' },
     'duck-one-band-margin-db': { type: 'string' },
     'fill-holes': { type: 'string' },
     'learn-step-db': { type: 'string' },
@@ -148,6 +149,7 @@ const gate = {
   ...(values['duck-one-band-margin-db'] === undefined ? {} : { duckOneBandMarginDb: Number(values['duck-one-band-margin-db']) }),
   ...(values['leak-quantile'] === undefined ? {} : { leakQuantile: Number(values['leak-quantile']) }),
   ...(values['confirm-leak-quantile'] === undefined ? {} : { confirmLeakQuantile: Number(values['confirm-leak-quantile']) }),
+  ...(values['duck-tail-decay-db'] === undefined ? {} : { duckEstimateTailDecayDbPerFrame: Number(values['duck-tail-decay-db']) }),
   ...(values['residual-predictor'] === undefined ? {} : { residualPredictor: residualPredictorOf(values['residual-predictor']) }),
   ...(values['learn-step-db'] === undefined ? {} : { learnStepDb: Number(values['learn-step-db']) }),
   ...(values['learn-updates'] === undefined ? {} : { learnUpdates: Number(values['learn-updates']) }),
@@ -163,7 +165,7 @@ const bargeIn = {
 };
 // Infinity switches the one-band duck off.
 if (gate.duckOneBandMarginDb !== undefined && Number.isNaN(gate.duckOneBandMarginDb)) throw new Error(`--duck-one-band-margin-db takes a number or Infinity (usage: ${USAGE})`);
-if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.learnStepDb, gate.learnUpdates, gate.unalignedHeadroomDb, gate.unalignedLearnStepDb, gate.alignedStartHeadroomDb, gate.confirmLeakQuantile, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`the margins, steps, quantiles and --onset-frames take numbers (usage: ${USAGE})`);
+if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.learnStepDb, gate.learnUpdates, gate.unalignedHeadroomDb, gate.unalignedLearnStepDb, gate.alignedStartHeadroomDb, gate.confirmLeakQuantile, gate.duckEstimateTailDecayDbPerFrame, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`the margins, steps, quantiles and --onset-frames take numbers (usage: ${USAGE})`);
 
 const vad = await SileroVad.create(loadVadModel());
 const newTally = (): Tally => ({

@@ -74,7 +74,7 @@ export interface EchoGateConfig {
    */
   confirmLeakQuantile: number;
   initialLeakDb: number;
-  /** The echo estimate keeps a tail that decays this fast: the room's reverb beyond the canceller's taps follows it. */
+  /** The echo estimate's tail that confirming judges by decays this fast: the room's reverb beyond the canceller's taps follows it. */
   estimateTailDecayDbPerFrame: number;
   /**
    * The tail ducking judges by (its leakage learned against it), slower: what the canceller leaves outlasts its
