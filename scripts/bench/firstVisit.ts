@@ -14,7 +14,7 @@ import { parseCliArgs, usageError } from '../cli/parseCliArgs';
 import { runCli } from '../cli/runCli';
 import type { Device } from '../../src/models/device/chooseDevice';
 import { parseManifest, type ComponentRole } from '../../src/models/manifest';
-import { ChromiumMemorySampler, type VisitMemory } from './firstVisitMemory';
+import { ChromiumMemorySampler, renderersNow, type VisitMemory } from './firstVisitMemory';
 import { roleFilesBytes, runningFilesBytes } from './firstVisitFiles';
 import { WorkerMemoryWatch, type TargetFigures } from './firstVisitWorkers';
 import type { PssBreakdown } from './smapsBreakdown';
@@ -45,6 +45,9 @@ interface VisitResult {
   roleBytes: Partial<Record<ComponentRole, number>>;
   /** The page and each worker: peaks during the visit, live after a GC once every model was ready. */
   targets: TargetFigures[];
+  /** The renderers once every model was ready, and again after that GC: what the idle workers kept as garbage. */
+  renderersAtReady: PssBreakdown;
+  renderersAfterCollection: PssBreakdown;
   models: ModelLine[];
 }
 
@@ -125,7 +128,9 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     await waitForModels(page, timeoutMs);
     const readyS = (performance.now() - startMs) / 1000;
     const peakUntilReadyBytes = sampler.peakPageBytesSoFar();
+    const renderersAtReady = await renderersNow(browserSession);
     const targets = await watch.stop();
+    const renderersAfterCollection = await renderersNow(browserSession);
     const offline = await page
       .locator('[data-testid="pack-offline"][data-offline="yes"]')
       .waitFor({ timeout: OFFLINE_WAIT_MS })
@@ -136,7 +141,7 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     const shaderF16 = /shader-f16 yes/.test((await page.getByTestId('gpu').textContent().catch(() => null)) ?? '');
     const devices = Object.fromEntries(models.map((model) => [model.role, model.device]));
     const roleBytes = roleFilesBytes(packOf(pack), devices, device, shaderF16);
-    return { pack, device, readyS, offlineS: offline, blankBytes, peakUntilReadyBytes, memory, filesBytes: runningFilesBytes(packOf(pack), devices, device, shaderF16), roleBytes, targets, models };
+    return { pack, device, readyS, offlineS: offline, blankBytes, peakUntilReadyBytes, memory, filesBytes: runningFilesBytes(packOf(pack), devices, device, shaderF16), roleBytes, targets, renderersAtReady, renderersAfterCollection, models };
   } finally {
     await close();
   }
@@ -167,6 +172,7 @@ function report(result: VisitResult): string {
     `  peak Pss of page+workers+GPU until offline ${mb(memory.peakPageBytes)} MB (renderers ${mb(memory.atPeak.rendererBytes)}, GPU ${mb(memory.atPeak.gpuBytes)}); summed VmHWM ${mb(memory.summedHighWaterBytes)} MB; all Chromium processes (Pss) ${mb(memory.peakAllBytes)} MB; blank page ${mb(result.blankBytes)} MB`,
     `  until offline: peak ${(memory.peakPageBytes / result.filesBytes).toFixed(2)} x the files, peak above the blank page ${((memory.peakPageBytes - result.blankBytes) / result.filesBytes).toFixed(2)} x`,
     `  split near the peak (Pss, MB): ${describeBreakdown('renderers', memory.breakdownAtPeak.renderer)}; ${describeBreakdown('GPU', memory.breakdownAtPeak.gpu)}`,
+    `  renderers at ready (Pss, MB): ${describeBreakdown('as the visit left them', result.renderersAtReady)}; ${describeBreakdown('after a forced collection in the page and every worker', result.renderersAfterCollection)}`,
     ...result.targets.map((target) => describeTarget(target, result.roleBytes)),
     ...result.models.map((model) => `  ${model.role}: ${model.badge}; ${model.selfCheck}`),
   ].join('\n');

@@ -34,6 +34,17 @@ export interface VisitMemory {
   breakdownAtPeak: { renderer: PssBreakdown; gpu: PssBreakdown };
 }
 
+type ProcessList = { type: string; id: number }[];
+
+const breakdownOf = (processInfo: ProcessList, type: string): PssBreakdown =>
+  processInfo.filter((p) => p.type === type).reduce((sum, { id }) => addBreakdowns(sum, processBreakdown(id) ?? EMPTY_BREAKDOWN), EMPTY_BREAKDOWN);
+
+/** The renderers' Pss (page, workers, wasm heaps) at this moment, split by kind. */
+export async function renderersNow(browserSession: CDPSession): Promise<PssBreakdown> {
+  const { processInfo } = (await browserSession.send('SystemInfo.getProcessInfo')) as { processInfo: ProcessList };
+  return breakdownOf(processInfo, 'renderer');
+}
+
 export class ChromiumMemorySampler {
   private readonly highWater = new Map<number, { type: string; bytes: number }>();
   private peak: VisitMemory = { peakPageBytes: 0, atPeak: { rendererBytes: 0, gpuBytes: 0 }, summedHighWaterBytes: 0, peakAllBytes: 0, breakdownAtPeak: { renderer: EMPTY_BREAKDOWN, gpu: EMPTY_BREAKDOWN } };
@@ -45,7 +56,7 @@ export class ChromiumMemorySampler {
   }
 
   private async sample(): Promise<void> {
-    const { processInfo } = (await this.browserSession.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+    const { processInfo } = (await this.browserSession.send('SystemInfo.getProcessInfo')) as { processInfo: ProcessList };
     let rendererBytes = 0;
     let gpuBytes = 0;
     let allBytes = 0;
@@ -62,10 +73,9 @@ export class ChromiumMemorySampler {
     if (this.samples++ % BREAKDOWN_EVERY === 0) this.sampleBreakdown(processInfo);
   }
 
-  private sampleBreakdown(processInfo: { type: string; id: number }[]): void {
-    const sumOf = (type: string) => processInfo.filter((p) => p.type === type).reduce((sum, { id }) => addBreakdowns(sum, processBreakdown(id) ?? EMPTY_BREAKDOWN), EMPTY_BREAKDOWN);
-    const renderer = sumOf('renderer');
-    const gpu = sumOf('GPU');
+  private sampleBreakdown(processInfo: ProcessList): void {
+    const renderer = breakdownOf(processInfo, 'renderer');
+    const gpu = breakdownOf(processInfo, 'GPU');
     const { breakdownAtPeak } = this.peak;
     if (breakdownTotal(renderer) + breakdownTotal(gpu) > breakdownTotal(breakdownAtPeak.renderer) + breakdownTotal(breakdownAtPeak.gpu)) this.peak.breakdownAtPeak = { renderer, gpu };
   }
