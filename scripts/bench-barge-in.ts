@@ -164,6 +164,7 @@ const bargeIn = {
   ...(fillHoles === undefined ? {} : { fillHoles: fillHoles === 'on' }),
 };
 // Infinity switches the one-band duck off.
+if (gate.duckEstimateTailDecayDbPerFrame !== undefined && !(gate.duckEstimateTailDecayDbPerFrame > 0)) throw new Error(`--duck-tail-decay-db takes a decay in dB per frame above 0 (usage: ${USAGE})`);
 if (gate.duckOneBandMarginDb !== undefined && Number.isNaN(gate.duckOneBandMarginDb)) throw new Error(`--duck-one-band-margin-db takes a number or Infinity (usage: ${USAGE})`);
 if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.learnStepDb, gate.learnUpdates, gate.unalignedHeadroomDb, gate.unalignedLearnStepDb, gate.alignedStartHeadroomDb, gate.confirmLeakQuantile, gate.duckEstimateTailDecayDbPerFrame, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`the margins, steps, quantiles and --onset-frames take numbers (usage: ${USAGE})`);
 

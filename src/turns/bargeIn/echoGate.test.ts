@@ -257,6 +257,12 @@ describe('EchoGate', () => {
     expect(duckedSoon(run(undefined, true))).toBeGreaterThanOrEqual(soonByConfirmTail);
   });
 
+  it('refuses an estimate tail that does not decay', () => {
+    expect(() => new EchoGate({ duckEstimateTailDecayDbPerFrame: 0 })).toThrow(RangeError);
+    expect(() => new EchoGate({ estimateTailDecayDbPerFrame: -1 })).toThrow(RangeError);
+    expect(() => new EchoGate({ duckEstimateTailDecayDbPerFrame: 0.8 })).not.toThrow();
+  });
+
   it('before anything played, nothing is echo: a voice is the user and nothing is playing', () => {
     const gate = new EchoGate();
     const verdicts = judgeAll(gate, new Float32Array(RATE_HZ), mix(syllables(RATE_HZ, 3), floor.subarray(0, RATE_HZ)));

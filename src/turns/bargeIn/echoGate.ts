@@ -200,6 +200,10 @@ export class EchoGate {
       throw new RangeError(`EchoGate: need 0 <= maxDelayMs < delayWindowMs and delayEveryMs > 0`);
     }
     if (!(gainQuantile > 0 && gainQuantile < 1)) throw new RangeError(`EchoGate: gainQuantile must lie in (0, 1), got ${gainQuantile}`);
+    // A tail that does not decay would hold the loudest echo ever heard, and no user would get through.
+    for (const decayDb of [this.config.estimateTailDecayDbPerFrame, this.config.duckEstimateTailDecayDbPerFrame]) {
+      if (!(decayDb > 0 && Number.isFinite(decayDb))) throw new RangeError(`EchoGate: the estimate's tails must decay (dB per frame > 0), got ${decayDb}`);
+    }
     for (const quantile of [this.config.leakQuantile, this.config.confirmLeakQuantile]) {
       if (!(quantile > 0 && quantile < 1)) throw new RangeError(`EchoGate: leakQuantile and confirmLeakQuantile must lie in (0, 1), got ${quantile}`);
     }
