@@ -2,7 +2,7 @@
 import { FADE_OUT_MS, DUCK_RAMP_MS } from '../src/audio/playback/playerCore';
 import { SileroVad } from '../src/models/vad/sileroVad';
 import { analyzeBargeIn } from '../src/turns/bargeIn/analyzeBargeIn';
-import type { ResidualPredictor } from '../src/turns/bargeIn/echoGate';
+import { EchoGate, type ResidualPredictor } from '../src/turns/bargeIn/echoGate';
 import { VAD_CHUNK_SAMPLES } from '../src/models/vad/vadContract';
 import { LISTEN_BATCH_FRAMES } from '../src/turns/listenBatch';
 import { loadVadModel } from './cli/loadVadModel';
@@ -164,9 +164,14 @@ const bargeIn = {
   ...(fillHoles === undefined ? {} : { fillHoles: fillHoles === 'on' }),
 };
 // Infinity switches the one-band duck off.
-if (gate.duckEstimateTailDecayDbPerFrame !== undefined && !(gate.duckEstimateTailDecayDbPerFrame > 0)) throw new Error(`--duck-tail-decay-db takes a decay in dB per frame above 0 (usage: ${USAGE})`);
 if (gate.duckOneBandMarginDb !== undefined && Number.isNaN(gate.duckOneBandMarginDb)) throw new Error(`--duck-one-band-margin-db takes a number or Infinity (usage: ${USAGE})`);
 if ([gate.confirmMarginDb, gate.confirmOneBandMarginDb, gate.leakQuantile, gate.learnStepDb, gate.learnUpdates, gate.unalignedHeadroomDb, gate.unalignedLearnStepDb, gate.alignedStartHeadroomDb, gate.confirmLeakQuantile, gate.duckEstimateTailDecayDbPerFrame, bargeIn.onsetFrames].some((value) => value !== undefined && !Number.isFinite(value))) throw new Error(`the margins, steps, quantiles and --onset-frames take numbers (usage: ${USAGE})`);
+// The gate's own rules for its settings (quantiles, margins, decays), before minutes of running.
+try {
+  new EchoGate(gate);
+} catch (error) {
+  throw new Error(`${(error as Error).message} (usage: ${USAGE})`);
+}
 
 const vad = await SileroVad.create(loadVadModel());
 const newTally = (): Tally => ({

@@ -35,6 +35,21 @@ function judgeAll(gate: EchoGate, reference: Float32Array, mic: Float32Array): F
   });
 }
 
+/**
+ * The gate behind a canceller: the delay found on the microphone (`echo`, plus `user`), the verdict taken on what the
+ * canceller left (`residualEcho`, plus `user`), its echo estimate being the echo itself.
+ */
+function judgeBehindCanceller(gate: EchoGate, reference: Float32Array, echo: Float32Array, residualEcho: Float32Array, user: Float32Array, floor: Float32Array): FrameVerdict[] {
+  const refFrames = logMelFrames(reference);
+  const micFrames = logMelFrames(mix(echo, user, floor));
+  const residualFrames = logMelFrames(mix(residualEcho, user, floor));
+  const estimateFrames = logMelFrames(echo);
+  return micFrames.map((logMel, frame) => {
+    gate.writeReference(frame, refFrames[frame]!, N_MELS);
+    return gate.judge(frame, logMel, 0, N_MELS, residualFrames[frame]!, 0, estimateFrames[frame]!);
+  });
+}
+
 function delayed(signal: Float32Array, delaySamples: number, gainDb: number): Float32Array {
   const out = new Float32Array(signal.length);
   const scale = 10 ** (gainDb / 20);
@@ -194,18 +209,9 @@ describe('EchoGate', () => {
     const user = new Float32Array(reference.length);
     user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 10 ** (-18 / 20)), 5 * RATE_HZ);
     const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -4));
-    const run = (residualPredictor: 'reference' | 'estimate', withUser: boolean, confirmLeakQuantile = 0.6): FrameVerdict[] => {
-      // Both predictors judged by the same tail, the confirming one's: this is about what predicts, not how it decays.
-      const gate = new EchoGate({ residualPredictor, confirmLeakQuantile, duckEstimateTailDecayDbPerFrame: 1.5 });
-      const refFrames = logMelFrames(reference);
-      const micFrames = logMelFrames(mix(echo, withUser ? user : new Float32Array(user.length), floor));
-      const residualFrames = logMelFrames(mix(residualEcho, withUser ? user : new Float32Array(user.length), floor));
-      const estimateFrames = logMelFrames(echo);
-      return micFrames.map((logMel, frame) => {
-        gate.writeReference(frame, refFrames[frame]!, N_MELS);
-        return gate.judge(frame, logMel, 0, N_MELS, residualFrames[frame]!, 0, estimateFrames[frame]!);
-      });
-    };
+    // Both predictors judged by the same tail, the confirming one's: this is about what predicts, not how it decays.
+    const run = (residualPredictor: 'reference' | 'estimate', withUser: boolean, confirmLeakQuantile = 0.6): FrameVerdict[] =>
+      judgeBehindCanceller(new EchoGate({ residualPredictor, confirmLeakQuantile, duckEstimateTailDecayDbPerFrame: 1.5 }), reference, echo, residualEcho, withUser ? user : new Float32Array(user.length), floor);
     const heard = (verdicts: FrameVerdict[]): number => verdicts.filter((v, frame) => userFrames[frame] && v.userLike).length / userFrames.filter(Boolean).length;
     const byReference = heard(run('reference', true));
     const byEstimate = heard(run('estimate', true));
@@ -232,17 +238,8 @@ describe('EchoGate', () => {
     const user = new Float32Array(reference.length);
     user.set(syllables(3 * RATE_HZ, 21).map((x) => x * 10 ** (-12 / 20)), 5 * RATE_HZ);
     const userFrames = logMelFrames(user).map((logMel) => logMel.some((value) => value > -4));
-    const run = (duckEstimateTailDecayDbPerFrame: number | undefined, withUser: boolean): FrameVerdict[] => {
-      const gate = new EchoGate(duckEstimateTailDecayDbPerFrame === undefined ? {} : { duckEstimateTailDecayDbPerFrame });
-      const refFrames = logMelFrames(reference);
-      const micFrames = logMelFrames(mix(echo, withUser ? user : new Float32Array(user.length), floor));
-      const residualFrames = logMelFrames(mix(residualEcho, withUser ? user : new Float32Array(user.length), floor));
-      const estimateFrames = logMelFrames(echo);
-      return micFrames.map((logMel, frame) => {
-        gate.writeReference(frame, refFrames[frame]!, N_MELS);
-        return gate.judge(frame, logMel, 0, N_MELS, residualFrames[frame]!, 0, estimateFrames[frame]!);
-      });
-    };
+    const run = (duckEstimateTailDecayDbPerFrame: number | undefined, withUser: boolean): FrameVerdict[] =>
+      judgeBehindCanceller(new EchoGate(duckEstimateTailDecayDbPerFrame === undefined ? {} : { duckEstimateTailDecayDbPerFrame }), reference, echo, residualEcho, withUser ? user : new Float32Array(user.length), floor);
     const echoDucks = (verdicts: FrameVerdict[]): number => verdicts.slice(300).filter((v) => v.userLike).length;
     const byDefault = echoDucks(run(undefined, false));
     const byConfirmTail = echoDucks(run(1.5, false));
