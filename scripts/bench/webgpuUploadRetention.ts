@@ -56,7 +56,11 @@ const WORKER = `onmessage = async ({ data: { totalMb, chunkMb, via, waitEach } }
   }
 };`;
 
-const parentOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+/** The parent's pid, from /proc/<pid>/stat: the field after the state, which follows the command's closing bracket. */
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
 
 /** Every live descendant of `root` with its command line. */
 function descendants(root: number): { pid: number; cmdline: string }[] {
