@@ -122,10 +122,19 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     const sampler = new ChromiumMemorySampler(browserSession);
     const watch = new WorkerMemoryWatch(await devTools.newBrowserCDPSession());
     const startMs = performance.now();
-    await page.goto(url);
-    const chosen = await page.getByTestId('pack').getAttribute('data-pack', { timeout: 60_000 });
-    if (chosen !== pack) throw new Error(`the page chose pack ${chosen}, not ${pack}`);
-    await waitForModels(page, timeoutMs);
+    try {
+      await page.goto(url);
+      const chosen = await page.getByTestId('pack').getAttribute('data-pack', { timeout: 60_000 });
+      if (chosen !== pack) throw new Error(`the page chose pack ${chosen}, not ${pack}`);
+      await waitForModels(page, timeoutMs);
+    } catch (error) {
+      // Stopped before the browser closes, so the samplers do not fail on a closed session and hide this error.
+      const memory = await sampler.stop().catch(() => null);
+      await watch.stop().catch(() => null);
+      const elapsedS = ((performance.now() - startMs) / 1000).toFixed(0);
+      const peak = memory ? `; peak of page+workers+GPU so far ${mb(memory.peakPageBytes)} MB (renderers ${mb(memory.atPeak.rendererBytes)}, GPU ${mb(memory.atPeak.gpuBytes)})` : '';
+      throw new Error(`${pack} on ${device}, after ${elapsedS} s: ${(error as Error).message}${peak}`, { cause: error });
+    }
     const readyS = (performance.now() - startMs) / 1000;
     const peakUntilReadyBytes = sampler.peakPageBytesSoFar();
     const renderersAtReady = await renderersNow(browserSession);
