@@ -14,7 +14,7 @@ import { parseCliArgs, usageError } from '../cli/parseCliArgs';
 import { runCli } from '../cli/runCli';
 import type { Device } from '../../src/models/device/chooseDevice';
 import { parseManifest, type ComponentRole } from '../../src/models/manifest';
-import { ChromiumMemorySampler, renderersNow, type VisitMemory } from './firstVisitMemory';
+import { ChromiumMemorySampler, processesNow, type VisitMemory } from './firstVisitMemory';
 import { roleFilesBytes, runningFilesBytes } from './firstVisitFiles';
 import { WorkerMemoryWatch, type TargetFigures } from './firstVisitWorkers';
 import type { PssBreakdown } from './smapsBreakdown';
@@ -137,9 +137,9 @@ async function visit(url: string, pack: string, device: Device, timeoutMs: numbe
     }
     const readyS = (performance.now() - startMs) / 1000;
     const peakUntilReadyBytes = sampler.peakPageBytesSoFar();
-    const renderersAtReady = await renderersNow(browserSession);
+    const renderersAtReady = await processesNow(browserSession, 'renderer');
     const targets = await watch.stop();
-    const renderersAfterCollection = await renderersNow(browserSession);
+    const renderersAfterCollection = await processesNow(browserSession, 'renderer');
     const offline = await page
       .locator('[data-testid="pack-offline"][data-offline="yes"]')
       .waitFor({ timeout: OFFLINE_WAIT_MS })

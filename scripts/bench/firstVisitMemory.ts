@@ -39,10 +39,10 @@ type ProcessList = { type: string; id: number }[];
 const breakdownOf = (processInfo: ProcessList, type: string): PssBreakdown =>
   processInfo.filter((p) => p.type === type).reduce((sum, { id }) => addBreakdowns(sum, processBreakdown(id) ?? EMPTY_BREAKDOWN), EMPTY_BREAKDOWN);
 
-/** The renderers' Pss (page, workers, wasm heaps) at this moment, split by kind. */
-export async function renderersNow(browserSession: CDPSession): Promise<PssBreakdown> {
+/** The Pss of Chromium's processes of one type at this moment, split by kind: the renderers (page, workers, wasm heaps) or the GPU process. */
+export async function processesNow(browserSession: CDPSession, type: 'renderer' | 'GPU'): Promise<PssBreakdown> {
   const { processInfo } = (await browserSession.send('SystemInfo.getProcessInfo')) as { processInfo: ProcessList };
-  return breakdownOf(processInfo, 'renderer');
+  return breakdownOf(processInfo, type);
 }
 
 export class ChromiumMemorySampler {

@@ -2,11 +2,10 @@
 // `npx tsx scripts/bench/webgpuUploadRetention.ts`. onnxruntime-web uploads each external weight through a mapped
 // staging buffer of its own, back to back, with no wait in between (the first two rows). Each row is a fresh headless
 // Chromium (SwiftShader) whose worker uploads TOTAL_MB into storage buffers.
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { chromium } from '@playwright/test';
 import { BASE_CHROMIUM_ARGS, chromiumPath, WEBGPU_ARGS } from '../../e2e/support/chromium';
-import { processBreakdown } from './smapsBreakdown';
+import { processesNow } from './firstVisitMemory';
 
 const TOTAL_MB = 400;
 /** Long enough for any deferred release to show. */
@@ -56,51 +55,10 @@ const WORKER = `onmessage = async ({ data: { totalMb, chunkMb, via, waitEach } }
   }
 };`;
 
-/** The parent's pid, from /proc/<pid>/stat: the field after the state, which follows the command's closing bracket. */
-function parentOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
-/** Every live descendant of `root` with its command line. */
-function descendants(root: number): { pid: number; cmdline: string }[] {
-  const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
-  const children = new Map<number, number[]>();
-  for (const pid of all) {
-    try {
-      const parent = parentOf(pid);
-      children.set(parent, [...(children.get(parent) ?? []), pid]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found: { pid: number; cmdline: string }[] = [];
-  const stack = [...(children.get(root) ?? [])];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    try {
-      found.push({ pid, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ') });
-    } catch {
-      continue;
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return found;
-}
-
-function sharedMemoryMb(root: number, type: 'renderer' | 'gpu-process'): number {
-  let bytes = 0;
-  for (const { pid, cmdline } of descendants(root)) if (cmdline.includes(`--type=${type}`)) bytes += processBreakdown(pid)?.sharedMemoryBytes ?? 0;
-  return bytes / 1e6;
-}
-
 async function measure(pattern: Pattern, url: string): Promise<string> {
-  // A browser server, whose process (and so its renderers and GPU process) can be told apart from any other Chromium.
-  const browserServer = await chromium.launchServer({ executablePath: chromiumPath(), args: [...BASE_CHROMIUM_ARGS, ...WEBGPU_ARGS] });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...BASE_CHROMIUM_ARGS, ...WEBGPU_ARGS] });
   try {
-    const root = browserServer.process().pid;
-    if (root === undefined) throw new Error('no browser process to measure');
-    const browser = await chromium.connect(browserServer.wsEndpoint());
+    const browserSession = await browser.newBrowserCDPSession();
     const page = await browser.newPage();
     await page.goto(url);
     const answer = await page.evaluate(
@@ -115,9 +73,10 @@ async function measure(pattern: Pattern, url: string): Promise<string> {
     );
     if (answer !== 'uploaded') throw new Error(`${pattern.name}: ${answer}`);
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    return `| ${pattern.name} | ${sharedMemoryMb(root, 'renderer').toFixed(0)} | ${sharedMemoryMb(root, 'gpu-process').toFixed(0)} |`;
+    const sharedMb = async (type: 'renderer' | 'GPU') => ((await processesNow(browserSession, type)).sharedMemoryBytes / 1e6).toFixed(0);
+    return `| ${pattern.name} | ${await sharedMb('renderer')} | ${await sharedMb('GPU')} |`;
   } finally {
-    await browserServer.close();
+    await browser.close();
   }
 }
 
